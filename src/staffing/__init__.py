@@ -1,0 +1,63 @@
+"""staffing: staff post allocation and performance pay for county medical communities.
+
+```python
+import staffing
+inst = staffing.load("instances/demo-county")
+policy = staffing.load_policy("models/chongqing-2024.yaml")
+roster = staffing.allocate(inst, policy, time_limit=30)
+pay = staffing.distribute_pay(inst, roster, policy)
+report = staffing.check(inst, policy, roster, pay)
+```
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from staffing.check import CheckReport, check
+from staffing.domain.instance import Instance
+from staffing.domain.policy import Policy, Stage
+from staffing.domain.roster import Assignment, Roster
+from staffing.errors import InfeasibleError, InputError, PolicyError, Problem, StaffingError
+from staffing.io.bundle import load, save
+from staffing.io.policy_yaml import load_policy
+from staffing.io.roster_io import read_roster, write_roster
+
+__version__ = "0.1.0"
+
+
+def allocate(instance: Instance, policy: Policy, **options: Any) -> Roster:
+    """Run the two-way selection (see `staffing.allocation.engine.allocate`)."""
+    from staffing.allocation.engine import allocate as run
+
+    return run(instance, policy, **options)
+
+
+def distribute_pay(instance: Instance, roster: Roster, policy: Policy, **options: Any) -> Any:
+    """Split the performance-pay budget (see `staffing.pay.engine.distribute_pay`)."""
+    from staffing.pay.engine import distribute_pay as run
+
+    return run(instance, roster, policy, **options)
+
+
+__all__ = [
+    "Assignment",
+    "CheckReport",
+    "InfeasibleError",
+    "InputError",
+    "Instance",
+    "Policy",
+    "PolicyError",
+    "Problem",
+    "Roster",
+    "StaffingError",
+    "Stage",
+    "allocate",
+    "check",
+    "distribute_pay",
+    "load",
+    "load_policy",
+    "read_roster",
+    "save",
+    "write_roster",
+]

@@ -1,0 +1,78 @@
+"""The independent checker: every rule recomputed from the inputs and the roster, no solver.
+
+`check` is what tests call on every roster and pay plan the engine returns,
+and what ``staffing check`` prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from staffing.domain.instance import Instance
+from staffing.domain.policy import Policy
+from staffing.domain.roster import Roster
+from staffing.errors import raise_if_errors
+from staffing.indicators import Indicator, indicators
+from staffing.io.roster_io import roster_problems
+from staffing.objectives import stage_values
+from staffing.rules.base import Placement, Violation
+
+
+@dataclass
+class CheckReport:
+    """What the checker found: violations by rule, stage values and indicators."""
+
+    violations: list[Violation]
+    stages: dict[str, Any]
+    indicators: list[Indicator]
+    pay_violations: list[Violation] = field(default_factory=list)
+    pay_figures: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def hard_violations(self) -> list[Violation]:
+        return [v for v in self.violations + self.pay_violations if v.hard]
+
+    @property
+    def soft_violations(self) -> list[Violation]:
+        return [v for v in self.violations + self.pay_violations if not v.hard]
+
+    @property
+    def ok(self) -> bool:
+        """No hard rule is broken."""
+        return not self.hard_violations
+
+    def by_rule(self) -> dict[str, list[Violation]]:
+        grouped: dict[str, list[Violation]] = {}
+        for v in self.violations + self.pay_violations:
+            grouped.setdefault(v.rule, []).append(v)
+        return grouped
+
+    @property
+    def blocking_pairs(self) -> int:
+        return sum(1 for v in self.violations if v.rule == "stability")
+
+
+def check_roster(instance: Instance, policy: Policy, roster: Roster) -> list[Violation]:
+    """Every violation of every enabled rule."""
+    raise_if_errors(roster_problems(instance, roster.assignments))
+    placement = Placement(instance, policy, roster)
+    violations: list[Violation] = []
+    for rule in policy.rule_objects():
+        violations.extend(rule.check(placement))
+    return violations
+
+
+def check(instance: Instance, policy: Policy, roster: Roster, pay: Any = None) -> CheckReport:
+    """Recompute every rule, the objective stages and the indicators of a roster (and pay plan)."""
+    violations = check_roster(instance, policy, roster)
+    report = CheckReport(
+        violations=violations,
+        stages=stage_values(instance, policy, roster, violations),
+        indicators=indicators(instance, roster),
+    )
+    if pay is not None:
+        from staffing.pay.check import check_pay
+
+        report.pay_violations, report.pay_figures = check_pay(instance, policy, roster, pay)
+    return report

@@ -1,0 +1,233 @@
+"""The ``staffing`` command.
+
+Exit codes: 0 success; 1 a hard rule is violated (check) or no roster exists
+(solve); 2 bad input, with every problem located; 3 an internal error.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from staffing.errors import InfeasibleError, InputError, Problem, StaffingError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Staff post allocation and performance pay for county medical communities.",
+)
+console = Console()
+err_console = Console(stderr=True)
+
+InstanceArg = Annotated[Path, typer.Argument(help="instance bundle: folder of CSV, .xlsx or .json")]
+PolicyOpt = Annotated[Path, typer.Option("--policy", "-p", help="policy model YAML (models/*.yaml)")]
+
+
+def print_problems(problems: list[Problem]) -> None:
+    """Print problems as a table: where, what, got, expected."""
+    table = Table(title=f"{sum(p.severity == 'error' for p in problems)} error(s), "
+                  f"{sum(p.severity == 'warning' for p in problems)} warning(s)")
+    for col in ("", "where", "problem", "got", "expected"):
+        table.add_column(col, overflow="fold")
+    for p in problems:
+        mark = "[red]error[/]" if p.severity == "error" else "[yellow]warning[/]"
+        table.add_row(mark, p.location(), p.message, "" if p.value is None else str(p.value),
+                      p.expected or "")
+    err_console.print(table)
+
+
+def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn engine errors into located messages and exit codes, never tracebacks."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except InputError as error:
+            print_problems(error.problems)
+            raise typer.Exit(2) from None
+        except InfeasibleError as error:
+            err_console.print(f"[red]infeasible[/]: {error.explanation}")
+            raise typer.Exit(1) from None
+        except StaffingError as error:
+            err_console.print(f"[red]error[/]: {error}")
+            raise typer.Exit(2) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as error:  # a bug: say so plainly, no traceback
+            err_console.print(f"[red]internal error[/]: {type(error).__name__}: {error}. "
+                              "Please report it with the command and inputs used.")
+            if "--debug" in sys.argv or kwargs.get("debug"):
+                raise
+            raise typer.Exit(3) from None
+
+    return wrapper
+
+
+def _load_policy(path: Path | None) -> Any:
+    from staffing.domain.policy import Policy
+    from staffing.io.policy_yaml import load_policy
+
+    return load_policy(path) if path is not None else Policy.default()
+
+
+def _warn(problems: list[Problem]) -> None:
+    if problems:
+        print_problems(problems)
+
+
+@app.command()
+@guarded
+def validate(instance: InstanceArg, policy: Annotated[Path | None, typer.Option(
+        "--policy", "-p", help="also check the instance against this policy")] = None) -> None:
+    """Check an instance bundle (and its fit to a policy); exit 2 listing every problem."""
+    from staffing.errors import raise_if_errors
+    from staffing.io.bundle import load
+    from staffing.validation import policy_problems
+
+    policy_model = _load_policy(policy)
+    inst = load(instance)
+    problems = list(inst.warnings) + policy_problems(inst, policy_model)
+    raise_if_errors(problems)
+    _warn(problems)
+    console.print(
+        f"[green]ok[/]: {len(inst.institutions)} institutions, {len(inst.posts)} posts "
+        f"({sum(p.places for p in inst.posts)} places), {len(inst.staff)} people, "
+        f"{len(inst.choices)} choices, {len(inst.rankings)} panel ranks"
+        + (f"; fits policy '{policy_model.name}'" if policy else "")
+    )
+
+
+@app.command()
+@guarded
+def check(
+    instance: InstanceArg,
+    roster: Annotated[Path, typer.Argument(help="roster.csv (person, post, pool, tour_villages)")],
+    policy: PolicyOpt,
+    pay: Annotated[Path | None, typer.Option(help="pay plan pay.csv to check as well")] = None,
+    show: Annotated[int, typer.Option(help="violations shown per rule")] = 10,
+) -> None:
+    """Recompute every rule for a roster; exit 1 if a hard rule is violated."""
+    from staffing.check import check as run_check
+    from staffing.io.bundle import load
+    from staffing.io.roster_io import read_roster
+
+    policy_model = _load_policy(policy)
+    inst = load(instance)
+    roster_model = read_roster(roster, inst)
+    pay_plan = None
+    if pay is not None:
+        from staffing.pay.io import read_pay_plan
+
+        pay_plan = read_pay_plan(pay, inst)
+    report = run_check(inst, policy_model, roster_model, pay_plan)
+    print_report(report, policy_model, show)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def print_report(report: Any, policy: Any, show: int = 10) -> None:
+    """Violations by rule, stage values and indicators."""
+    rules = Table(title=f"Rules of '{policy.name}'")
+    for col in ("rule", "kind", "violations", "amount", "examples"):
+        rules.add_column(col, overflow="fold")
+    by_rule = report.by_rule()
+    names = [r.name for r in policy.rule_objects()] + [
+        n for n in by_rule if policy.rule(n) is None]
+    for name in names:
+        found = by_rule.get(name, [])
+        rule = policy.rule(name)
+        kind = "pay" if rule is None else ("hard" if rule.hard else "soft")
+        status = "[green]0[/]" if not found else (
+            f"[red]{len(found)}[/]" if any(v.hard for v in found) else f"[yellow]{len(found)}[/]")
+        rules.add_row(name, kind, status, str(sum(v.amount for v in found)),
+                      "\n".join(v.message for v in found[:show])
+                      + (f"\n... {len(found) - show} more" if len(found) > show else ""))
+    console.print(rules)
+    stages = Table(title="Objective stages (recomputed)")
+    stages.add_column("stage")
+    stages.add_column("value")
+    for key, value in report.stages.items():
+        stages.add_row(key, str(value))
+    stages.add_row("blocking pairs (weak stability, ties)", str(report.blocking_pairs))
+    console.print(stages)
+    table = Table(title="Indicators")
+    for col in ("indicator", "指标", "value", "target"):
+        table.add_column(col)
+    for ind in report.indicators:
+        table.add_row(ind.label_en, ind.label_zh, ind.text(), ind.target)
+    console.print(table)
+    for key, value in report.pay_figures.items():
+        console.print(f"{key}: {value}")
+    verdict = "[green]all hard rules hold[/]" if report.ok else (
+        f"[red]{len(report.hard_violations)} hard violation(s)[/]")
+    console.print(verdict)
+
+
+@app.command()
+@guarded
+def template(out: Annotated[Path, typer.Argument(help="workbook to write, e.g. template.xlsx")]) -> None:
+    """Write an empty instance workbook to fill in: headers, drop-downs, instructions."""
+    from staffing.io.workbook import write_template
+
+    write_template(out)
+    console.print(f"wrote {out}")
+
+
+@app.command()
+@guarded
+def convert(
+    source: Annotated[Path, typer.Argument(help="instance bundle to read")],
+    target: Annotated[Path, typer.Argument(help="folder, .xlsx or .json to write")],
+) -> None:
+    """Convert an instance bundle between CSV folder, xlsx and JSON."""
+    from staffing.io.bundle import load, save
+
+    save(load(source), target)
+    console.print(f"wrote {target}")
+
+
+@app.command("current-roster")
+@guarded
+def current_roster(instance: InstanceArg,
+                   out: Annotated[Path, typer.Argument(help="roster.csv to write")]) -> None:
+    """Write the roster as it stands before the round (everyone at their current post)."""
+    from staffing.domain.roster import Roster
+    from staffing.io.bundle import load
+    from staffing.io.roster_io import write_roster
+
+    write_roster(Roster.current(load(instance)), out)
+    console.print(f"wrote {out}")
+
+
+@app.command()
+@guarded
+def generate(
+    out: Annotated[Path, typer.Argument(help="folder, .xlsx or .json to write")],
+    staff: Annotated[int, typer.Option("--staff", "-n", min=5, help="number of people")] = 600,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="random seed")] = 1,
+) -> None:
+    """Generate a county instance calibrated to the public figures (deterministic by seed)."""
+    from staffing.io.bundle import save
+    from staffing.synth import generate as make
+
+    instance = make(staff=staff, seed=seed)
+    save(instance, out)
+    console.print(f"wrote {out}: {len(instance.staff)} people, {len(instance.posts)} posts, "
+                  f"{len(instance.institutions)} institutions")
+
+
+def main() -> None:
+    """Entry point of the ``staffing`` command."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,321 @@
+"""The instance: institutions, posts, people, their choices and the panels' rankings.
+
+Row models are pydantic v2 models; each field's ``zh`` extra is the Chinese
+column header used in workbooks. `Instance` holds the tables and the lookups
+every other module needs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cached_property
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
+
+from staffing.domain.enums import (
+    Discipline,
+    Education,
+    Licence,
+    Pool,
+    TeamRole,
+    Tier,
+    Title,
+)
+
+
+def _coded(enum_type: type) -> BeforeValidator:
+    return BeforeValidator(lambda raw: enum_type.parse(raw))
+
+
+_TRUE = {"true", "yes", "y", "1", "是", "t", "x", "✓"}
+_FALSE = {"false", "no", "n", "0", "否", "f", ""}
+
+
+def _parse_bool(raw: object) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, (int, float)) and raw in (0, 1):
+        return bool(raw)
+    text = str(raw).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError("not a yes/no value (yes, no, true, false, 1, 0, 是, 否)")
+
+
+def _parse_list(raw: object) -> list[str]:
+    if isinstance(raw, (list, tuple)):
+        return [str(item).strip() for item in raw if str(item).strip()]
+    return [part.strip() for part in str(raw).replace("；", ";").split(";") if part.strip()]
+
+
+def _parse_disciplines(raw: object) -> list[Discipline]:
+    return [Discipline.parse(item) for item in _parse_list(raw)]
+
+
+def _parse_int(raw: object) -> object:
+    """Accept integral floats and strings such as '12.0' that spreadsheets write."""
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    if isinstance(raw, str):
+        text = raw.strip()
+        try:
+            value = float(text)
+        except ValueError:
+            return raw
+        if value.is_integer() and "." in text:
+            return int(value)
+    return raw
+
+
+Identifier = Annotated[
+    str, BeforeValidator(lambda raw: str(raw).strip()), Field(min_length=1, max_length=64)
+]
+Flag = Annotated[bool, BeforeValidator(_parse_bool)]
+Count = Annotated[int, BeforeValidator(_parse_int), Field(ge=0)]
+TierField = Annotated[Tier, _coded(Tier)]
+TitleField = Annotated[Title, _coded(Title)]
+LicenceField = Annotated[Licence, _coded(Licence)]
+DisciplineField = Annotated[Discipline, _coded(Discipline)]
+EducationField = Annotated[Education, _coded(Education)]
+PoolField = Annotated[Pool, _coded(Pool)]
+TeamRoleField = Annotated[TeamRole, _coded(TeamRole)]
+DisciplineList = Annotated[list[Discipline], BeforeValidator(_parse_disciplines)]
+IdList = Annotated[list[str], BeforeValidator(_parse_list)]
+
+
+def column(zh: str, description: str, default: Any = ..., **constraints: Any) -> Any:
+    """A field with its Chinese header and a description for templates."""
+    return Field(default, description=description, json_schema_extra={"zh": zh}, **constraints)
+
+
+class Row(BaseModel):
+    """Base of every table row: unknown columns are refused, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+class Institution(Row):
+    id: Identifier = column("编号", "unique institution id")
+    name: str = column("名称", "institution name", "")
+    tier: TierField = column("层级", "county, township or village")
+    parent: Identifier | None = column(
+        "上级机构", "township centre of a village; lead hospital of a township (optional)", None
+    )
+    population: Count = column("常住人口", "resident population served", 0)
+    distance_km: float = column("到乡镇距离(公里)", "road distance to the township centre", 0.0, ge=0)
+    hardship: int = column("艰苦边远类别", "hardship class 0 (none) to 3 (most remote)", 0, ge=0, le=3)
+    headcount_county: Count = column("县级编制数", "approved county-pool headcount", 0)
+    headcount_grassroots: Count = column("基层编制数", "approved grassroots-pool headcount", 0)
+    contract_places: Count = column("编外用工数", "approved off-establishment contract places", 0)
+    floor: Count = column("最低配员", "minimum number of staff placed here", 0)
+    fd_teams: Count = column("家庭医生团队数", "family-doctor teams this centre must form", 0)
+
+
+class Post(Row):
+    id: Identifier = column("岗位编号", "unique post id")
+    institution: Identifier = column("所属机构", "institution id")
+    name: str = column("岗位名称", "post name", "")
+    discipline: DisciplineField = column("专业", "discipline of the post")
+    grade: TitleField = column("岗位等级", "post grade: none (non-professional) to senior", Title.NONE)
+    places: int = Field(
+        1,
+        description="number of places",
+        json_schema_extra={"zh": "岗位数"},
+        ge=1,
+    )
+    floor: Count = column("最低配员", "places that must be filled", 0)
+    licence: LicenceField = column("执业资格要求", "licence required", Licence.NONE)
+    min_title: TitleField = column("最低职称", "minimum professional title", Title.NONE)
+    team_role: TeamRoleField = column("家庭医生团队角色", "family-doctor team role", TeamRole.NONE)
+    accepts: DisciplineList = column("可兼容专业", "other disciplines accepted (; separated)", [])
+
+    @model_validator(mode="after")
+    def _floor_within_places(self) -> "Post":
+        if self.floor > self.places:
+            raise ValueError(f"floor {self.floor} exceeds places {self.places}")
+        return self
+
+    @property
+    def is_professional(self) -> bool:
+        return self.grade is not Title.NONE
+
+
+class Staff(Row):
+    id: Identifier = column("工号", "unique person id")
+    name: str = column("姓名", "name", "")
+    discipline: DisciplineField = column("专业", "discipline")
+    title: TitleField = column("职称", "professional title", Title.NONE)
+    licence: LicenceField = column("执业资格", "licence held", Licence.NONE)
+    education: EducationField = column("学历", "highest degree", Education.COLLEGE)
+    residency_certificate: Flag = column("住培合格证", "holds a residency-training certificate", False)
+    pool: PoolField | None = column(
+        "编制类别", "headcount pool held (blank: new recruit, decided by the engine)", None
+    )
+    current_post: Identifier | None = column("现岗位", "current post id (blank if none)", None)
+    grassroots_months: Count = column("基层连续工作月数", "continuous months at grassroots", 0)
+    promotion_candidate: Flag = column("拟晋升副高", "candidate for associate senior this cycle", False)
+    new_recruit: Flag = column("新招录", "recruited this year", False)
+    city_dispatched: Flag = column("市级下派", "sent by a city hospital", False)
+    dispatch_months: Count = column("下派月数", "length of the city dispatch in months", 0)
+    points: float = column("绩效积分", "performance points", 0.0, ge=0)
+    hire_year: int | None = column("入职年份", "year hired", None, ge=1950, le=2100)
+
+    @model_validator(mode="after")
+    def _pool_rules(self) -> "Staff":
+        if self.pool is None and not (self.new_recruit or self.city_dispatched):
+            raise ValueError("pool is required for incumbents (blank only for new recruits)")
+        if self.new_recruit and self.current_post is not None:
+            raise ValueError("a new recruit has no current post")
+        return self
+
+    @property
+    def is_incumbent(self) -> bool:
+        return not self.new_recruit and not self.city_dispatched
+
+
+class Choice(Row):
+    person: Identifier = column("工号", "person id")
+    rank: int = Field(..., ge=1, description="1 = first choice", json_schema_extra={"zh": "志愿序号"})
+    post: Identifier = column("岗位编号", "post id")
+
+
+class PanelRank(Row):
+    post: Identifier = column("岗位编号", "post id")
+    person: Identifier = column("工号", "applicant id")
+    rank: int = Field(
+        ..., ge=1, description="1 = best; equal ranks are ties", json_schema_extra={"zh": "排名"}
+    )
+
+
+class Meta(Row):
+    name: str = column("名称", "instance name", "")
+    year: int = column("年度", "selection year", 2025, ge=1990, le=2100)
+    description: str = column("说明", "free text", "")
+
+
+class Instance(BaseModel):
+    """A whole medical community for one selection round."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    meta: Meta = Meta()
+    institutions: list[Institution]
+    posts: list[Post]
+    staff: list[Staff]
+    choices: list[Choice] = []
+    rankings: list[PanelRank] = []
+    extras: dict[str, list[Any]] = Field(
+        default_factory=dict, description="optional tables owned by other modules (pay)"
+    )
+    _locations: dict[str, tuple[str, list[int]]] = PrivateAttr(default_factory=dict)
+    _warnings: list[Any] = PrivateAttr(default_factory=list)
+    _cache: dict[Any, Any] = PrivateAttr(default_factory=dict)
+
+    def cached(self, key: Any, factory: Any) -> Any:
+        """Compute ``factory()`` once per instance and key (derived data only)."""
+        if key not in self._cache:
+            self._cache[key] = factory()
+        return self._cache[key]
+
+    @property
+    def warnings(self) -> list[Any]:
+        """Non-fatal problems noted while loading (`staffing.errors.Problem`)."""
+        return self._warnings
+
+    def locate(self, table: str, index: int) -> tuple[str, int]:
+        """Source (file or sheet) and spreadsheet row of the ``index``-th row of ``table``."""
+        source, rows = self._locations.get(table, (f"{table}.csv", []))
+        return source, rows[index] if index < len(rows) else index + 2
+
+    def with_locations(self, locations: dict[str, tuple[str, list[int]]]) -> "Instance":
+        self._locations = dict(locations)
+        return self
+
+    @cached_property
+    def institution_by_id(self) -> dict[str, Institution]:
+        return {inst.id: inst for inst in self.institutions}
+
+    @cached_property
+    def post_by_id(self) -> dict[str, Post]:
+        return {post.id: post for post in self.posts}
+
+    @cached_property
+    def person_by_id(self) -> dict[str, Staff]:
+        return {person.id: person for person in self.staff}
+
+    @cached_property
+    def choices_of(self) -> dict[str, list[str]]:
+        """Each person's chosen post ids, best first."""
+        ranked: dict[str, list[Choice]] = defaultdict(list)
+        for choice in self.choices:
+            ranked[choice.person].append(choice)
+        return {
+            person: [c.post for c in sorted(items, key=lambda c: c.rank)]
+            for person, items in ranked.items()
+        }
+
+    @cached_property
+    def panel_rank(self) -> dict[tuple[str, str], int]:
+        """(post, person) -> panel rank, for explicitly ranked applicants."""
+        return {(r.post, r.person): r.rank for r in self.rankings}
+
+    @cached_property
+    def ranked_posts(self) -> frozenset[str]:
+        return frozenset(r.post for r in self.rankings)
+
+    def tier_of_post(self, post_id: str) -> Tier:
+        return self.institution_by_id[self.post_by_id[post_id].institution].tier
+
+    def institution_of_post(self, post_id: str) -> Institution:
+        return self.institution_by_id[self.post_by_id[post_id].institution]
+
+    @cached_property
+    def posts_of_institution(self) -> dict[str, list[Post]]:
+        grouped: dict[str, list[Post]] = defaultdict(list)
+        for post in self.posts:
+            grouped[post.institution].append(post)
+        return dict(grouped)
+
+    @cached_property
+    def villages_of(self) -> dict[str, list[Institution]]:
+        """Township id -> its villages."""
+        grouped: dict[str, list[Institution]] = defaultdict(list)
+        for inst in self.institutions:
+            if inst.tier is Tier.VILLAGE and inst.parent:
+                grouped[inst.parent].append(inst)
+        return dict(grouped)
+
+    def township_of(self, institution_id: str) -> str | None:
+        """The township centre an institution belongs to (itself for a township)."""
+        inst = self.institution_by_id[institution_id]
+        if inst.tier is Tier.TOWNSHIP:
+            return inst.id
+        if inst.tier is Tier.VILLAGE:
+            return inst.parent
+        return None
+
+    @cached_property
+    def population(self) -> int:
+        """Resident population of the community: the sum over township centres."""
+        return sum(i.population for i in self.institutions if i.tier is Tier.TOWNSHIP)
+
+    @cached_property
+    def applicants_of(self) -> dict[str, list[str]]:
+        """Post id -> people who chose it, in input order."""
+        grouped: dict[str, list[str]] = defaultdict(list)
+        for choice in self.choices:
+            grouped[choice.post].append(choice.person)
+        return dict(grouped)
+
+    def applied(self, person_id: str) -> bool:
+        return person_id in self.choices_of
+
+    @cached_property
+    def arrays(self) -> Any:
+        """Integer-coded columns (`staffing.domain.arrays.InstanceArrays`)."""
+        from staffing.domain.arrays import InstanceArrays
+
+        return InstanceArrays.of(self)

@@ -1,0 +1,76 @@
+"""Panel ranks as the engine uses them: explicit, scored, tenure and unranked.
+
+- A post whose panel ranked its applicants uses those ranks (equal = tie).
+- A post without a ranking ranks its applicants by the policy's scoring rule;
+  equal scores tie.
+- Under the continuity rule, an incumbent who did not apply anywhere holds
+  tenure at the current post: rank 0, ahead of every applicant.
+- Anyone else at a post (placed there without applying) is unranked and comes
+  after every applicant.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from staffing.domain.instance import Instance, Staff
+
+if TYPE_CHECKING:
+    from staffing.domain.policy import PanelScoring, Policy
+
+TENURE = 0
+UNRANKED = 1_000_000
+
+
+def score(person: Staff, scoring: "PanelScoring") -> float:
+    """The scoring rule's value for one person (higher is better)."""
+    return round(
+        scoring.title * person.title.level
+        + scoring.points * person.points
+        + scoring.grassroots_months * person.grassroots_months
+        + scoring.education * person.education.level,
+        9,
+    )
+
+
+class PanelRanks:
+    """Effective rank of any person at any post under a policy."""
+
+    def __init__(self, instance: Instance, policy: "Policy"):
+        self.instance = instance
+        self.tenure_on = policy.has("continuity")
+        self._ranks: dict[tuple[str, str], int] = dict(instance.panel_rank)
+        scored: dict[str, list[tuple[float, str]]] = defaultdict(list)
+        for post, applicants in instance.applicants_of.items():
+            if post in instance.ranked_posts:
+                continue
+            for person in applicants:
+                scored[post].append((score(instance.person_by_id[person], policy.panel_scoring),
+                                     person))
+        for post, entries in scored.items():
+            distinct = sorted({s for s, _ in entries}, reverse=True)
+            position = {s: k + 1 for k, s in enumerate(distinct)}
+            for s, person in entries:
+                self._ranks[(post, person)] = position[s]
+
+    def rank(self, post_id: str, person_id: str) -> int:
+        """Lower is better; TENURE for a non-applicant at their own post, UNRANKED otherwise."""
+        found = self._ranks.get((post_id, person_id))
+        if found is not None:
+            return found
+        if self.has_tenure(post_id, person_id):
+            return TENURE
+        return UNRANKED
+
+    def has_tenure(self, post_id: str, person_id: str) -> bool:
+        person = self.instance.person_by_id[person_id]
+        return (
+            self.tenure_on
+            and person.current_post == post_id
+            and not self.instance.applied(person_id)
+        )
+
+    def applicant_rank(self, post_id: str, person_id: str) -> int | None:
+        """The panel's rank of an applicant (explicit or scored), None for non-applicants."""
+        return self._ranks.get((post_id, person_id))

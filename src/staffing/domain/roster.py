@@ -1,0 +1,95 @@
+"""The roster: who holds which post, charged to which headcount pool."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from staffing.domain.enums import Pool
+from staffing.domain.instance import Identifier, IdList, Instance, PoolField, column
+
+
+class Assignment(BaseModel):
+    """One person's outcome: a post (or none) and the pool charged."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    person: Identifier = column("工号", "person id")
+    post: Identifier | None = column("岗位编号", "post held (blank: no post)", None)
+    pool: PoolField | None = column("编制类别", "headcount pool charged", None)
+    tour_villages: IdList = column("巡诊村", "villages toured as township tour doctor", [])
+
+
+class Roster(BaseModel):
+    """A complete outcome of a selection round.
+
+    ``assignments`` holds one row per person of the instance. Solver results
+    also fill ``status``, ``stages`` and ``manifest``; a roster read from a file
+    leaves them empty.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    assignments: list[Assignment]
+    status: str = "given"
+    stages: list[dict[str, Any]] = Field(default_factory=list)
+    manifest: dict[str, Any] = Field(default_factory=dict)
+
+    @cached_property
+    def by_person(self) -> dict[str, Assignment]:
+        return {a.person: a for a in self.assignments}
+
+    def post_of(self, person_id: str) -> str | None:
+        assignment = self.by_person.get(person_id)
+        return assignment.post if assignment else None
+
+    def pool_of(self, person_id: str) -> Pool | None:
+        assignment = self.by_person.get(person_id)
+        return assignment.pool if assignment else None
+
+    @cached_property
+    def holders(self) -> dict[str, list[str]]:
+        """Post id -> people placed there."""
+        grouped: dict[str, list[str]] = defaultdict(list)
+        for a in self.assignments:
+            if a.post is not None:
+                grouped[a.post].append(a.person)
+        return dict(grouped)
+
+    @cached_property
+    def tours(self) -> dict[str, str]:
+        """Village id -> its tour doctor."""
+        return {v: a.person for a in self.assignments for v in a.tour_villages}
+
+    def vacancies(self, instance: Instance) -> dict[str, int]:
+        """Post id -> unfilled places."""
+        return {
+            post.id: post.places - len(self.holders.get(post.id, []))
+            for post in instance.posts
+            if post.places > len(self.holders.get(post.id, []))
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "person": [a.person for a in self.assignments],
+                "post": [a.post for a in self.assignments],
+                "pool": [a.pool.value if a.pool else None for a in self.assignments],
+                "tour_villages": [";".join(a.tour_villages) for a in self.assignments],
+            }
+        )
+
+    @classmethod
+    def current(cls, instance: Instance) -> "Roster":
+        """The roster as it stands before the selection: everyone at their current post."""
+        return cls(
+            assignments=[
+                Assignment(person=p.id, post=p.current_post, pool=p.pool)
+                for p in instance.staff
+            ],
+            status="current",
+        )

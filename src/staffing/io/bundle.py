@@ -1,0 +1,263 @@
+"""Instance bundles in three formats that load into the same model and round-trip.
+
+- a folder of CSV files, one per table (``institutions.csv``, ``posts.csv``, ...);
+- one ``.xlsx`` workbook with a sheet per table and bilingual headers;
+- one ``.json`` file: ``{"meta": {...}, "institutions": [{...}, ...], ...}``.
+
+`load` reads any of them, validates every row and every reference, and raises
+one `InputError` listing every problem.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from staffing.domain.instance import Instance, Meta
+from staffing.errors import InputError, Problem, raise_if_errors
+from staffing.io.atomic import atomic_dir, write_text
+from staffing.io.encoding import read_text
+from staffing.io.tables import META, RawTable, TableSpec, all_tables, cell_text, parse_table
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def read_raw(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
+    """Read the raw tables of a bundle in any supported format."""
+    path = Path(path)
+    if not path.exists():
+        return {}, [Problem(str(path), "no such file or folder", kind="not_found")]
+    if path.is_dir():
+        return _read_csv_folder(path)
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        from staffing.io.workbook import read_workbook
+
+        return read_workbook(path)
+    if suffix == ".json":
+        return _read_json(path)
+    return {}, [
+        Problem(
+            path.name,
+            "unsupported instance format",
+            kind="format",
+            value=suffix,
+            expected="a folder of CSV files, an .xlsx workbook or a .json file",
+        )
+    ]
+
+
+def _read_csv_folder(folder: Path) -> tuple[dict[str, RawTable], list[Problem]]:
+    raw: dict[str, RawTable] = {}
+    problems: list[Problem] = []
+    for spec in [META, *all_tables().values()]:
+        path = folder / spec.file_name
+        if not path.exists():
+            continue
+        text, found = read_text(path)
+        problems.extend(found)
+        if text is not None:
+            raw[spec.name] = parse_csv_text(text, spec.file_name)
+    return raw, problems
+
+
+def parse_csv_text(text: str, source: str) -> RawTable:
+    """Split CSV text (any line ends) into a raw table with spreadsheet row numbers."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = list(reader)
+    if not rows:
+        return RawTable(source, [])
+    headers = [h.strip() for h in rows[0]]
+    table = RawTable(source, headers)
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        record = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headers)}
+        if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers) :]):
+            record["\x00extra"] = cells[len(headers) :]
+        table.rows.append((number, record))
+    return table
+
+
+def _read_json(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        return {}, [Problem(path.name, "not UTF-8 text", kind="encoding", expected="UTF-8 JSON")]
+    except json.JSONDecodeError as error:
+        return {}, [
+            Problem(path.name, f"not valid JSON: {error.msg}", "json", row=error.lineno)
+        ]
+    if not isinstance(data, dict):
+        return {}, [Problem(path.name, "top level must be an object of tables", "json")]
+    raw: dict[str, RawTable] = {}
+    problems: list[Problem] = []
+    known = {META.name, *all_tables()}
+    for name, rows in data.items():
+        if name not in known:
+            problems.append(
+                Problem(path.name, f"unknown table '{name}', ignored", "unknown_table",
+                        expected="one of " + ", ".join(sorted(known)), severity="warning")
+            )
+            continue
+        if name == META.name and isinstance(rows, dict):
+            rows = [rows]
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            problems.append(Problem(f"{path.name}:{name}", "must be a list of objects", "json"))
+            continue
+        headers = list(dict.fromkeys(k for r in rows for k in r))
+        raw[name] = RawTable(
+            f"{path.name}:{name}",
+            headers,
+            [(i + 1, dict(r)) for i, r in enumerate(rows)],
+        )
+    return raw, problems
+
+
+def load(path: str | Path) -> Instance:
+    """Load and validate an instance bundle (folder, .xlsx or .json).
+
+    Raises
+    ------
+    InputError
+        listing every problem found, each located by file or sheet, row and column.
+    """
+    from staffing.validation import structural_problems
+
+    raw, problems = read_raw(Path(path))
+    raise_if_errors(problems)
+    instance, found = build_instance(raw)
+    problems.extend(found)
+    raise_if_errors(problems)
+    assert instance is not None
+    problems.extend(structural_problems(instance))
+    raise_if_errors(problems)
+    instance.warnings.extend(p for p in problems if p.severity == "warning")
+    return instance
+
+
+def build_instance(raw: dict[str, RawTable]) -> tuple[Instance | None, list[Problem]]:
+    """Type every table; return the instance (None if any table failed) and problems."""
+    problems: list[Problem] = []
+    parsed: dict[str, list[Any]] = {}
+    locations: dict[str, tuple[str, list[int]]] = {}
+    for spec in [META, *all_tables().values()]:
+        table = raw.get(spec.name)
+        if table is None:
+            if spec.required:
+                problems.append(
+                    Problem(
+                        f"{spec.file_name} / sheet '{spec.zh} / {spec.name}'",
+                        f"the '{spec.name}' table is missing",
+                        kind="missing_table",
+                    )
+                )
+            parsed[spec.name] = []
+            continue
+        problems.extend(_extra_cells(table))
+        rows, numbers, found = parse_table(spec, table)
+        problems.extend(found)
+        parsed[spec.name] = rows
+        locations[spec.name] = (table.source, numbers)
+    if len(parsed[META.name]) > 1:
+        problems.append(Problem(locations[META.name][0], "meta must have exactly one row", "meta"))
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    extras = {name: parsed[name] for name in all_tables() if name not in _CORE}
+    instance = Instance(
+        meta=parsed[META.name][0] if parsed[META.name] else Meta(),
+        institutions=parsed["institutions"],
+        posts=parsed["posts"],
+        staff=parsed["staff"],
+        choices=parsed["choices"],
+        rankings=parsed["rankings"],
+        extras={k: v for k, v in extras.items() if v},
+    )
+    return instance.with_locations(locations), problems
+
+
+_CORE = {"institutions", "posts", "staff", "choices", "rankings"}
+
+
+def _extra_cells(table: RawTable) -> list[Problem]:
+    problems = []
+    for number, record in table.rows:
+        extra = record.pop("\x00extra", None)
+        if extra:
+            problems.append(
+                Problem(table.source, "row has more cells than the header has columns",
+                        "extra_cells", row=number, value=";".join(extra))
+            )
+    return problems
+
+
+# ----------------------------------------------------------------------------- writing
+
+
+def table_rows(instance: Instance) -> dict[str, tuple[TableSpec, list[Any]]]:
+    """Every non-empty table of the instance with its spec, meta first."""
+    tables: dict[str, tuple[TableSpec, list[Any]]] = {META.name: (META, [instance.meta])}
+    for name, spec in all_tables().items():
+        rows = getattr(instance, name) if name in _CORE else instance.extras.get(name, [])
+        if rows or spec.required:
+            tables[name] = (spec, rows)
+    return tables
+
+
+def csv_text(spec: TableSpec, rows: list[Any]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(spec.columns)
+    for row in rows:
+        writer.writerow([cell_text(getattr(row, col)) for col in spec.columns])
+    return buffer.getvalue()
+
+
+def write_csv_folder(instance: Instance, folder: Path) -> None:
+    """Write the bundle as a folder of UTF-8 CSV files (atomically)."""
+    with atomic_dir(Path(folder)) as staging:
+        for spec, rows in table_rows(instance).values():
+            (staging / spec.file_name).write_text(csv_text(spec, rows), encoding="utf-8")
+
+
+def instance_json(instance: Instance) -> str:
+    data: dict[str, Any] = {}
+    for name, (spec, rows) in table_rows(instance).items():
+        dumped = [_json_row(row, spec) for row in rows]
+        data[name] = dumped[0] if name == META.name else dumped
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def _json_row(row: Any, spec: TableSpec) -> dict[str, Any]:
+    out = {}
+    for col in spec.columns:
+        value = getattr(row, col)
+        if hasattr(value, "value"):
+            value = value.value
+        elif isinstance(value, list):
+            value = [v.value if hasattr(v, "value") else v for v in value]
+        out[col] = value
+    return out
+
+
+def save(instance: Instance, path: str | Path) -> None:
+    """Write an instance as a folder, ``.xlsx`` or ``.json`` (chosen by the path)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        write_text(path, instance_json(instance))
+    elif suffix in (".xlsx", ".xlsm"):
+        from staffing.io.workbook import write_workbook
+
+        write_workbook(instance, path)
+    elif suffix == "":
+        write_csv_folder(instance, path)
+    else:
+        raise InputError(
+            [Problem(str(path), "unsupported output format", "format", value=suffix,
+                     expected="a folder, .xlsx or .json")]
+        )

@@ -1,0 +1,145 @@
+"""Reading policy models from YAML, with every problem located by line and key path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from staffing.domain.policy import Policy
+from staffing.errors import PolicyError, Problem
+
+
+def _node_at(root: yaml.Node | None, path: tuple[Any, ...]) -> yaml.Node | None:
+    """The deepest YAML node along ``path`` (keys and list indices)."""
+    node = root
+    for key in path:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == str(key)), None)
+            if match is None:
+                key_node = next((k for k, _ in node.value if k.value == str(key)), None)
+                return key_node or node
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            return node
+    return node
+
+
+def _key_line(root: yaml.Node | None, path: tuple[Any, ...]) -> int | None:
+    """Line of the key that ends ``path`` (or of its value), 1-based."""
+    if root is None:
+        return None
+    parent = _node_at(root, path[:-1]) if path else root
+    if path and isinstance(parent, yaml.MappingNode):
+        for key_node, _ in parent.value:
+            if key_node.value == str(path[-1]):
+                return key_node.start_mark.line + 1
+    node = _node_at(root, path)
+    return node.start_mark.line + 1 if node is not None else None
+
+
+def _problems(error: ValidationError, prefix: tuple[Any, ...], root: yaml.Node | None,
+              source: str, data: Any) -> list[Problem]:
+    problems = []
+    for item in error.errors():
+        loc = prefix + tuple(item.get("loc") or ())
+        loc = tuple(part for part in loc if not (isinstance(part, str) and part.startswith("function-")))
+        ctx = item.get("ctx") or {}
+        expected = ctx.get("expected")
+        if item["type"] == "extra_forbidden":
+            message = f"unknown parameter '{loc[-1]}'"
+        else:
+            message = item["msg"].removeprefix("Value error, ")
+        problems.append(
+            Problem(
+                source,
+                message,
+                kind=item["type"],
+                row=_key_line(root, loc),
+                column=".".join(str(p) for p in loc) or None,
+                value=item.get("input") if not isinstance(item.get("input"), dict) else None,
+                expected=str(expected) if expected else None,
+            )
+        )
+    return problems
+
+
+def parse_policy(text: str, source: str = "policy") -> Policy:
+    """Parse a policy from YAML text; raise PolicyError listing every problem."""
+    from staffing.rules import CATALOGUE
+
+    try:
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise PolicyError(
+            [Problem(source, f"not valid YAML: {getattr(error, 'problem', error)}", "yaml",
+                     row=mark.line + 1 if mark else None)]
+        ) from None
+    if not isinstance(data, dict):
+        raise PolicyError([Problem(source, "a policy must be a mapping of keys", "policy",
+                                   expected="keys such as name, rules, objective")])
+    problems: list[Problem] = []
+    rules_raw = data.get("rules") or {}
+    parsed_rules: dict[str, Any] = {}
+    if not isinstance(rules_raw, dict):
+        problems.append(Problem(source, "rules must be a mapping of rule name to parameters",
+                                "policy", row=_key_line(root, ("rules",)), column="rules"))
+        rules_raw = {}
+    for name, params in rules_raw.items():
+        if name not in CATALOGUE:
+            problems.append(
+                Problem(source, f"unknown rule '{name}'", "unknown_rule",
+                        row=_key_line(root, ("rules", name)), column=f"rules.{name}", value=name,
+                        expected="one of " + ", ".join(CATALOGUE))
+            )
+            continue
+        rule_type = CATALOGUE[name]
+        try:
+            parsed = rule_type.Params.model_validate(params or {})
+        except ValidationError as error:
+            problems.extend(_problems(error, ("rules", name), root, source, data))
+            continue
+        if not parsed.hard and not rule_type.soft_capable:
+            problems.append(
+                Problem(source, f"rule '{name}' can only be hard", "hard_only",
+                        row=_key_line(root, ("rules", name, "hard")), column=f"rules.{name}.hard",
+                        value=False, expected="true (or leave out)")
+            )
+            continue
+        parsed_rules[name] = parsed
+    if problems:
+        raise PolicyError(problems)
+    try:
+        return Policy.model_validate({**data, "rules": parsed_rules})
+    except ValidationError as error:
+        raise PolicyError(_problems(error, (), root, source, data)) from None
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Load a policy model from a YAML file.
+
+    Raises
+    ------
+    PolicyError
+        listing every problem, each with the file, line and key path.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise PolicyError([Problem(str(path), "no such policy file", "not_found",
+                                   expected="a .yaml file such as models/chongqing-2024.yaml")])
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise PolicyError([Problem(path.name, "policy file is not UTF-8 text", "encoding")]) from None
+    return parse_policy(text, path.name)
+
+
+def policy_text(policy: Policy) -> str:
+    """A policy as YAML (for scenario outputs and manifests)."""
+    return yaml.safe_dump(policy.model_dump(mode="json"), allow_unicode=True, sort_keys=False)

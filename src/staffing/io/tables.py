@@ -1,0 +1,254 @@
+"""The tables of an instance bundle and how raw rows become domain rows.
+
+All three formats (CSV folder, xlsx workbook, JSON) first produce `RawTable`
+objects: rows of cell values keyed by header, with their sheet-style row
+numbers. `parse_table` turns them into validated row models and collects a
+located `Problem` for every bad cell, every missing column and every unknown
+one, so one pass reports everything.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from staffing.domain.enums import Coded
+from staffing.domain.instance import Choice, Institution, Meta, PanelRank, Post, Staff
+from staffing.errors import Problem
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One table of the bundle: its name, row model and Chinese sheet name."""
+
+    name: str
+    model: type[BaseModel]
+    zh: str
+    description: str
+    required: bool = True
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.model.model_fields)
+
+    def zh_header(self, column: str) -> str:
+        extra = self.model.model_fields[column].json_schema_extra or {}
+        return str(extra.get("zh", column)) if isinstance(extra, dict) else column
+
+    def bilingual_header(self, column: str) -> str:
+        return f"{self.zh_header(column)} / {column}"
+
+    def required_columns(self) -> list[str]:
+        return [name for name, f in self.model.model_fields.items() if f.is_required()]
+
+
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in [
+        TableSpec("institutions", Institution, "机构", "county hospitals, township centres, villages"),
+        TableSpec("posts", Post, "岗位", "posts with places, grade and requirements"),
+        TableSpec("staff", Staff, "人员", "every person taking part in the round"),
+        TableSpec("choices", Choice, "志愿", "each person's ranked posts", required=False),
+        TableSpec("rankings", PanelRank, "评审排名", "each panel's ranking of applicants", False),
+    ]
+}
+META = TableSpec("meta", Meta, "基本信息", "name and year of the round", required=False)
+
+# Optional tables owned by other modules (the pay engine registers its own).
+EXTRA_TABLES: dict[str, TableSpec] = {}
+
+
+def register_extra_table(spec: TableSpec) -> None:
+    """Let a module add an optional table to every bundle format."""
+    EXTRA_TABLES[spec.name] = spec
+
+
+def all_tables() -> dict[str, TableSpec]:
+    return {**TABLES, **EXTRA_TABLES}
+
+
+@dataclass
+class RawTable:
+    """Cells as read from a file, before any typing."""
+
+    source: str
+    headers: list[str]
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+
+def _normalise_header(text: str) -> list[str]:
+    """Every way a header cell may name a column: code, Chinese, or 'zh / code'."""
+    text = str(text).strip().lstrip("\ufeff")
+    names = [text]
+    for sep in ("/", "／"):
+        if sep in text:
+            names.extend(part.strip() for part in text.split(sep))
+    return [n.lower().replace(" ", "_") if n.isascii() else n for n in names]
+
+
+def map_headers(spec: TableSpec, raw: RawTable) -> tuple[dict[str, str], list[Problem]]:
+    """Map each raw header to a column; report unknown, duplicate and missing columns."""
+    lookup: dict[str, str] = {}
+    for col in spec.columns:
+        lookup[col] = col
+        lookup[spec.zh_header(col)] = col
+    mapping: dict[str, str] = {}
+    problems: list[Problem] = []
+    for header in raw.headers:
+        if header is None or str(header).strip() == "":
+            continue
+        col = next((lookup[n] for n in _normalise_header(header) if n in lookup), None)
+        if col is None:
+            problems.append(
+                Problem(
+                    raw.source,
+                    "unknown column, ignored",
+                    kind="unknown_column",
+                    row=1,
+                    column=str(header),
+                    expected="one of " + ", ".join(spec.columns),
+                    severity="warning",
+                )
+            )
+        elif col in mapping.values():
+            problems.append(
+                Problem(raw.source, "column appears twice", "duplicate_column", 1, str(header))
+            )
+        else:
+            mapping[header] = col
+    for col in spec.required_columns():
+        if col not in mapping.values():
+            problems.append(
+                Problem(
+                    raw.source,
+                    f"required column '{col}' ({spec.zh_header(col)}) is missing",
+                    kind="missing_column",
+                    row=1,
+                    column=col,
+                    expected=f"a header '{spec.bilingual_header(col)}'",
+                )
+            )
+    return mapping, problems
+
+
+def _is_blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and value.strip() == ""
+
+
+def _expected_for(error: dict[str, Any], spec: TableSpec, column: str | None) -> str | None:
+    """What would have been valid, in words, for one pydantic error."""
+    ctx = error.get("ctx") or {}
+    kind = error["type"]
+    if kind.startswith("int_"):
+        return "a whole number"
+    if kind.startswith("float_"):
+        return "a number"
+    if kind == "greater_than_equal":
+        return f"a number >= {ctx.get('ge')}"
+    if kind == "less_than_equal":
+        return f"a number <= {ctx.get('le')}"
+    if kind == "missing":
+        return "a value"
+    if kind in ("string_too_short", "string_too_long"):
+        return "an id of 1 to 64 characters"
+    if column is not None and column in spec.model.model_fields:
+        coded = _coded_type(spec.model.model_fields[column].annotation)
+        if coded is not None:
+            return "one of " + coded.choices()
+    return None
+
+
+def _coded_type(annotation: Any) -> type[Coded] | None:
+    if isinstance(annotation, type) and issubclass(annotation, Coded):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _coded_type(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def problems_from_validation(
+    error: ValidationError, spec: TableSpec, source: str, row: int | None, cells: dict[str, Any]
+) -> list[Problem]:
+    """Turn a pydantic ValidationError on one row into located problems."""
+    problems = []
+    for item in error.errors():
+        loc = item.get("loc") or ()
+        column = str(loc[0]) if loc else None
+        message = item["msg"].removeprefix("Value error, ")
+        value = cells.get(column) if column else None
+        if item["type"] == "missing":
+            message = f"'{column}' is required"
+        problems.append(
+            Problem(
+                source,
+                message,
+                kind=item["type"],
+                row=row,
+                column=column,
+                value=value,
+                expected=_expected_for(item, spec, column),
+            )
+        )
+    return problems
+
+
+def parse_table(spec: TableSpec, raw: RawTable) -> tuple[list[Any], list[int], list[Problem]]:
+    """Validate every row of ``raw``; return rows, their row numbers and all problems."""
+    mapping, problems = map_headers(spec, raw)
+    if any(p.severity == "error" for p in problems):
+        return [], [], problems
+    rows: list[Any] = []
+    numbers: list[int] = []
+    for number, cells in raw.rows:
+        values = {
+            mapping[h]: v for h, v in cells.items() if h in mapping and not _is_blank(v)
+        }
+        if not values:
+            continue  # a blank line
+        try:
+            rows.append(spec.model.model_validate(values))
+            numbers.append(number)
+        except ValidationError as error:
+            problems.extend(problems_from_validation(error, spec, raw.source, number, values))
+    return rows, numbers, problems
+
+
+def cell_text(value: Any) -> str:
+    """A cell value as written to CSV and JSON-free text formats."""
+    if value is None:
+        return ""
+    if isinstance(value, Coded):
+        return value.value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value) if not value.is_integer() else f"{value:.1f}"
+    if isinstance(value, list):
+        return ";".join(cell_text(v) for v in value)
+    return str(value)
+
+
+def row_cells(row: BaseModel, columns: list[str]) -> list[Any]:
+    """The python values of ``columns`` of one row, lists joined, enums as codes."""
+    out = []
+    for col in columns:
+        value = getattr(row, col)
+        if isinstance(value, Coded):
+            value = value.value
+        elif isinstance(value, list):
+            value = ";".join(v.value if isinstance(v, Coded) else str(v) for v in value)
+        out.append(value)
+    return out

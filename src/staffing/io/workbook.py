@@ -1,0 +1,203 @@
+"""Excel workbooks: instance bundles, the fill-in template and report sheets.
+
+Sheets are named ``<中文> / <code>`` (for example ``人员 / staff``) and headers
+``<中文> / <code>``; on reading, a sheet or header given by either half, or
+both, is recognised.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from staffing.domain.enums import Coded
+from staffing.domain.instance import Instance
+from staffing.errors import Problem
+from staffing.io.atomic import atomic_path
+from staffing.io.tables import META, RawTable, TableSpec, _coded_type, all_tables, row_cells
+
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_FIXED_TIME = "2000-01-01T00:00:00Z"
+
+
+def sheet_title(spec: TableSpec) -> str:
+    return f"{spec.zh} / {spec.name}"
+
+
+def _sheet_key(title: str) -> list[str]:
+    parts = [title.strip()]
+    for sep in ("/", "／"):
+        if sep in title:
+            parts.extend(p.strip() for p in title.split(sep))
+    return [p.lower() for p in parts]
+
+
+def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
+    """Read every known sheet of a workbook into raw tables."""
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a corrupt file
+        return {}, [
+            Problem(path.name, f"cannot open the workbook: {error}", "xlsx",
+                    expected="an .xlsx file saved by Excel or WPS")
+        ]
+    specs = {META.name: META, **all_tables()}
+    lookup: dict[str, TableSpec] = {}
+    for spec in specs.values():
+        lookup[spec.name] = spec
+        lookup[spec.zh] = spec
+    raw: dict[str, RawTable] = {}
+    problems: list[Problem] = []
+    for sheet in book.worksheets:
+        spec = next((lookup[k] for k in _sheet_key(sheet.title) if k in lookup), None)
+        if spec is None:
+            continue  # instructions and code lists
+        source = f"{path.name} sheet '{sheet.title}'"
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raw[spec.name] = RawTable(source, [])
+            continue
+        headers = [str(h).strip() if h is not None else "" for h in header]
+        table = RawTable(source, headers)
+        for number, cells in enumerate(rows, start=2):
+            if cells is None or all(c is None or str(c).strip() == "" for c in cells):
+                continue
+            record = {h: cells[i] if i < len(cells) else None for i, h in enumerate(headers) if h}
+            table.rows.append((number, record))
+        raw[spec.name] = table
+    book.close()
+    return raw, problems
+
+
+def _write_header(sheet: Any, spec: TableSpec) -> None:
+    sheet.append([spec.bilingual_header(col) for col in spec.columns])
+    for index, col in enumerate(spec.columns, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        width = max(12, len(spec.bilingual_header(col)) + 4)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+
+
+def write_workbook(instance: Instance, path: Path, *, deterministic: bool = True) -> None:
+    """Write an instance as one workbook, a sheet per table (atomically)."""
+    from staffing.io.bundle import table_rows
+
+    book = Workbook()
+    book.remove(book.active)
+    for spec, rows in table_rows(instance).values():
+        sheet = book.create_sheet(sheet_title(spec))
+        _write_header(sheet, spec)
+        for row in rows:
+            sheet.append(row_cells(row, spec.columns))
+    save_book(book, path, deterministic=deterministic)
+
+
+def save_book(book: Workbook, path: Path, *, deterministic: bool = True) -> None:
+    """Save a workbook atomically; with ``deterministic`` the bytes depend on content only."""
+    with atomic_path(Path(path)) as tmp:
+        book.save(tmp)
+        if deterministic:
+            normalise_xlsx(tmp)
+
+
+def normalise_xlsx(path: Path) -> None:
+    """Fix the zip timestamps and document dates so equal content gives equal bytes."""
+    with zipfile.ZipFile(path) as source:
+        entries = [(info, source.read(info.filename)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
+                    lambda m: m.group(1) + _FIXED_TIME.encode() + m.group(2),
+                    data,
+                )
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, data)
+
+
+_INSTRUCTIONS = [
+    ("如何填写 / How to fill in", ""),
+    ("1", "每个工作表对应一张表；第一行是表头（中文 / 英文），不要修改表头。"),
+    ("", "Each sheet is one table; row 1 holds the headers (Chinese / English) - keep them."),
+    ("2", "带下拉列表的列只接受列表中的代码或中文名称。"),
+    ("", "Columns with a drop-down accept the listed codes or their Chinese labels."),
+    ("3", "编号在各自表内必须唯一；引用（上级机构、现岗位、志愿岗位）必须指向已有编号。"),
+    ("", "Ids are unique per table; references (parent, current post, chosen post) must exist."),
+    ("4", "志愿表每行一个志愿：工号、志愿序号（1 为第一志愿）、岗位编号。"),
+    ("", "Choices: one row per choice - person, rank (1 = first), post."),
+    ("5", "评审排名表：每个岗位对每位报名者的排名，名次相同表示并列。"),
+    ("", "Rankings: per post, the panel's rank of each applicant; equal ranks are ties."),
+    ("6", "填好后运行 staffing validate 文件.xlsx --policy models/<政策>.yaml 检查。"),
+    ("", "Then run: staffing validate FILE.xlsx --policy models/<policy>.yaml"),
+]
+
+
+def write_template(path: Path) -> None:
+    """Write an empty workbook an HR office can fill in."""
+    book = Workbook()
+    guide = book.active
+    guide.title = "说明 / instructions"
+    for line in _INSTRUCTIONS:
+        guide.append(list(line))
+    guide.column_dimensions["B"].width = 100
+    lists = book.create_sheet("代码 / codes")
+    list_ranges = _write_code_lists(lists)
+    specs = [META, *all_tables().values()]
+    for spec in specs:
+        sheet = book.create_sheet(sheet_title(spec))
+        _write_header(sheet, spec)
+        _describe_columns(guide, spec)
+        for index, col in enumerate(spec.columns, start=1):
+            coded = _coded_type(spec.model.model_fields[col].annotation)
+            if coded is None or col == "accepts":
+                continue
+            validation = DataValidation(
+                type="list", formula1=list_ranges[coded.__name__], allow_blank=True,
+                showErrorMessage=True, errorTitle="无效值 / invalid value",
+                error="请从下拉列表选择 / choose from the list",
+            )
+            letter = get_column_letter(index)
+            validation.add(f"{letter}2:{letter}5000")
+            sheet.add_data_validation(validation)
+    lists.sheet_state = "hidden"
+    save_book(book, path)
+
+
+def _write_code_lists(sheet: Any) -> dict[str, str]:
+    """One column per coded type; return the range formula of each."""
+    from staffing.domain import enums
+
+    ranges: dict[str, str] = {}
+    coded_types = [enums.Tier, enums.Title, enums.Licence, enums.Discipline,
+                   enums.Education, enums.Pool, enums.TeamRole]
+    for index, coded in enumerate(coded_types, start=1):
+        letter = get_column_letter(index)
+        sheet.cell(row=1, column=index, value=coded.__name__)
+        members: list[Coded] = list(coded)
+        for row, member in enumerate(members, start=2):
+            sheet.cell(row=row, column=index, value=member.value)
+        ranges[coded.__name__] = f"'代码 / codes'!${letter}$2:${letter}${len(members) + 1}"
+    return ranges
+
+
+def _describe_columns(guide: Any, spec: TableSpec) -> None:
+    guide.append([])
+    guide.append([sheet_title(spec), spec.description])
+    for col in spec.columns:
+        field = spec.model.model_fields[col]
+        need = "必填 required" if field.is_required() else "可选 optional"
+        guide.append(["", f"{spec.bilingual_header(col)}: {field.description} ({need})"])

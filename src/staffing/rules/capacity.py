@@ -1,0 +1,45 @@
+"""capacity: a post holds at most its number of places."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from staffing.rules.base import Placement, Rule, Violation
+
+if TYPE_CHECKING:
+    from staffing.allocation.model import AllocationModel
+
+
+class Capacity(Rule):
+    name = "capacity"
+    label_zh = "岗位数"
+    label_en = "capacity"
+    description = "a post holds at most its number of places"
+    always_on = True
+
+    def check(self, placement: Placement) -> list[Violation]:
+        violations = []
+        for post in placement.instance.posts:
+            holders = placement.holders(post.id)
+            if len(holders) > post.places:
+                violations.append(
+                    self.violation(
+                        f"post {post.id} holds {len(holders)} people but has {post.places} places",
+                        amount=len(holders) - post.places,
+                        people=tuple(sorted(holders)),
+                        posts=(post.id,),
+                        numbers={"held": len(holders), "places": post.places},
+                    )
+                )
+        return violations
+
+    def emit(self, model: "AllocationModel") -> None:
+        places = model.arrays.places
+        for j, pairs in model.pairs_by_post():
+            if len(pairs) <= places[j]:
+                continue  # cannot be exceeded
+            post_id = model.arrays.post_ids[j]
+            model.at_most(
+                self, ("post", post_id), model.total(pairs), int(places[j]), unit="places",
+                detail=f"post {post_id} has {places[j]} places", posts=(post_id,),
+            )

@@ -1,0 +1,86 @@
+"""continuity: people who did not apply stay where they are unless a hard rule needs them elsewhere.
+
+A person with a current post who gave no choices keeps it: the continuity
+stage (first in the usual objective order) counts such people moved, so they
+move only when a hard rule cannot otherwise hold. They also hold tenure at
+their post (see `staffing.domain.ranking`). With ``fallback_to_current_post``,
+an applicant who wins none of their choices may stay at their current post.
+With ``directed_scope`` = area, the organisation may direct an incumbent to
+an eligible post in their own area (their institution, or their township
+centre with its villages) when a rule needs it; ``none`` never directs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+import numpy as np
+
+from staffing.domain.policy import Stage
+from staffing.domain.instance import Instance
+from staffing.rules.base import Placement, Rule, RuleParams, Violation
+
+if TYPE_CHECKING:
+    from staffing.allocation.model import AllocationModel
+
+
+class ContinuityParams(RuleParams):
+    hard: bool = False
+    fallback_to_current_post: bool = True
+    directed_scope: Literal["area", "none"] = "area"
+
+
+class Continuity(Rule):
+    name = "continuity"
+    label_zh = "未报名人员原岗留任"
+    label_en = "continuity"
+    description = "people who did not apply stay at their post unless a hard rule needs them elsewhere"
+    Params = ContinuityParams
+    soft_capable = True
+    stage: ClassVar[Stage] = Stage.CONTINUITY
+
+    @staticmethod
+    def stayers(instance: Instance) -> list[str]:
+        """Incumbents with a current post who gave no choices."""
+        return [
+            p.id for p in instance.staff
+            if p.current_post is not None and not instance.applied(p.id)
+        ]
+
+    def check(self, placement: Placement) -> list[Violation]:
+        instance = placement.instance
+        return [
+            self.violation(
+                f"{person} did not apply but was moved from {instance.person_by_id[person].current_post}"
+                f" to {placement.post_of(person) or 'no post'}",
+                people=(person,),
+            )
+            for person in self.stayers(instance)
+            if placement.post_of(person) != instance.person_by_id[person].current_post
+        ]
+
+    def area_mask(self, instance: Instance) -> np.ndarray:
+        """people x posts: posts in each incumbent's own area."""
+        a = instance.arrays
+        if self.params.directed_scope == "none":
+            return np.zeros((len(a.person_ids), len(a.post_ids)), dtype=bool)
+        area_of_institution = np.arange(len(a.institution_ids))
+        index = {inst: k for k, inst in enumerate(a.institution_ids)}
+        for inst in instance.institutions:
+            township = instance.township_of(inst.id)
+            if township is not None and township in index:
+                area_of_institution[index[inst.id]] = index[township]
+        post_area = area_of_institution[a.post_institution]
+        has_post = a.current_post >= 0
+        person_area = np.where(has_post, post_area[np.maximum(a.current_post, 0)], -1)
+        return (person_area[:, None] == post_area[None, :]) & has_post[:, None]
+
+    def emit(self, model: "AllocationModel") -> None:
+        for person in self.stayers(model.instance):
+            i = model.arrays.person_index[person]
+            stays = model.total(model.pairs_of_person_at(i, model.arrays.current_post[i]))
+            if self.hard:
+                model.at_least(self, ("stay", person), stays, 1, unit="people",
+                               detail=f"{person} did not apply and stays", people=(person,))
+            else:
+                model.add_stage_term(Stage.CONTINUITY, 1 - stays)

@@ -1,0 +1,77 @@
+"""county_hired_township_used: a minimum share of new physician recruits work at township on county headcount.
+
+Chongqing requires that each year at least 80% of newly recruited practising
+physicians are county-hired, township-used (县聘乡用). Counted among new
+recruits with a physician or assistant-physician licence who are placed:
+those charged to the county pool and placed at a post of ``tiers`` must be at
+least ``min_share`` of them (compared in whole per-mille).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+from pydantic import Field
+
+from staffing.domain.arrays import TIERS
+from staffing.domain.enums import Pool, Tier
+from staffing.rules.base import Placement, Rule, RuleParams, Violation
+
+if TYPE_CHECKING:
+    from staffing.allocation.model import AllocationModel
+
+
+class CountyHiredParams(RuleParams):
+    min_share: float = Field(0.8, ge=0, le=1)
+    tiers: list[Tier] = Field(default_factory=lambda: [Tier.TOWNSHIP], min_length=1)
+
+
+class CountyHiredTownshipUsed(Rule):
+    name = "county_hired_township_used"
+    label_zh = "县聘乡用"
+    label_en = "county-hired, township-used"
+    description = "a minimum share of new physician recruits placed at township on county headcount"
+    Params = CountyHiredParams
+    soft_capable = True
+
+    def check(self, placement: Placement) -> list[Violation]:
+        recruits = [
+            p.id
+            for p in placement.instance.staff
+            if p.new_recruit and p.licence.is_physician and placement.post_of(p.id) is not None
+        ]
+        used = [
+            p for p in recruits
+            if placement.pool_of(p) is Pool.COUNTY and placement.tier_of(p) in self.params.tiers
+        ]
+        share = round(self.params.min_share * 1000)
+        if 1000 * len(used) >= share * len(recruits):
+            return []
+        needed = math.ceil(share * len(recruits) / 1000)
+        return [
+            self.violation(
+                f"{len(used)} of {len(recruits)} new physician recruits are county-hired and "
+                f"placed at {'/'.join(t.value for t in self.params.tiers)} tier; at least {needed} "
+                f"({self.params.min_share:.0%}) are required",
+                amount=needed - len(used),
+                people=tuple(sorted(set(recruits) - set(used))),
+                numbers={"recruits": len(recruits), "county_hired_township_used": len(used)},
+            )
+        ]
+
+    def emit(self, model: "AllocationModel") -> None:
+        a = model.arrays
+        recruits = a.recruit & a.licence_is_physician
+        if not recruits.any():
+            return
+        placed = sum(model.placed(i) for i in np.flatnonzero(recruits))
+        tier_posts = np.isin(a.post_tier, [TIERS.index(t) for t in self.params.tiers])
+        used = model.charged_at(Pool.COUNTY, person_mask=recruits, post_mask=tier_posts)
+        share = round(self.params.min_share * 1000)
+        model.at_least(
+            self, ("share",), 1000 * used - share * placed, 0, unit="recruits", scale=1000,
+            detail=f"at least {self.params.min_share:.0%} of new physician recruits county-hired "
+            "and township-used",
+        )

@@ -1,0 +1,88 @@
+"""eligibility: a person may hold a post only with the licence, discipline and title it requires."""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field
+
+from staffing.domain.arrays import DISCIPLINES, licence_table
+from staffing.domain.enums import Discipline
+from staffing.domain.instance import Instance
+from staffing.errors import Problem
+from staffing.rules.base import PairRule, RuleParams
+
+
+class EligibilityParams(RuleParams):
+    discipline_equivalents: dict[Discipline, list[Discipline]] = Field(
+        default_factory=dict,
+        description="post discipline -> person disciplines it also accepts",
+    )
+
+
+class Eligibility(PairRule):
+    name = "eligibility"
+    label_zh = "任职资格"
+    label_en = "eligibility"
+    description = "a person may hold a post only with the licence, discipline and title it requires"
+    Params = EligibilityParams
+    always_on = True
+
+    def eligible_matrix(self, instance: Instance) -> np.ndarray:
+        """people x posts: True where the person meets the post's requirements."""
+        a = instance.arrays
+        accepts = a.post_accepts.copy()
+        for post_disc, extra in self.params.discipline_equivalents.items():
+            rows = a.post_discipline == DISCIPLINES.index(post_disc)
+            for disc in extra:
+                accepts[rows, DISCIPLINES.index(disc)] = True
+        discipline_ok = accepts[:, a.discipline].T
+        licence_ok = licence_table()[a.licence][:, a.post_licence]
+        title_ok = a.title[:, None] >= a.post_min_title[None, :]
+        return discipline_ok & licence_ok & title_ok
+
+    def forbidden_pairs(self, instance: Instance) -> np.ndarray:
+        return ~self.eligible_matrix(instance)
+
+    def describe_forbidden(self, instance: Instance, person_id: str, post_id: str) -> str:
+        return f"{person_id} is not eligible for post {post_id}: " + "; ".join(
+            self.shortfalls(instance, person_id, post_id)
+        )
+
+    def shortfalls(self, instance: Instance, person_id: str, post_id: str) -> list[str]:
+        """Each requirement of the post the person does not meet, in words."""
+        person = instance.person_by_id[person_id]
+        post = instance.post_by_id[post_id]
+        accepted = {post.discipline, *post.accepts,
+                    *self.params.discipline_equivalents.get(post.discipline, [])}
+        missing = []
+        if person.discipline not in accepted:
+            missing.append(
+                f"discipline {person.discipline.value} not accepted "
+                f"(accepts {', '.join(sorted(d.value for d in accepted))})"
+            )
+        if not person.licence.satisfies(post.licence):
+            missing.append(f"requires licence {post.licence.value}, holds {person.licence.value}")
+        if person.title.level < post.min_title.level:
+            missing.append(f"requires title {post.min_title.value}, holds {person.title.value}")
+        return missing
+
+    def validate_instance(self, instance: Instance) -> list[Problem]:
+        """A choice of a post the person is not eligible for is an input error."""
+        if not instance.choices:
+            return []
+        a = instance.arrays
+        eligible = self.eligible_matrix(instance)
+        problems = []
+        for index, choice in enumerate(instance.choices):
+            i, j = a.person_index.get(choice.person), a.post_index.get(choice.post)
+            if i is None or j is None or eligible[i, j]:
+                continue
+            source, row = instance.locate("choices", index)
+            reasons = "; ".join(self.shortfalls(instance, choice.person, choice.post))
+            problems.append(
+                Problem(source, f"{choice.person} is not eligible for post {choice.post}: {reasons}",
+                        kind="ineligible_choice", row=row, column="post", value=choice.post,
+                        expected="a post whose discipline, licence and title the person meets")
+            )
+        return problems
+

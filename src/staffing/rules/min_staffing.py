@@ -1,0 +1,65 @@
+"""min_staffing: a post, or an institution, has at least its floor of people."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from staffing.rules.base import Placement, Rule, RuleParams, Violation
+
+if TYPE_CHECKING:
+    from staffing.allocation.model import AllocationModel
+
+
+class MinStaffingParams(RuleParams):
+    hard: bool = False
+
+
+class MinStaffing(Rule):
+    name = "min_staffing"
+    label_zh = "最低配员"
+    label_en = "minimum staffing"
+    description = "a post or an institution has at least its floor of people"
+    Params = MinStaffingParams
+    soft_capable = True
+
+    def check(self, placement: Placement) -> list[Violation]:
+        violations = []
+        for post in placement.instance.posts:
+            held = len(placement.holders(post.id))
+            if held < post.floor:
+                violations.append(
+                    self.violation(
+                        f"post {post.id} holds {held}, below its floor of {post.floor}",
+                        amount=post.floor - held, posts=(post.id,),
+                        numbers={"held": held, "floor": post.floor},
+                    )
+                )
+        for inst in placement.instance.institutions:
+            held = len(placement.staff_at.get(inst.id, []))
+            if held < inst.floor:
+                violations.append(
+                    self.violation(
+                        f"institution {inst.id} has {held} staff, below its floor of {inst.floor}",
+                        amount=inst.floor - held, institutions=(inst.id,),
+                        numbers={"held": held, "floor": inst.floor},
+                    )
+                )
+        return violations
+
+    def emit(self, model: "AllocationModel") -> None:
+        floors = model.arrays.post_floor
+        for j, pairs in model.pairs_by_post():
+            if floors[j] > 0:
+                post_id = model.arrays.post_ids[j]
+                model.at_least(
+                    self, ("post", post_id), model.total(pairs), int(floors[j]), unit="people",
+                    detail=f"post {post_id} needs at least {floors[j]}", posts=(post_id,),
+                )
+        for inst in model.instance.institutions:
+            if inst.floor > 0:
+                model.at_least(
+                    self, ("institution", inst.id), model.total(model.pairs_at_institution(inst.id)),
+                    inst.floor, unit="people",
+                    detail=f"institution {inst.id} needs at least {inst.floor} staff",
+                    institutions=(inst.id,),
+                )

@@ -1,0 +1,149 @@
+"""stability: no person and post that both prefer each other to the outcome (weak stability, ties).
+
+A pair (p, P) blocks when P is one of p's choices that p ranks above the post
+p got (every choice ranks above no post or a post p did not choose), a hard
+rule allows p at P, and P has a free place or holds someone its panel ranks
+strictly below p (`staffing.domain.ranking` defines panel ranks, tenure and
+unranked holders). Soft by default: the blocking-pairs stage minimises their
+number when the hard rules make a fully stable roster impossible.
+
+Model: with y(p, r) = [p holds one of its first r choices] and, per post and
+tie group, full(P, r) = [P is full of people ranked r or better], the pair
+(p, P) with p ranked r at P is not blocking iff y(p, rank of P) or full(P, r):
+one clause per pair and one linear constraint per post and tie group.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, ClassVar
+
+from staffing.domain.policy import Stage
+from staffing.domain.ranking import PanelRanks
+from staffing.rules.base import Placement, Rule, RuleParams, Violation
+
+if TYPE_CHECKING:
+    from staffing.allocation.model import AllocationModel
+
+
+class StabilityParams(RuleParams):
+    hard: bool = False
+
+
+class Stability(Rule):
+    name = "stability"
+    label_zh = "双向选择稳定性"
+    label_en = "stability of the two-way selection"
+    description = "no person and post that both prefer each other to the outcome"
+    Params = StabilityParams
+    soft_capable = True
+    stage: ClassVar[Stage] = Stage.BLOCKING_PAIRS
+
+    # -- check -----------------------------------------------------------------------------
+
+    def check(self, placement: Placement) -> list[Violation]:
+        return [
+            self.violation(
+                f"{person} and post {post} block: {person} prefers {post} to "
+                f"{placement.post_of(person) or 'no post'}, and {post} "
+                + ("has a free place" if free else "holds someone its panel ranks lower"),
+                people=(person,), posts=(post,),
+            )
+            for person, post, free in blocking_pairs(placement)
+        ]
+
+    # -- emission --------------------------------------------------------------------------
+
+    def emit(self, model: "AllocationModel") -> None:
+        places = model.arrays.places
+        full_vars: dict[tuple[int, int], object] = {}
+        for j, groups in model.applicant_groups().items():
+            previous = None
+            for rank in sorted(groups):
+                at_least_as_good = model.pairs_at_post_ranked(j, rank)
+                full = model.new_bool(f"full_{j}_{rank}")
+                held = model.total(at_least_as_good)
+                model.model.add(held >= int(places[j]) * full)
+                if not self.hard:
+                    model.model.add(held <= int(places[j]) - 1 + full)
+                if previous is not None:
+                    model.model.add_implication(previous, full)
+                previous = full
+                full_vars[(j, rank)] = full
+        for i, j, choice_rank, rank in model.admissible_choices():
+            got_as_good = model.total(model.choice_pairs_up_to(i, choice_rank))
+            full = full_vars[(j, rank)]
+            post_id, person_id = model.arrays.post_ids[j], model.arrays.person_ids[i]
+            blocking = model.at_least(
+                self, ("pair", person_id, post_id), got_as_good + full, 1, unit="blocking pairs",
+                detail=f"{person_id} and post {post_id} must not block", people=(person_id,),
+                posts=(post_id,),
+            )
+            if blocking is not None:  # soft: make the indicator exact
+                model.model.add(blocking + full <= 1)
+                model.model.add(blocking + got_as_good <= 1)
+
+
+def blocking_pairs(placement: Placement) -> list[tuple[str, str, bool]]:
+    """Every blocking (person, post, post-has-a-free-place) of a roster."""
+    from staffing.rules import admissible_mask
+
+    instance = placement.instance
+    ranks = PanelRanks(instance, placement.policy)
+    admissible = admissible_mask(instance, placement.policy)
+    a = instance.arrays
+    worst: dict[str, int] = {}
+    free: dict[str, bool] = {}
+    for post in instance.posts:
+        holders = placement.holders(post.id)
+        free[post.id] = len(holders) < post.places
+        worst[post.id] = max((ranks.rank(post.id, q) for q in holders), default=-1)
+    found = []
+    for person, choices in instance.choices_of.items():
+        outcome = placement.post_of(person)
+        for post in choices:
+            if post == outcome:
+                break
+            if not admissible[a.person_index[person], a.post_index[post]]:
+                continue
+            if free[post] or worst[post] > ranks.rank(post, person):
+                found.append((person, post, free[post]))
+    return found
+
+
+def dominated_choices(model: "AllocationModel") -> set[tuple[int, int]]:
+    """(person, post) choice pairs that no roster without blocking pairs can contain.
+
+    Person-proposing deferred acceptance with weak rejections: a post rejects
+    an applicant once it holds at least as many applicants ranked strictly
+    better as it has places, each of whom has the post as best choice not yet
+    rejected. By induction each rejected pair is absent from every roster with
+    no blocking pair. Without ties or side rules this truncates each person's
+    list at the person-optimal stable partner.
+    """
+    lists: dict[int, list[tuple[int, int]]] = defaultdict(list)  # i -> [(post, panel rank)]
+    for i, j, _choice_rank, rank in model.admissible_choices():
+        lists[i].append((j, rank))
+    places = model.arrays.places
+    pointer = {i: 0 for i in lists}
+    held: dict[int, list[tuple[int, int]]] = defaultdict(list)  # post -> [(rank, person)]
+    rejected: set[tuple[int, int]] = set()
+    queue = list(lists)
+    while queue:
+        i = queue.pop()
+        if pointer[i] >= len(lists[i]):
+            continue
+        j, rank = lists[i][pointer[i]]
+        held[j].append((rank, i))
+        if len(held[j]) <= places[j]:
+            continue
+        ordered = sorted(held[j])
+        threshold = ordered[int(places[j]) - 1][0]
+        keep = [entry for entry in ordered if entry[0] <= threshold]
+        for entry_rank, loser in ordered[len(keep):]:
+            rejected.add((loser, j))
+            pointer[loser] += 1
+            queue.append(loser)
+        held[j] = keep
+    return rejected
+

@@ -1,0 +1,115 @@
+"""township_headcount_norm: established staff at each township centre within a‰–b‰ of its population.
+
+Chongqing raises the township norm from 1‰ to 1.2‰–1.7‰ of the resident
+population. Counted here: people placed at the township centre's own posts
+and charged to an established pool (county or grassroots), so county-hired
+township-used staff count where they work. Bounds are ceil(a‰ x population)
+and floor(b‰ x population).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from pydantic import Field, model_validator
+
+from staffing.domain.enums import Tier
+from staffing.domain.instance import Institution, Instance
+from staffing.errors import Problem
+from staffing.rules.base import Placement, Rule, RuleParams, Violation
+
+if TYPE_CHECKING:
+    from staffing.allocation.model import AllocationModel
+
+
+class TownshipHeadcountNormParams(RuleParams):
+    hard: bool = False
+    min_per_mille: float = Field(1.2, ge=0)
+    max_per_mille: float | None = Field(1.7, ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "TownshipHeadcountNormParams":
+        if self.max_per_mille is not None and self.max_per_mille < self.min_per_mille:
+            raise ValueError(
+                f"max_per_mille {self.max_per_mille} is below min_per_mille {self.min_per_mille}"
+            )
+        return self
+
+
+class TownshipHeadcountNorm(Rule):
+    name = "township_headcount_norm"
+    label_zh = "乡镇卫生院编制标准"
+    label_en = "township headcount norm"
+    description = "established staff at each township centre between a and b per mille of population"
+    Params = TownshipHeadcountNormParams
+    soft_capable = True
+
+    def bounds(self, township: Institution) -> tuple[int, int | None]:
+        """(lowest, highest) established staff for a township centre."""
+        low = math.ceil(self.params.min_per_mille * township.population / 1000 - 1e-9)
+        high = (
+            None
+            if self.params.max_per_mille is None
+            else math.floor(self.params.max_per_mille * township.population / 1000 + 1e-9)
+        )
+        return low, high
+
+    @staticmethod
+    def townships(instance: Instance) -> list[Institution]:
+        return [i for i in instance.institutions if i.tier is Tier.TOWNSHIP and i.population > 0]
+
+    def check(self, placement: Placement) -> list[Violation]:
+        violations = []
+        for township in self.townships(placement.instance):
+            count = sum(
+                1
+                for person in placement.staff_at.get(township.id, [])
+                if (pool := placement.pool_of(person)) is not None and pool.is_established
+            )
+            low, high = self.bounds(township)
+            if count < low:
+                violations.append(self._breach(township, count, low, high, low - count, "below"))
+            elif high is not None and count > high:
+                violations.append(self._breach(township, count, low, high, count - high, "above"))
+        return violations
+
+    def _breach(self, township: Institution, count: int, low: int, high: int | None, amount: int,
+                side: str) -> Violation:
+        band = f"{low}-{high}" if high is not None else f"at least {low}"
+        return self.violation(
+            f"township {township.id} has {count} established staff, {side} the norm {band} "
+            f"(population {township.population})",
+            amount=amount, institutions=(township.id,),
+            numbers={"count": count, "low": low, "high": high, "population": township.population},
+        )
+
+    def validate_instance(self, instance: Instance) -> list[Problem]:
+        problems = []
+        for index, township in enumerate(instance.institutions):
+            if township.tier is not Tier.TOWNSHIP or township.population <= 0:
+                continue
+            low, high = self.bounds(township)
+            approved = township.headcount_grassroots
+            if approved < low or (high is not None and approved > high):
+                source, row = instance.locate("institutions", index)
+                problems.append(
+                    Problem(source, f"approved grassroots headcount of {township.id} is outside the "
+                            "township norm", kind="township_norm", row=row,
+                            column="headcount_grassroots", value=approved,
+                            expected=f"{low} to {high}" if high is not None else f">= {low}",
+                            severity="warning")
+                )
+        return problems
+
+    def emit(self, model: "AllocationModel") -> None:
+        for township in self.townships(model.instance):
+            low, high = self.bounds(township)
+            expr = model.established_at(township.id)
+            detail = f"township {township.id} established staff within the norm ({low}-{high})"
+            if low > 0:
+                model.at_least(self, ("low", township.id), expr, low, unit="people", detail=detail,
+                               institutions=(township.id,))
+            if high is not None:
+                model.at_most(self, ("high", township.id), expr, high, unit="people", detail=detail,
+                              institutions=(township.id,))

@@ -1,0 +1,254 @@
+"""Cross-table validation of an instance, and of an instance against a policy.
+
+Row-level typing happens in `staffing.io.tables`; this module checks what
+only the whole bundle can tell: duplicate ids, references to unknown rows, the
+institution tree, choices and rankings. Policy checks come from each rule's
+own ``validate_instance``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import TYPE_CHECKING
+
+from staffing.domain.enums import Tier
+from staffing.domain.instance import Instance
+from staffing.errors import Problem
+
+if TYPE_CHECKING:
+    from staffing.domain.policy import Policy
+
+
+def _at(instance: Instance, table: str, index: int, column: str) -> dict:
+    source, row = instance.locate(table, index)
+    return {"source": source, "row": row, "column": column}
+
+
+def _duplicate_ids(instance: Instance, table: str, key: str = "id") -> list[Problem]:
+    rows = getattr(instance, table)
+    seen: dict[str, int] = {}
+    problems = []
+    for index, row in enumerate(rows):
+        value = getattr(row, key)
+        if value in seen:
+            first = instance.locate(table, seen[value])[1]
+            problems.append(
+                Problem(
+                    message=f"duplicate id (first used on row {first})",
+                    kind="duplicate_id",
+                    value=value,
+                    expected="ids unique within the table",
+                    **_at(instance, table, index, key),
+                )
+            )
+        else:
+            seen[value] = index
+    return problems
+
+
+def _unknown(instance: Instance, table: str, index: int, column: str, value: str, target: str):
+    return Problem(
+        message=f"unknown {target} id",
+        kind="unknown_reference",
+        value=value,
+        expected=f"an id listed in the {target} table",
+        **_at(instance, table, index, column),
+    )
+
+
+def _institution_tree(instance: Instance) -> list[Problem]:
+    problems = []
+    by_id = instance.institution_by_id
+    allowed_parent = {Tier.VILLAGE: {Tier.TOWNSHIP}, Tier.TOWNSHIP: {Tier.COUNTY}, Tier.COUNTY: set()}
+    for index, inst in enumerate(instance.institutions):
+        if inst.parent is None:
+            if inst.tier is Tier.VILLAGE:
+                problems.append(
+                    Problem(message="a village needs its township centre as parent",
+                            kind="village_without_parent", value=inst.id,
+                            expected="the id of a township institution",
+                            **_at(instance, "institutions", index, "parent"))
+                )
+            continue
+        parent = by_id.get(inst.parent)
+        if parent is None:
+            problems.append(_unknown(instance, "institutions", index, "parent", inst.parent,
+                                     "institution"))
+        elif parent.tier not in allowed_parent[inst.tier] and parent.id != inst.id:
+            valid = " or ".join(t.value for t in allowed_parent[inst.tier]) or "no parent"
+            problems.append(
+                Problem(message=f"a {inst.tier.value} cannot have a {parent.tier.value} parent",
+                        kind="bad_parent_tier", value=inst.parent, expected=valid,
+                        **_at(instance, "institutions", index, "parent"))
+            )
+    problems.extend(_cycles(instance))
+    return problems
+
+
+def _cycles(instance: Instance) -> list[Problem]:
+    by_id = instance.institution_by_id
+    index_of = {inst.id: i for i, inst in enumerate(instance.institutions)}
+    reported: set[str] = set()
+    problems = []
+    for inst in instance.institutions:
+        path: list[str] = []
+        current: str | None = inst.id
+        while current is not None and current in by_id and current not in path:
+            path.append(current)
+            current = by_id[current].parent
+        if current is not None and current in path:
+            cycle = path[path.index(current):]
+            key = min(cycle)
+            if key not in reported:
+                reported.add(key)
+                problems.append(
+                    Problem(message="cycle in the institution tree: " + " -> ".join(cycle + [current]),
+                            kind="cycle", value=current,
+                            expected="each institution's parent chain to end at a county hospital",
+                            **_at(instance, "institutions", index_of[current], "parent"))
+                )
+    return problems
+
+
+def _posts_and_staff(instance: Instance) -> list[Problem]:
+    problems = []
+    for index, post in enumerate(instance.posts):
+        if post.institution not in instance.institution_by_id:
+            problems.append(_unknown(instance, "posts", index, "institution", post.institution,
+                                     "institution"))
+    for index, person in enumerate(instance.staff):
+        if person.current_post is not None and person.current_post not in instance.post_by_id:
+            problems.append(_unknown(instance, "staff", index, "current_post",
+                                     person.current_post, "post"))
+    return problems
+
+
+def _choices(instance: Instance) -> list[Problem]:
+    problems = []
+    ranks_seen: dict[tuple[str, int], int] = {}
+    posts_seen: dict[tuple[str, str], int] = {}
+    for index, choice in enumerate(instance.choices):
+        if choice.person not in instance.person_by_id:
+            problems.append(_unknown(instance, "choices", index, "person", choice.person, "staff"))
+        if choice.post not in instance.post_by_id:
+            problems.append(_unknown(instance, "choices", index, "post", choice.post, "post"))
+        for key, seen, column, what in (
+            ((choice.person, choice.rank), ranks_seen, "rank", "rank"),
+            ((choice.person, choice.post), posts_seen, "post", "post"),
+        ):
+            if key in seen:
+                problems.append(
+                    Problem(message=f"person {choice.person} gives this {what} twice "
+                            f"(also row {instance.locate('choices', seen[key])[1]})",
+                            kind="duplicate_choice", value=key[1],
+                            expected=f"each {what} at most once per person",
+                            **_at(instance, "choices", index, column))
+                )
+            else:
+                seen[key] = index
+    return problems
+
+
+def _rankings(instance: Instance) -> list[Problem]:
+    problems = []
+    applicants = {(c.post, c.person) for c in instance.choices}
+    seen: dict[tuple[str, str], int] = {}
+    ranked_by_post: dict[str, set[str]] = defaultdict(set)
+    for index, entry in enumerate(instance.rankings):
+        key = (entry.post, entry.person)
+        if entry.post not in instance.post_by_id:
+            problems.append(_unknown(instance, "rankings", index, "post", entry.post, "post"))
+            continue
+        if entry.person not in instance.person_by_id:
+            problems.append(_unknown(instance, "rankings", index, "person", entry.person, "staff"))
+            continue
+        if key in seen:
+            problems.append(
+                Problem(message="this applicant is ranked twice for the post", kind="duplicate_rank",
+                        value=entry.person, expected="one rank per post and applicant",
+                        **_at(instance, "rankings", index, "person"))
+            )
+            continue
+        seen[key] = index
+        ranked_by_post[entry.post].add(entry.person)
+        if key not in applicants:
+            problems.append(
+                Problem(message=f"{entry.person} is ranked for post {entry.post} but did not apply "
+                        "to it", kind="ranked_non_applicant", value=entry.person,
+                        expected="only people who chose the post",
+                        **_at(instance, "rankings", index, "person"))
+            )
+    for index, choice in enumerate(instance.choices):
+        ranked = ranked_by_post.get(choice.post)
+        if ranked is not None and choice.person not in ranked:
+            problems.append(
+                Problem(message=f"post {choice.post} has a panel ranking that leaves out applicant "
+                        f"{choice.person}", kind="unranked_applicant", value=choice.person,
+                        expected="rank every applicant of the post, or none (the policy's "
+                        "scoring rule then ranks them)",
+                        **_at(instance, "choices", index, "post"))
+            )
+    return problems
+
+
+def _populations(instance: Instance) -> list[Problem]:
+    problems = []
+    totals: Counter[str] = Counter()
+    for inst in instance.institutions:
+        if inst.tier is Tier.VILLAGE and inst.parent:
+            totals[inst.parent] += inst.population
+    for index, inst in enumerate(instance.institutions):
+        if inst.tier is Tier.TOWNSHIP and totals[inst.id] > inst.population:
+            problems.append(
+                Problem(message=f"its villages' population ({totals[inst.id]}) exceeds the "
+                        "township's own figure", kind="population", value=inst.population,
+                        expected=f"at least {totals[inst.id]}", severity="warning",
+                        **_at(instance, "institutions", index, "population"))
+            )
+    return problems
+
+
+def structural_problems(instance: Instance) -> list[Problem]:
+    """Every cross-table problem of an instance, policy aside."""
+    problems: list[Problem] = []
+    for table in ("institutions", "posts", "staff"):
+        problems.extend(_duplicate_ids(instance, table))
+    problems.extend(_institution_tree(instance))
+    problems.extend(_posts_and_staff(instance))
+    problems.extend(_choices(instance))
+    problems.extend(_rankings(instance))
+    problems.extend(_populations(instance))
+    return problems
+
+
+def policy_problems(instance: Instance, policy: "Policy") -> list[Problem]:
+    """Problems of an instance under a policy: choice-list length and every rule's own checks."""
+    problems = []
+    order: dict[str, list[int]] = defaultdict(list)
+    for index, choice in enumerate(instance.choices):
+        order[choice.person].append(index)
+    for person, indices in order.items():
+        if len(indices) <= policy.max_choices:
+            continue
+        by_rank = sorted(indices, key=lambda i: instance.choices[i].rank)
+        for index in by_rank[policy.max_choices:]:
+            problems.append(
+                Problem(message=f"{person} lists {len(indices)} choices; the policy allows "
+                        f"{policy.max_choices}", kind="too_many_choices",
+                        value=instance.choices[index].rank,
+                        expected=f"at most {policy.max_choices} choices per person",
+                        **_at(instance, "choices", index, "rank"))
+            )
+    for rule in policy.rule_objects():
+        problems.extend(rule.validate_instance(instance))
+    return problems
+
+
+def validate(instance: Instance, policy: "Policy | None" = None) -> list[Problem]:
+    """All problems of an already loaded instance (structural, then policy)."""
+    from staffing.domain.policy import Policy
+
+    problems = structural_problems(instance)
+    if not any(p.severity == "error" for p in problems):
+        problems.extend(policy_problems(instance, policy or Policy.default()))
+    return problems

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from staffing.errors import InfeasibleError, InputError, Problem, StaffingError
@@ -38,8 +39,8 @@ def print_problems(problems: list[Problem]) -> None:
         table.add_column(col, overflow="fold")
     for p in problems:
         mark = "[red]error[/]" if p.severity == "error" else "[yellow]warning[/]"
-        table.add_row(mark, p.location(), p.message, "" if p.value is None else str(p.value),
-                      p.expected or "")
+        table.add_row(mark, escape(p.location()), escape(p.message),
+                      "" if p.value is None else escape(str(p.value)), escape(p.expected or ""))
     err_console.print(table)
 
 
@@ -54,15 +55,16 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
             print_problems(error.problems)
             raise typer.Exit(2) from None
         except InfeasibleError as error:
-            err_console.print(f"[red]infeasible[/]: {error.explanation}")
+            err_console.print(f"[red]infeasible[/]: {escape(str(error.explanation))}")
             raise typer.Exit(1) from None
         except StaffingError as error:
-            err_console.print(f"[red]error[/]: {error}")
+            err_console.print(f"[red]error[/]: {escape(str(error))}")
             raise typer.Exit(2) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as error:  # a bug: say so plainly, no traceback
-            err_console.print(f"[red]internal error[/]: {type(error).__name__}: {error}. "
+            err_console.print(f"[red]internal error[/]: {type(error).__name__}: "
+                              f"{escape(str(error))}. "
                               "Please report it with the command and inputs used.")
             if "--debug" in sys.argv or kwargs.get("debug"):
                 raise
@@ -101,7 +103,7 @@ def validate(instance: InstanceArg, policy: Annotated[Path | None, typer.Option(
         f"[green]ok[/]: {len(inst.institutions)} institutions, {len(inst.posts)} posts "
         f"({sum(p.places for p in inst.posts)} places), {len(inst.staff)} people, "
         f"{len(inst.choices)} choices, {len(inst.rankings)} panel ranks"
-        + (f"; fits policy '{policy_model.name}'" if policy else "")
+        + (f"; fits policy '{escape(policy_model.name)}'" if policy else "")
     )
 
 
@@ -135,7 +137,7 @@ def check(
 
 def print_report(report: Any, policy: Any, show: int = 10) -> None:
     """Violations by rule, stage values and indicators."""
-    rules = Table(title=f"Rules of '{policy.name}'")
+    rules = Table(title=f"Rules of '{escape(policy.name)}'")
     for col in ("rule", "kind", "violations", "amount", "examples"):
         rules.add_column(col, overflow="fold")
     by_rule = report.by_rule()
@@ -148,14 +150,14 @@ def print_report(report: Any, policy: Any, show: int = 10) -> None:
         status = "[green]0[/]" if not found else (
             f"[red]{len(found)}[/]" if any(v.hard for v in found) else f"[yellow]{len(found)}[/]")
         rules.add_row(name, kind, status, str(sum(v.amount for v in found)),
-                      "\n".join(v.message for v in found[:show])
+                      "\n".join(escape(v.message) for v in found[:show])
                       + (f"\n... {len(found) - show} more" if len(found) > show else ""))
     console.print(rules)
     stages = Table(title="Objective stages (recomputed)")
     stages.add_column("stage")
     stages.add_column("value")
     for key, value in report.stages.items():
-        stages.add_row(key, str(value))
+        stages.add_row(key, escape(str(value)))
     stages.add_row("blocking pairs (weak stability, ties)", str(report.blocking_pairs))
     console.print(stages)
     table = Table(title="Indicators")
@@ -165,10 +167,85 @@ def print_report(report: Any, policy: Any, show: int = 10) -> None:
         table.add_row(ind.label_en, ind.label_zh, ind.text(), ind.target)
     console.print(table)
     for key, value in report.pay_figures.items():
-        console.print(f"{key}: {value}")
+        console.print(escape(f"{key}: {value}"))
     verdict = "[green]all hard rules hold[/]" if report.ok else (
         f"[red]{len(report.hard_violations)} hard violation(s)[/]")
     console.print(verdict)
+
+
+class SolveProgress:
+    """Prints stage, best objective, bound, gap and elapsed time while solving."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.last_print = -1.0
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        if self.quiet:
+            return
+        if event["event"] == "stage":
+            status = event["status"]
+            colour = "green" if status == "optimal" else "yellow"
+            console.print(
+                f"  stage [bold]{event['stage']:<16}[/] objective {event['objective']:>10} "
+                f"bound {event['bound']:>10} gap {event['gap']:.2%} "
+                f"[{colour}]{status}[/] ({event.get('wall_time', 0):.2f} s)"
+            )
+        elif event["elapsed"] - self.last_print >= 1.0:
+            self.last_print = event["elapsed"]
+            console.print(f"    {event['stage']}: best {event['objective']:g} bound "
+                          f"{event['bound']:g} at {event['elapsed']:.1f} s", style="dim")
+
+
+@app.command()
+@guarded
+def solve(
+    instance: InstanceArg,
+    policy: PolicyOpt,
+    out: Annotated[Path, typer.Option("--out", "-o", help="folder for the outputs")],
+    time_limit: Annotated[float, typer.Option("--time-limit", "-t", min=0.1,
+                                              help="seconds for the whole solve")] = 60.0,
+    deterministic: Annotated[bool, typer.Option(
+        "--deterministic", help="one worker, fixed seed: byte-identical outputs")] = False,
+    hint: Annotated[Path | None, typer.Option(help="roster.csv to start from")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="CP-SAT workers")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress lines")] = False,
+) -> None:
+    """Run the two-way selection; write roster, vacancies, audit, reasons and manifest to OUT."""
+    import time as clock
+
+    from staffing.allocation.engine import allocate
+    from staffing.allocation.outputs import write_infeasibility, write_solve_outputs
+    from staffing.allocation.reasons import explain_roster
+    from staffing.check import check as run_check
+    from staffing.errors import raise_if_errors
+    from staffing.io.bundle import load
+    from staffing.io.roster_io import read_roster
+    from staffing.validation import policy_problems
+
+    started = clock.perf_counter()
+    policy_model = _load_policy(policy)
+    inst = load(instance)
+    raise_if_errors(policy_problems(inst, policy_model))
+    start_roster = read_roster(hint, inst) if hint is not None else None
+    console.print(f"solving {inst.meta.name or instance} under '{policy_model.name}': "
+                  f"{len(inst.staff)} people, {len(inst.posts)} posts")
+    try:
+        roster = allocate(inst, policy_model, time_limit=time_limit, deterministic=deterministic,
+                          hint=start_roster, workers=workers, progress=SolveProgress(quiet))
+    except InfeasibleError as error:
+        write_infeasibility(out, error.explanation)
+        err_console.print(f"[red]infeasible[/]: {error.explanation}")
+        err_console.print(f"explanation written to {out}/infeasibility.txt")
+        raise typer.Exit(1) from None
+    report = run_check(inst, policy_model, roster)
+    reasons = explain_roster(inst, policy_model, roster)
+    files = write_solve_outputs(out, inst, policy_model, roster, report, reasons)
+    flag = "[green]proven optimal[/]" if roster.status == "optimal" else (
+        "[yellow]feasible, NOT proven optimal (time limit)[/]")
+    console.print(f"{flag}; {len(report.hard_violations)} hard violations, "
+                  f"{report.blocking_pairs} blocking pairs; wrote {', '.join(files)} to {out} "
+                  f"in {clock.perf_counter() - started:.1f} s")
 
 
 @app.command()
@@ -178,7 +255,7 @@ def template(out: Annotated[Path, typer.Argument(help="workbook to write, e.g. t
     from staffing.io.workbook import write_template
 
     write_template(out)
-    console.print(f"wrote {out}")
+    console.print(f"wrote {escape(str(out))}")
 
 
 @app.command()
@@ -191,7 +268,7 @@ def convert(
     from staffing.io.bundle import load, save
 
     save(load(source), target)
-    console.print(f"wrote {target}")
+    console.print(f"wrote {escape(str(target))}")
 
 
 @app.command("current-roster")
@@ -204,7 +281,7 @@ def current_roster(instance: InstanceArg,
     from staffing.io.roster_io import write_roster
 
     write_roster(Roster.current(load(instance)), out)
-    console.print(f"wrote {out}")
+    console.print(f"wrote {escape(str(out))}")
 
 
 @app.command()
@@ -220,8 +297,8 @@ def generate(
 
     instance = make(staff=staff, seed=seed)
     save(instance, out)
-    console.print(f"wrote {out}: {len(instance.staff)} people, {len(instance.posts)} posts, "
-                  f"{len(instance.institutions)} institutions")
+    console.print(f"wrote {escape(str(out))}: {len(instance.staff)} people, "
+                  f"{len(instance.posts)} posts, {len(instance.institutions)} institutions")
 
 
 def main() -> None:

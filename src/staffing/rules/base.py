@@ -132,6 +132,10 @@ class Rule:
     def label(self) -> str:
         return f"{self.label_en} ({self.label_zh})"
 
+    def cached(self, instance: Instance, key: str, factory: Any) -> Any:
+        """Derived data of this rule on an instance, computed once per parameters."""
+        return instance.cached((self.name, self.params.model_dump_json(), key), factory)
+
     # -- instance checks -------------------------------------------------------------------
 
     def validate_instance(self, instance: Instance) -> list[Problem]:
@@ -156,6 +160,10 @@ class Rule:
 
     def describe_forbidden(self, instance: Instance, person_id: str, post_id: str) -> str:
         return f"{self.label_en} forbids {person_id} at {post_id}"
+
+    def directed_pairs(self, instance: Instance) -> np.ndarray | None:
+        """people x posts mask of posts the organisation may direct a person to for this rule."""
+        return None
 
     # -- roster check ----------------------------------------------------------------------
 

@@ -36,10 +36,18 @@ class CityDispatch(PairRule):
     description = "staff sent by city hospitals are placed in community posts"
     Params = CityDispatchParams
 
+    def allowed_posts(self, instance: Instance) -> np.ndarray:
+        return np.isin(instance.arrays.post_tier, [TIERS.index(t) for t in self.params.tiers])
+
     def forbidden_pairs(self, instance: Instance) -> np.ndarray:
-        a = instance.arrays
-        allowed = np.isin(a.post_tier, [TIERS.index(t) for t in self.params.tiers])
-        return a.dispatched[:, None] & ~allowed[None, :]
+        return self.cached(instance, "forbidden", lambda: self._forbidden(instance))
+
+    def _forbidden(self, instance: Instance) -> np.ndarray:
+        return instance.arrays.dispatched[:, None] & ~self.allowed_posts(instance)[None, :]
+
+    def directed_pairs(self, instance: Instance) -> np.ndarray:
+        """A dispatched person may be directed to any post of the allowed tiers."""
+        return instance.arrays.dispatched[:, None] & self.allowed_posts(instance)[None, :]
 
     def describe_forbidden(self, instance: Instance, person_id: str, post_id: str) -> str:
         return (

@@ -75,6 +75,10 @@ class Continuity(Rule):
         person_area = np.where(has_post, post_area[np.maximum(a.current_post, 0)], -1)
         return (person_area[:, None] == post_area[None, :]) & has_post[:, None]
 
+    def directed_pairs(self, instance: Instance) -> np.ndarray:
+        """Incumbents may be directed within their own area when a rule needs them."""
+        return self.area_mask(instance) & instance.arrays.incumbent[:, None]
+
     def emit(self, model: "AllocationModel") -> None:
         for person in self.stayers(model.instance):
             i = model.arrays.person_index[person]

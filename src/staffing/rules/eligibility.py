@@ -29,6 +29,12 @@ class Eligibility(PairRule):
 
     def eligible_matrix(self, instance: Instance) -> np.ndarray:
         """people x posts: True where the person meets the post's requirements."""
+        return self.cached(instance, "eligible", lambda: self._eligible(instance))
+
+    def forbidden_pairs(self, instance: Instance) -> np.ndarray:
+        return self.cached(instance, "forbidden", lambda: ~self.eligible_matrix(instance))
+
+    def _eligible(self, instance: Instance) -> np.ndarray:
         a = instance.arrays
         accepts = a.post_accepts.copy()
         for post_disc, extra in self.params.discipline_equivalents.items():
@@ -38,10 +44,9 @@ class Eligibility(PairRule):
         discipline_ok = accepts[:, a.discipline].T
         licence_ok = licence_table()[a.licence][:, a.post_licence]
         title_ok = a.title[:, None] >= a.post_min_title[None, :]
-        return discipline_ok & licence_ok & title_ok
-
-    def forbidden_pairs(self, instance: Instance) -> np.ndarray:
-        return ~self.eligible_matrix(instance)
+        matrix = discipline_ok & licence_ok & title_ok
+        matrix.flags.writeable = False
+        return matrix
 
     def describe_forbidden(self, instance: Instance, person_id: str, post_id: str) -> str:
         return f"{person_id} is not eligible for post {post_id}: " + "; ".join(

@@ -47,7 +47,14 @@ class RotationBeforeSenior(PairRule):
         return np.isin(instance.arrays.post_tier, [TIERS.index(t) for t in self.params.tiers])
 
     def forbidden_pairs(self, instance: Instance) -> np.ndarray:
+        return self.cached(instance, "forbidden", lambda: self._forbidden(instance))
+
+    def _forbidden(self, instance: Instance) -> np.ndarray:
         return self.bound_mask(instance)[:, None] & ~self.allowed_posts(instance)[None, :]
+
+    def directed_pairs(self, instance: Instance) -> np.ndarray:
+        """A rotation-bound candidate may be directed to any post of the allowed tiers."""
+        return self.bound_mask(instance)[:, None] & self.allowed_posts(instance)[None, :]
 
     def describe_forbidden(self, instance: Instance, person_id: str, post_id: str) -> str:
         person = instance.person_by_id[person_id]

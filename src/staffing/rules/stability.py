@@ -24,6 +24,8 @@ from staffing.rules.base import Placement, Rule, RuleParams, Violation
 
 if TYPE_CHECKING:
     from staffing.allocation.model import AllocationModel
+    from staffing.domain.instance import Instance
+    from staffing.domain.policy import Policy
 
 
 class StabilityParams(RuleParams):
@@ -55,29 +57,37 @@ class Stability(Rule):
     # -- emission --------------------------------------------------------------------------
 
     def emit(self, model: "AllocationModel") -> None:
+        hard = self.hard or model.stable_only
         places = model.arrays.places
+        choices = model.admissible_choices()
+        if model.stable_only:
+            # A dominated choice is absent from the model; its clause is implied by the clauses
+            # of the applicants that dominate it (see dominated_choices), so it is left out.
+            choices = [c for c in choices if model.pair_of(c[0], c[1]) is not None]
+        groups: dict[int, set[int]] = defaultdict(set)
+        for _i, j, _choice_rank, rank in choices:
+            groups[j].add(rank)
         full_vars: dict[tuple[int, int], object] = {}
-        for j, groups in model.applicant_groups().items():
+        for j, ranks in groups.items():
             previous = None
-            for rank in sorted(groups):
-                at_least_as_good = model.pairs_at_post_ranked(j, rank)
+            for rank in sorted(ranks):
+                held = model.total(model.pairs_at_post_ranked(j, rank))
                 full = model.new_bool(f"full_{j}_{rank}")
-                held = model.total(at_least_as_good)
                 model.model.add(held >= int(places[j]) * full)
-                if not self.hard:
+                if not hard:
                     model.model.add(held <= int(places[j]) - 1 + full)
                 if previous is not None:
                     model.model.add_implication(previous, full)
                 previous = full
                 full_vars[(j, rank)] = full
-        for i, j, choice_rank, rank in model.admissible_choices():
+        for i, j, choice_rank, rank in choices:
             got_as_good = model.total(model.choice_pairs_up_to(i, choice_rank))
             full = full_vars[(j, rank)]
             post_id, person_id = model.arrays.post_ids[j], model.arrays.person_ids[i]
             blocking = model.at_least(
                 self, ("pair", person_id, post_id), got_as_good + full, 1, unit="blocking pairs",
-                detail=f"{person_id} and post {post_id} must not block", people=(person_id,),
-                posts=(post_id,),
+                hard=hard, slack_max=1, detail=f"{person_id} and post {post_id} must not block",
+                people=(person_id,), posts=(post_id,),
             )
             if blocking is not None:  # soft: make the indicator exact
                 model.model.add(blocking + full <= 1)
@@ -111,7 +121,7 @@ def blocking_pairs(placement: Placement) -> list[tuple[str, str, bool]]:
     return found
 
 
-def dominated_choices(model: "AllocationModel") -> set[tuple[int, int]]:
+def dominated_choices(instance: "Instance", policy: "Policy") -> set[tuple[int, int]]:
     """(person, post) choice pairs that no roster without blocking pairs can contain.
 
     Person-proposing deferred acceptance with weak rejections: a post rejects
@@ -121,10 +131,13 @@ def dominated_choices(model: "AllocationModel") -> set[tuple[int, int]]:
     no blocking pair. Without ties or side rules this truncates each person's
     list at the person-optimal stable partner.
     """
+    from staffing.allocation.pairs import admissible_choices
+
     lists: dict[int, list[tuple[int, int]]] = defaultdict(list)  # i -> [(post, panel rank)]
-    for i, j, _choice_rank, rank in model.admissible_choices():
+    for i, j, choice_rank, rank in sorted(admissible_choices(instance, policy),
+                                          key=lambda c: (c[0], c[2])):
         lists[i].append((j, rank))
-    places = model.arrays.places
+    places = instance.arrays.places
     pointer = {i: 0 for i in lists}
     held: dict[int, list[tuple[int, int]]] = defaultdict(list)  # post -> [(rank, person)]
     rejected: set[tuple[int, int]] = set()

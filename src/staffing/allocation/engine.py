@@ -1,0 +1,298 @@
+"""`allocate`: the annual two-way selection solved as a lexicographic CP-SAT model.
+
+Pruning: choices that no roster without blocking pairs can contain are left
+out of the model (`staffing.rules.stability.dominated_choices`). The result
+is exact whenever the best roster has no blocking pair and the stages before
+the blocking-pairs stage lose nothing by the pruning, which the engine
+certifies after that stage: zero blocking pairs, and the earlier stages at
+zero or at the value the unpruned model reaches. Otherwise it solves the
+unpruned model. With stability hard, every roster is stable and pruning is
+always exact.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from staffing.allocation.model import AllocationModel
+from staffing.allocation.pairs import Pairs, build_pairs
+from staffing.allocation.stages import (
+    Objective,
+    SolveSettings,
+    StageResult,
+    fix_objective,
+    solve_objective,
+    stage_objectives,
+)
+from staffing.check import check
+from staffing.domain.arrays import POOLS
+from staffing.domain.instance import Instance
+from staffing.domain.policy import Policy, Stage
+from staffing.domain.roster import Assignment, Roster
+from staffing.errors import InfeasibleError, StaffingError
+from staffing.rules.stability import dominated_choices
+from staffing.rules.village_coverage import VillageCoverage
+
+
+class StagedSolve:
+    """One model solved stage by stage; can stop after a stage and resume."""
+
+    def __init__(self, instance: Instance, policy: Policy, pairs: Pairs, settings: SolveSettings,
+                 *, stable_only: bool = False):
+        built = time.perf_counter()
+        self.model = AllocationModel(instance, policy, pairs, stable_only=stable_only)
+        self.model.emit_rules()
+        self.plan: list[tuple[Stage, list[Objective]]] = stage_objectives(self.model)
+        self.build_time = time.perf_counter() - built
+        self.settings = settings
+        self.results: list[StageResult] = []
+        self.solution: list[int] | None = None
+        self.start: list[int] | None = None  # a partial hint before the first solution
+        self.position = 0  # next stage to solve
+        self.failed: StageResult | None = None
+
+    def solve_through(self, last: int | None = None) -> bool:
+        """Solve stages up to index ``last`` (all by default); False if a stage found nothing."""
+        last = len(self.plan) - 1 if last is None else last
+        while self.position <= last:
+            _stage, objectives = self.plan[self.position]
+            for objective in objectives:
+                hint = self.solution if self.solution is not None else self.start
+                result, solution = solve_objective(self.model, objective, self.settings, hint)
+                if solution is None:
+                    self.failed = result
+                    return False
+                self.results.append(result)
+                self.solution = solution
+                fix_objective(self.model, objective, result.objective)
+            self.position += 1
+        return True
+
+    def stage_value(self, index: int) -> int:
+        """Sum of the solver objectives of one stage (0 means the stage is perfect)."""
+        names = {o.name for o in self.plan[index][1]}
+        return sum(r.objective or 0 for r in self.results if r.stage in names)
+
+    def hint_from(self, roster: Roster) -> None:
+        """Start from a roster found elsewhere (only pair variables are hinted)."""
+        m = self.model
+        a = m.arrays
+        values = [0] * len(m.x)
+        for assignment in roster.assignments:
+            if assignment.post is None:
+                continue
+            k = m.pair_of(a.person_index[assignment.person], a.post_index[assignment.post])
+            if k is not None:
+                values[k] = 1
+        self.start = values
+
+    def roster(self) -> list[Assignment]:
+        """The assignments of the current solution."""
+        assert self.solution is not None
+        return extract_assignments(self.model, self.solution)
+
+
+def extract_assignments(m: AllocationModel, solution: list[int]) -> list[Assignment]:
+    a, p = m.arrays, m.pairs
+    chosen = np.flatnonzero(np.asarray(solution[: len(m.x)], dtype=np.int64) == 1)
+    post_of = {int(p.person[k]): int(p.post[k]) for k in chosen}
+    assignments = []
+    for i, person in enumerate(a.person_ids):
+        j = post_of.get(i)
+        assignments.append(Assignment(person=person, post=a.post_ids[j] if j is not None else None,
+                                      pool=_pool_of(m, solution, i, j is not None)))
+    return assignments
+
+
+def _pool_of(m: AllocationModel, solution: list[int], i: int, placed: bool) -> Any:
+    a = m.arrays
+    if a.dispatched[i]:
+        return None
+    if a.pool[i] >= 0:
+        return POOLS[a.pool[i]] if (placed or not a.recruit[i]) else None
+    if not placed:
+        return None
+    for pool, var in m.charge.get(i, {}).items():
+        if var is None or solution[var.index] == 1:
+            return pool
+    return None
+
+
+@dataclass
+class AllocationRun:
+    """What a call to `allocate` did, for the manifest and the progress display."""
+
+    pairs_total: int = 0
+    pairs_pruned: int = 0
+    pruning: str = "off"
+    build_time: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def allocate(
+    instance: Instance,
+    policy: Policy,
+    *,
+    time_limit: float = 60.0,
+    deterministic: bool = False,
+    hint: Roster | None = None,
+    workers: int | None = None,
+    seed: int = 0,
+    progress: Callable[[dict[str, Any]], None] | None = None,
+    explain: bool = True,
+) -> Roster:
+    """Run the two-way selection under every rule of the policy.
+
+    Parameters
+    ----------
+    time_limit
+        seconds for the whole solve (deterministic time units in deterministic mode);
+        at the limit the best roster found is returned with status ``feasible``.
+    deterministic
+        one worker, fixed seed, deterministic time limit: identical inputs give
+        identical rosters.
+    hint
+        a roster to start from (for example last year's, or a scenario's base).
+
+    Returns
+    -------
+    Roster
+        with ``status`` (optimal / feasible), ``stages`` (value, bound, gap of each
+        objective stage) and ``manifest``.
+
+    Raises
+    ------
+    InfeasibleError
+        when no roster obeys the hard rules; its ``explanation`` names the
+        conflicting rules, their instances and the smallest change found.
+    """
+    settings = SolveSettings(
+        time_limit=time_limit, deterministic=deterministic,
+        workers=workers or min(8, os.cpu_count() or 1), seed=seed, progress=progress,
+    )
+    run = AllocationRun()
+    started = time.perf_counter()
+    full_pairs = build_pairs(instance, policy)
+    run.pairs_total = len(full_pairs)
+    run.timings["pairs"] = time.perf_counter() - started
+    solve = _solve(instance, policy, full_pairs, settings, hint, run)
+    if solve.solution is None:
+        _raise_infeasible(instance, policy, solve, settings, explain)
+    solve_time = time.perf_counter() - started
+    assignments = solve.roster()
+    coverage = policy.rule("village_coverage")
+    if isinstance(coverage, VillageCoverage):
+        assignments = coverage.name_tour_doctors(instance, assignments)
+    roster = Roster(assignments=assignments)
+    report = check(instance, policy, roster)
+    if not report.ok:
+        raise StaffingError(
+            "the engine produced a roster that breaks hard rules (please report): "
+            + "; ".join(v.message for v in report.hard_violations[:5])
+        )
+    stages = _stage_records(solve, report.stages)
+    status = "optimal" if all(r.status == "optimal" for r in solve.results) else "feasible"
+    run.timings["solve"] = solve_time
+    run.timings["total"] = time.perf_counter() - started
+    from staffing.manifest import allocation_manifest
+
+    manifest = allocation_manifest(instance, policy, settings, run, stages, status, solve.model)
+    return Roster(assignments=assignments, status=status, stages=stages, manifest=manifest)
+
+
+def _solve(instance: Instance, policy: Policy, full_pairs: Pairs, settings: SolveSettings,
+           hint: Roster | None, run: AllocationRun) -> StagedSolve:
+    """Solve the stable-only pruned model where that is certified exact, else the full model."""
+    stability = policy.rule("stability")
+    if stability is None:
+        return _solve_plain(instance, policy, full_pairs, settings, hint, run, "off")
+    dominated = _dominated_mask(instance, policy, full_pairs)
+    run.pairs_pruned = int(dominated.sum())
+    pruned = StagedSolve(instance, policy, full_pairs.without(dominated), settings,
+                         stable_only=True)
+    run.build_time += pruned.build_time
+    if hint is not None:
+        pruned.hint_from(hint)
+    if stability.hard:
+        run.pruning = "exact: stability is hard"
+        pruned.solve_through()
+        return pruned
+    blocking = policy.objective.index(Stage.BLOCKING_PAIRS)
+    if not pruned.solve_through(blocking):
+        return _solve_plain(instance, policy, full_pairs, settings, hint, run,
+                            "dropped: no stable roster obeys the hard rules")
+    if all(pruned.stage_value(k) == 0 for k in range(blocking)):
+        run.pruning = "certified: a stable roster is perfect on the earlier stages"
+        pruned.solve_through()
+        return pruned
+    full = StagedSolve(instance, policy, full_pairs, settings)
+    run.build_time += full.build_time
+    full.hint_from(Roster(assignments=pruned.roster()))
+    if not full.solve_through(blocking - 1):
+        run.pruning = "kept: certification ran out of time (not proven)"
+        pruned.solve_through()
+        return pruned
+    if all(full.stage_value(k) == pruned.stage_value(k) for k in range(blocking)):
+        run.pruning = "certified: the unpruned model is no better on the earlier stages"
+        pruned.solve_through()
+        return pruned
+    run.pruning = "dropped: giving up stability pays on an earlier stage"
+    full.solve_through()
+    return full
+
+
+def _solve_plain(instance: Instance, policy: Policy, pairs: Pairs, settings: SolveSettings,
+                 hint: Roster | None, run: AllocationRun, pruning: str) -> StagedSolve:
+    solve = StagedSolve(instance, policy, pairs, settings)
+    run.build_time += solve.build_time
+    run.pruning = pruning
+    if hint is not None:
+        solve.hint_from(hint)
+    solve.solve_through()
+    return solve
+
+
+def _dominated_mask(instance: Instance, policy: Policy, pairs: Pairs) -> np.ndarray:
+    from staffing.allocation.pairs import PairKind
+
+    rejected = dominated_choices(instance, policy)
+    if not rejected:
+        return np.zeros(len(pairs), dtype=bool)
+    keys = {i * len(instance.posts) + j for i, j in rejected}
+    codes = pairs.person * len(instance.posts) + pairs.post
+    return (pairs.kind == PairKind.CHOICE) & np.isin(codes, list(keys))
+
+
+def _stage_records(solve: StagedSolve, values: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each solved (sub-)stage with its value in the user's terms, recomputed from the roster."""
+    records = []
+    for result in solve.results:
+        name = result.stage
+        if name.startswith(Stage.RANK_PROFILE.value + "["):
+            rank = int(name[len(Stage.RANK_PROFILE.value) + 1 : -1])
+            result.value = values[Stage.RANK_PROFILE.value][rank - 1]
+        else:
+            result.value = values.get(name)
+        records.append(result.to_dict(timings=not solve.settings.deterministic))
+    return records
+
+
+def _raise_infeasible(instance: Instance, policy: Policy, solve: StagedSolve,
+                      settings: SolveSettings, explain: bool) -> None:
+    failed = solve.failed
+    if failed is not None and failed.status == "unknown":
+        raise StaffingError(
+            f"no roster found within the time limit ({settings.time_limit:g} s) at stage "
+            f"'{failed.stage}'; allow more time"
+        )
+    if not explain:
+        raise InfeasibleError("no roster obeys every hard rule of the policy")
+    from staffing.allocation.explain import explain_infeasibility
+
+    raise InfeasibleError(explain_infeasibility(instance, policy, time_limit=settings.time_limit))

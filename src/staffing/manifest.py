@@ -1,0 +1,67 @@
+"""Run manifests: what went in, which versions ran, with which parameters, and what came out."""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+from importlib import metadata
+from typing import Any
+
+from staffing.domain.instance import Instance
+from staffing.domain.policy import Policy
+
+_PACKAGES = ("staffing", "ortools", "pulp", "pandas", "numpy", "pydantic", "openpyxl")
+
+
+def versions() -> dict[str, str]:
+    """Python and the versions of the packages a result depends on."""
+    found = {"python": platform.python_version()}
+    for name in _PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def instance_hash(instance: Instance) -> str:
+    """SHA-256 of the instance's content (the same for any bundle format it was read from)."""
+    return instance.cached("hash", lambda: hashlib.sha256(instance.model_dump_json().encode())
+                           .hexdigest())
+
+
+def base_manifest(instance: Instance, policy: Policy, parameters: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "instance": {"name": instance.meta.name, "hash": instance_hash(instance),
+                     "people": len(instance.staff), "posts": len(instance.posts),
+                     "institutions": len(instance.institutions)},
+        "policy": {"name": policy.name, "hash": policy.hash()},
+        "versions": versions(),
+        "platform": {"system": platform.system(), "machine": platform.machine()},
+        "parameters": parameters,
+    }
+
+
+def allocation_manifest(instance: Instance, policy: Policy, settings: Any, run: Any,
+                        stages: list[dict[str, Any]], status: str, model: Any) -> dict[str, Any]:
+    """Manifest of an allocation; wall-clock times are left out in deterministic mode."""
+    manifest = base_manifest(instance, policy, {
+        "time_limit": settings.time_limit,
+        "deterministic": settings.deterministic,
+        "workers": 1 if settings.deterministic else settings.workers,
+        "seed": settings.seed,
+    })
+    manifest["solver"] = {
+        "name": "CP-SAT",
+        "status": status,
+        "pairs": run.pairs_total,
+        "pairs_pruned": run.pairs_pruned,
+        "pruning": run.pruning,
+        "variables": len(model.model.proto.variables),
+        "constraints": len(model.model.proto.constraints),
+    }
+    manifest["stages"] = stages
+    if not settings.deterministic:
+        manifest["timings"] = {k: round(v, 4) for k, v in run.timings.items()}
+        manifest["timings"]["build"] = round(run.build_time, 4)
+    return manifest

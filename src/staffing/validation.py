@@ -64,8 +64,8 @@ def _institution_tree(instance: Instance) -> list[Problem]:
         if inst.parent is None:
             if inst.tier is Tier.VILLAGE:
                 problems.append(
-                    Problem(message="a village needs its township centre as parent",
-                            kind="village_without_parent", value=inst.id,
+                    Problem(message=f"village {inst.id} needs its township centre as parent",
+                            kind="village_without_parent",
                             expected="the id of a township institution",
                             **_at(instance, "institutions", index, "parent"))
                 )
@@ -103,7 +103,7 @@ def _cycles(instance: Instance) -> list[Problem]:
                 reported.add(key)
                 problems.append(
                     Problem(message="cycle in the institution tree: " + " -> ".join(cycle + [current]),
-                            kind="cycle", value=current,
+                            kind="cycle", value=by_id[current].parent,
                             expected="each institution's parent chain to end at a county hospital",
                             **_at(instance, "institutions", index_of[current], "parent"))
                 )

@@ -11,7 +11,17 @@ from collections import defaultdict
 from functools import cached_property
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from staffing.domain.enums import (
     Discipline,
@@ -86,6 +96,11 @@ DisciplineList = Annotated[list[Discipline], BeforeValidator(_parse_disciplines)
 IdList = Annotated[list[str], BeforeValidator(_parse_list)]
 
 
+def cell_error(column: str, message: str) -> PydanticCustomError:
+    """An error of a whole-row check that belongs to one cell: ``column`` locates it."""
+    return PydanticCustomError("row_rule", message, {"column": column})
+
+
 def column(zh: str, description: str, default: Any = ..., **constraints: Any) -> Any:
     """A field with its Chinese header and a description for templates."""
     return Field(default, description=description, json_schema_extra={"zh": zh}, **constraints)
@@ -94,7 +109,9 @@ def column(zh: str, description: str, default: Any = ..., **constraints: Any) ->
 class Row(BaseModel):
     """Base of every table row: unknown columns are refused, values are frozen."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, use_enum_values=False, allow_inf_nan=False
+    )
 
 
 class Institution(Row):
@@ -104,7 +121,10 @@ class Institution(Row):
     parent: Identifier | None = column(
         "上级机构", "township centre of a village; lead hospital of a township (optional)", None
     )
-    population: Count = column("常住人口", "resident population served", 0)
+    population: Count = column(
+        "常住人口", "resident population served (required for townships and villages)", None,
+        validate_default=True,
+    )
     distance_km: float = column("到乡镇距离(公里)", "road distance to the township centre", 0.0, ge=0)
     hardship: int = column("艰苦边远类别", "hardship class 0 (none) to 3 (most remote)", 0, ge=0, le=3)
     headcount_county: Count = column("县级编制数", "approved county-pool headcount", 0)
@@ -112,6 +132,21 @@ class Institution(Row):
     contract_places: Count = column("编外用工数", "approved off-establishment contract places", 0)
     floor: Count = column("最低配员", "minimum number of staff placed here", 0)
     fd_teams: Count = column("家庭医生团队数", "family-doctor teams this centre must form", 0)
+
+    @field_validator("population", mode="before")
+    @classmethod
+    def _population_given(cls, raw: object, info: ValidationInfo) -> object:
+        """A blank population is 0 for a county hospital but an error for the grassroots.
+
+        A township's population sets its headcount norm and a village's decides
+        whether tours may replace a resident doctor; neither may default silently.
+        """
+        if raw is not None:
+            return raw
+        tier = info.data.get("tier")
+        if tier is Tier.TOWNSHIP or tier is Tier.VILLAGE:
+            raise ValueError(f"the resident population of a {tier.value} is required")
+        return 0
 
 
 class Post(Row):
@@ -132,11 +167,13 @@ class Post(Row):
     team_role: TeamRoleField = column("家庭医生团队角色", "family-doctor team role", TeamRole.NONE)
     accepts: DisciplineList = column("可兼容专业", "other disciplines accepted (; separated)", [])
 
-    @model_validator(mode="after")
-    def _floor_within_places(self) -> "Post":
-        if self.floor > self.places:
-            raise ValueError(f"floor {self.floor} exceeds places {self.places}")
-        return self
+    @field_validator("floor")
+    @classmethod
+    def _floor_within_places(cls, floor: int, info: ValidationInfo) -> int:
+        places = info.data.get("places")
+        if places is not None and floor > places:
+            raise ValueError(f"floor {floor} exceeds places {places}")
+        return floor
 
     @property
     def is_professional(self) -> bool:
@@ -166,9 +203,11 @@ class Staff(Row):
     @model_validator(mode="after")
     def _pool_rules(self) -> "Staff":
         if self.pool is None and not (self.new_recruit or self.city_dispatched):
-            raise ValueError("pool is required for incumbents (blank only for new recruits)")
+            raise cell_error(
+                "pool", "pool is required for incumbents (blank only for new recruits)"
+            )
         if self.new_recruit and self.current_post is not None:
-            raise ValueError("a new recruit has no current post")
+            raise cell_error("current_post", "a new recruit has no current post")
         return self
 
     @property

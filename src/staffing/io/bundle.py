@@ -61,25 +61,36 @@ def _read_csv_folder(folder: Path) -> tuple[dict[str, RawTable], list[Problem]]:
         text, found = read_text(path)
         problems.extend(found)
         if text is not None:
-            raw[spec.name] = parse_csv_text(text, spec.file_name)
+            try:
+                raw[spec.name] = parse_csv_text(text, spec.file_name)
+            except InputError as error:
+                problems.extend(error.problems)
     return raw, problems
 
 
 def parse_csv_text(text: str, source: str) -> RawTable:
-    """Split CSV text (any line ends) into a raw table with spreadsheet row numbers."""
+    """Split CSV text (any line ends) into a raw table with spreadsheet row numbers.
+
+    Raises
+    ------
+    InputError
+        when the text cannot be split into rows (for example a cell longer than
+        the CSV reader's limit).
+    """
     reader = csv.reader(io.StringIO(text, newline=""))
-    rows = list(reader)
+    try:
+        rows = list(reader)
+    except csv.Error as error:
+        raise InputError(
+            [Problem(source, f"not a readable CSV file: {error}", "csv", row=reader.line_num,
+                     expected="comma-separated cells, one row per line")]
+        ) from None
     if not rows:
         return RawTable(source, [])
-    headers = [h.strip() for h in rows[0]]
-    table = RawTable(source, headers)
+    table = RawTable(source, [h.strip() for h in rows[0]])
     for number, cells in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        record = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headers)}
-        if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers) :]):
-            record["\x00extra"] = cells[len(headers) :]
-        table.rows.append((number, record))
+        if any(c.strip() for c in cells):
+            table.append(number, cells)
     return table
 
 
@@ -90,10 +101,14 @@ def _read_json(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
         return {}, [Problem(path.name, "not UTF-8 text", kind="encoding", expected="UTF-8 JSON")]
     except json.JSONDecodeError as error:
         return {}, [
-            Problem(path.name, f"not valid JSON: {error.msg}", "json", row=error.lineno)
+            Problem(path.name, f"not valid JSON: {error.msg} (line {error.lineno}, "
+                    f"character {error.colno})", "json", row=error.lineno,
+                    expected='an object of tables: {"institutions": [...], "posts": [...], ...}')
         ]
     if not isinstance(data, dict):
-        return {}, [Problem(path.name, "top level must be an object of tables", "json")]
+        return {}, [Problem(path.name, "top level must be an object of tables", "json",
+                            value=type(data).__name__,
+                            expected='{"institutions": [...], "posts": [...], ...}')]
     raw: dict[str, RawTable] = {}
     problems: list[Problem] = []
     known = {META.name, *all_tables()}
@@ -106,8 +121,14 @@ def _read_json(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
             continue
         if name == META.name and isinstance(rows, dict):
             rows = [rows]
-        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            problems.append(Problem(f"{path.name}:{name}", "must be a list of objects", "json"))
+        if not isinstance(rows, list):
+            problems.append(Problem(f"{path.name}:{name}", "must be a list of objects", "json",
+                                    value=type(rows).__name__, expected="a list of objects"))
+            continue
+        bad = next((i for i, r in enumerate(rows) if not isinstance(r, dict)), None)
+        if bad is not None:
+            problems.append(Problem(f"{path.name}:{name}", "must be a list of objects", "json",
+                                    row=bad + 1, value=rows[bad], expected="an object"))
             continue
         headers = list(dict.fromkeys(k for r in rows for k in r))
         raw[name] = RawTable(
@@ -151,14 +172,13 @@ def build_instance(raw: dict[str, RawTable]) -> tuple[Instance | None, list[Prob
             if spec.required:
                 problems.append(
                     Problem(
-                        f"{spec.file_name} / sheet '{spec.zh} / {spec.name}'",
+                        f"{spec.file_name} / sheet '{spec.sheet_name}'",
                         f"the '{spec.name}' table is missing",
                         kind="missing_table",
                     )
                 )
             parsed[spec.name] = []
             continue
-        problems.extend(_extra_cells(table))
         rows, numbers, found = parse_table(spec, table)
         problems.extend(found)
         parsed[spec.name] = rows
@@ -181,18 +201,6 @@ def build_instance(raw: dict[str, RawTable]) -> tuple[Instance | None, list[Prob
 
 
 _CORE = {"institutions", "posts", "staff", "choices", "rankings"}
-
-
-def _extra_cells(table: RawTable) -> list[Problem]:
-    problems = []
-    for number, record in table.rows:
-        extra = record.pop("\x00extra", None)
-        if extra:
-            problems.append(
-                Problem(table.source, "row has more cells than the header has columns",
-                        "extra_cells", row=number, value=";".join(extra))
-            )
-    return problems
 
 
 # ----------------------------------------------------------------------------- writing

@@ -47,9 +47,12 @@ def _problems(error: ValidationError, prefix: tuple[Any, ...], root: yaml.Node |
     problems = []
     for item in error.errors():
         loc = prefix + tuple(item.get("loc") or ())
-        loc = tuple(part for part in loc if not (isinstance(part, str) and part.startswith("function-")))
+        loc = tuple(
+            part for part in loc
+            if not (isinstance(part, str) and (part.startswith("function-") or part == "[key]"))
+        )
         ctx = item.get("ctx") or {}
-        expected = ctx.get("expected")
+        expected = ctx.get("expected") or _bound(ctx)
         if item["type"] == "extra_forbidden":
             message = f"unknown parameter '{loc[-1]}'"
         else:
@@ -65,6 +68,38 @@ def _problems(error: ValidationError, prefix: tuple[Any, ...], root: yaml.Node |
                 expected=str(expected) if expected else None,
             )
         )
+    return problems
+
+
+def _bound(ctx: dict[str, Any]) -> str | None:
+    """The bound a number broke, in words (``ge`` 0 -> 'a number >= 0')."""
+    words = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
+    found = [f"{words[key]} {ctx[key]}" for key in words if key in ctx]
+    return "a number " + " and ".join(found) if found else None
+
+
+def _duplicate_keys(
+    node: yaml.Node | None, source: str, path: tuple[Any, ...] = ()
+) -> list[Problem]:
+    """Keys given twice in one mapping: YAML would silently keep the last."""
+    problems: list[Problem] = []
+    if isinstance(node, yaml.MappingNode):
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            line = key_node.start_mark.line + 1
+            if key in first_line:
+                problems.append(
+                    Problem(source, f"key '{key}' appears twice (first on line {first_line[key]})",
+                            "duplicate_key", row=line, column=".".join(map(str, (*path, key))),
+                            value=key, expected="each key once per mapping")
+                )
+            else:
+                first_line[key] = line
+            problems.extend(_duplicate_keys(value_node, source, (*path, key)))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            problems.extend(_duplicate_keys(item, source, (*path, index)))
     return problems
 
 
@@ -84,7 +119,7 @@ def parse_policy(text: str, source: str = "policy") -> Policy:
     if not isinstance(data, dict):
         raise PolicyError([Problem(source, "a policy must be a mapping of keys", "policy",
                                    expected="keys such as name, rules, objective")])
-    problems: list[Problem] = []
+    problems: list[Problem] = _duplicate_keys(root, source)
     rules_raw = data.get("rules") or {}
     parsed_rules: dict[str, Any] = {}
     if not isinstance(rules_raw, dict):

@@ -10,6 +10,7 @@ one, so one pass reports everything.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,8 @@ from pydantic import BaseModel, ValidationError
 from staffing.domain.enums import Coded
 from staffing.domain.instance import Choice, Institution, Meta, PanelRank, Post, Staff
 from staffing.errors import Problem
+
+SHEET_SEP = "／"  # between the Chinese and the code part of a sheet name; Excel refuses "/"
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,11 @@ class TableSpec:
     @property
     def file_name(self) -> str:
         return f"{self.name}.csv"
+
+    @property
+    def sheet_name(self) -> str:
+        """The sheet of a workbook holding this table, e.g. ``人员／staff``."""
+        return f"{self.zh}{SHEET_SEP}{self.name}"
 
     @property
     def columns(self) -> list[str]:
@@ -74,13 +82,42 @@ def all_tables() -> dict[str, TableSpec]:
     return {**TABLES, **EXTRA_TABLES}
 
 
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 1-based column index (1 -> A, 27 -> AA)."""
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 @dataclass
 class RawTable:
-    """Cells as read from a file, before any typing."""
+    """Cells as read from a file, before any typing.
+
+    ``stray`` holds, per row number, the non-blank cells that stand in a column
+    without a header (beyond the last header, or under a blank one) as
+    (1-based column index, value); `parse_table` reports them.
+    """
 
     source: str
     headers: list[str]
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    stray: dict[int, list[tuple[int, Any]]] = field(default_factory=dict)
+
+    def append(self, number: int, cells: Sequence[Any]) -> None:
+        """Add one row of cells, in column order, read from row ``number``."""
+        record: dict[str, Any] = {h: None for h in self.headers if h}
+        stray = []
+        for index, value in enumerate(cells):
+            header = self.headers[index] if index < len(self.headers) else ""
+            if header:
+                record[header] = value
+            elif not _is_blank(value):
+                stray.append((index + 1, value))
+        self.rows.append((number, record))
+        if stray:
+            self.stray[number] = stray
 
 
 def _normalise_header(text: str) -> list[str]:
@@ -160,9 +197,11 @@ def _expected_for(error: dict[str, Any], spec: TableSpec, column: str | None) ->
         return f"a number <= {ctx.get('le')}"
     if kind == "missing":
         return "a value"
-    if kind in ("string_too_short", "string_too_long"):
+    if kind in ("string_too_short", "string_too_long", "too_short", "too_long"):
         return "an id of 1 to 64 characters"
     if column is not None and column in spec.model.model_fields:
+        if spec.model.model_fields[column].annotation is bool:
+            return "yes or no (是 / 否)"
         coded = _coded_type(spec.model.model_fields[column].annotation)
         if coded is not None:
             return "one of " + coded.choices()
@@ -186,11 +225,15 @@ def problems_from_validation(
     problems = []
     for item in error.errors():
         loc = item.get("loc") or ()
-        column = str(loc[0]) if loc else None
+        column = str(loc[0]) if loc else (item.get("ctx") or {}).get("column")
         message = item["msg"].removeprefix("Value error, ")
         value = cells.get(column) if column else None
         if item["type"] == "missing":
             message = f"'{column}' is required"
+        elif item["type"] in ("too_long", "string_too_long"):
+            message = "too long"
+        elif item["type"] in ("too_short", "string_too_short"):
+            message = "too short"
         problems.append(
             Problem(
                 source,
@@ -205,10 +248,30 @@ def problems_from_validation(
     return problems
 
 
+def _stray_cells(raw: RawTable) -> list[Problem]:
+    return [
+        Problem(raw.source, "cell outside the table: its column has no header",
+                kind="extra_cells", row=number, column=column_letter(index), value=value,
+                expected="cells only under a header of row 1 (delete it, or add the column)")
+        for number, cells in sorted(raw.stray.items())
+        for index, value in cells
+    ]
+
+
 def parse_table(spec: TableSpec, raw: RawTable) -> tuple[list[Any], list[int], list[Problem]]:
     """Validate every row of ``raw``; return rows, their row numbers and all problems."""
+    if not any(str(h).strip() for h in raw.headers if h is not None):
+        if not spec.required:
+            return [], [], []  # an empty optional table
+        return [], [], [
+            Problem(raw.source, "the table is empty (no header, no rows)", kind="empty",
+                    row=1, expected="a header row with at least " + ", ".join(
+                        spec.bilingual_header(c) for c in spec.required_columns()))
+        ]
     mapping, problems = map_headers(spec, raw)
-    if any(p.severity == "error" for p in problems):
+    header_broken = any(p.severity == "error" for p in problems)
+    problems.extend(_stray_cells(raw))
+    if header_broken:
         return [], [], problems
     rows: list[Any] = []
     numbers: list[int] = []
@@ -223,6 +286,9 @@ def parse_table(spec: TableSpec, raw: RawTable) -> tuple[list[Any], list[int], l
             numbers.append(number)
         except ValidationError as error:
             problems.extend(problems_from_validation(error, spec, raw.source, number, values))
+    if spec.required and not raw.rows:
+        problems.append(Problem(raw.source, "the table has a header but no rows", kind="empty",
+                                row=2, expected=f"at least one row of {spec.description}"))
     return rows, numbers, problems
 
 

@@ -1,6 +1,7 @@
 """Excel workbooks: instance bundles, the fill-in template and report sheets.
 
-Sheets are named ``<中文> / <code>`` (for example ``人员 / staff``) and headers
+Sheets are named ``<中文>／<code>`` (for example ``人员／staff``: Excel forbids
+the ASCII slash in sheet names, so the full-width one is used) and headers
 ``<中文> / <code>``; on reading, a sheet or header given by either half, or
 both, is recognised.
 """
@@ -21,15 +22,26 @@ from staffing.domain.enums import Coded
 from staffing.domain.instance import Instance
 from staffing.errors import Problem
 from staffing.io.atomic import atomic_path
-from staffing.io.tables import META, RawTable, TableSpec, _coded_type, all_tables, row_cells
+from staffing.io.tables import (
+    META,
+    SHEET_SEP,
+    RawTable,
+    TableSpec,
+    _coded_type,
+    all_tables,
+    row_cells,
+)
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _FIXED_TIME = "2000-01-01T00:00:00Z"
+GUIDE_SHEET = f"说明{SHEET_SEP}instructions"
+CODES_SHEET = f"代码{SHEET_SEP}codes"
 
 
 def sheet_title(spec: TableSpec) -> str:
-    return f"{spec.zh} / {spec.name}"
+    """The sheet name of a table, e.g. ``人员／staff``."""
+    return spec.sheet_name
 
 
 def _sheet_key(title: str) -> list[str]:
@@ -71,8 +83,7 @@ def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
         for number, cells in enumerate(rows, start=2):
             if cells is None or all(c is None or str(c).strip() == "" for c in cells):
                 continue
-            record = {h: cells[i] if i < len(cells) else None for i, h in enumerate(headers) if h}
-            table.rows.append((number, record))
+            table.append(number, cells)
         raw[spec.name] = table
     book.close()
     return raw, problems
@@ -99,8 +110,19 @@ def write_workbook(instance: Instance, path: Path, *, deterministic: bool = True
         sheet = book.create_sheet(sheet_title(spec))
         _write_header(sheet, spec)
         for row in rows:
-            sheet.append(row_cells(row, spec.columns))
+            sheet.append([_exact(value) for value in row_cells(row, spec.columns)])
     save_book(book, path, deterministic=deterministic)
+
+
+def _exact(value: Any) -> Any:
+    """A cell value that reads back exactly.
+
+    openpyxl writes numbers with 16 significant digits; the rare float that
+    needs 17 (such as 0.1 + 0.2) is written as its exact text instead.
+    """
+    if isinstance(value, float) and float(f"{value:.16g}") != value:
+        return repr(value)
+    return value
 
 
 def save_book(book: Workbook, path: Path, *, deterministic: bool = True) -> None:
@@ -150,11 +172,11 @@ def write_template(path: Path) -> None:
     """Write an empty workbook an HR office can fill in."""
     book = Workbook()
     guide = book.active
-    guide.title = "说明 / instructions"
+    guide.title = GUIDE_SHEET
     for line in _INSTRUCTIONS:
         guide.append(list(line))
     guide.column_dimensions["B"].width = 100
-    lists = book.create_sheet("代码 / codes")
+    lists = book.create_sheet(CODES_SHEET)
     list_ranges = _write_code_lists(lists)
     specs = [META, *all_tables().values()]
     for spec in specs:
@@ -162,11 +184,18 @@ def write_template(path: Path) -> None:
         _write_header(sheet, spec)
         _describe_columns(guide, spec)
         for index, col in enumerate(spec.columns, start=1):
-            coded = _coded_type(spec.model.model_fields[col].annotation)
-            if coded is None or col == "accepts":
+            annotation = spec.model.model_fields[col].annotation
+            coded = _coded_type(annotation)
+            if col == "accepts":
+                continue
+            if coded is not None:
+                formula = list_ranges[coded.__name__]
+            elif annotation is bool:
+                formula = list_ranges["Flag"]
+            else:
                 continue
             validation = DataValidation(
-                type="list", formula1=list_ranges[coded.__name__], allow_blank=True,
+                type="list", formula1=formula, allow_blank=True,
                 showErrorMessage=True, errorTitle="无效值 / invalid value",
                 error="请从下拉列表选择 / choose from the list",
             )
@@ -177,20 +206,29 @@ def write_template(path: Path) -> None:
     save_book(book, path)
 
 
+_FLAG_VALUES = ["是", "否", "yes", "no"]
+
+
 def _write_code_lists(sheet: Any) -> dict[str, str]:
-    """One column per coded type; return the range formula of each."""
+    """One column per coded type (Chinese labels, then codes) and one of yes/no values.
+
+    Returns the range formula of each list, keyed by type name (``Flag`` for yes/no).
+    """
     from staffing.domain import enums
 
-    ranges: dict[str, str] = {}
-    coded_types = [enums.Tier, enums.Title, enums.Licence, enums.Discipline,
-                   enums.Education, enums.Pool, enums.TeamRole]
-    for index, coded in enumerate(coded_types, start=1):
-        letter = get_column_letter(index)
-        sheet.cell(row=1, column=index, value=coded.__name__)
+    lists: dict[str, list[str]] = {}
+    for coded in (enums.Tier, enums.Title, enums.Licence, enums.Discipline,
+                  enums.Education, enums.Pool, enums.TeamRole):
         members: list[Coded] = list(coded)
-        for row, member in enumerate(members, start=2):
-            sheet.cell(row=row, column=index, value=member.value)
-        ranges[coded.__name__] = f"'代码 / codes'!${letter}$2:${letter}${len(members) + 1}"
+        lists[coded.__name__] = [m.zh for m in members] + [m.value for m in members]
+    lists["Flag"] = _FLAG_VALUES
+    ranges: dict[str, str] = {}
+    for index, (name, values) in enumerate(lists.items(), start=1):
+        letter = get_column_letter(index)
+        sheet.cell(row=1, column=index, value=name)
+        for row, value in enumerate(values, start=2):
+            sheet.cell(row=row, column=index, value=value)
+        ranges[name] = f"'{CODES_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
     return ranges
 
 

@@ -96,6 +96,8 @@ class VillageCoverage(Rule):
         """Why a tour does not cover the village, or None if it does."""
         if doctor is None:
             return "has no licensed doctor and no tour doctor"
+        if self.params.tour_max_villages == 0:
+            return f"is toured by {doctor}, but the policy allows no tours"
         if not self.tour_exempt(village):
             return (
                 f"is toured by {doctor} but is not eligible for tours (needs fewer than "

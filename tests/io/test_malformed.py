@@ -1,0 +1,622 @@
+"""Tests that malformed inputs get a located message and exit code 2, never a traceback.
+
+The corpus is generated from the tiny bundle: each case copies it, breaks one
+thing (a cell, a file, an encoding, a policy line, a roster row) and runs the
+``staffing`` command on it. Each case states where the message must point
+(file or sheet, row, column) and the bad value it must show.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import staffing
+from tests.builders import ROOT, TINY, invoke, run_module
+
+CHONGQING = ROOT / "models" / "chongqing-2024.yaml"
+GUANGDONG = ROOT / "models" / "guangdong-2019.yaml"
+
+# Traditional-character, Japanese and Western names for the refused encodings.
+BIG5_NAMES = ["王偉", "李娜", "張強", "劉洋", "陳靜", "楊勇", "趙敏", "黃磊", "周傑"]
+SJIS_NAMES = ["山田太郎", "佐藤花子", "鈴木一郎", "高橋健", "田中美咲", "伊藤誠", "渡辺愛", "中村翔", "小林優"]
+LATIN_NAMES = ["Müller", "Bjørn", "Ângela", "Sørensen", "Gonçalves", "Åsa", "Löwe", "Ibáñez",
+               "Núñez"]
+GBK_NAMES = ["王伟", "李娜", "张强", "刘洋", "陈静", "杨勇", "赵敏", "黄磊", "周杰"]
+
+
+# ----------------------------------------------------------------------------- editing helpers
+
+
+def copy_tiny(tmp: Path) -> Path:
+    target = tmp / "bundle"
+    shutil.copytree(TINY, target)
+    return target
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def set_cell(folder: Path, table: str, row: int, column: str, value: str) -> None:
+    """Set one cell; ``row`` counts as a spreadsheet does (header = 1)."""
+    path = folder / f"{table}.csv"
+    rows = read_rows(path)
+    rows[row - 1][rows[0].index(column)] = value
+    write_rows(path, rows)
+
+
+def add_row(folder: Path, table: str, cells: list[str]) -> None:
+    path = folder / f"{table}.csv"
+    write_rows(path, [*read_rows(path), cells])
+
+
+def drop_row(folder: Path, table: str, row: int) -> None:
+    path = folder / f"{table}.csv"
+    rows = read_rows(path)
+    del rows[row - 1]
+    write_rows(path, rows)
+
+
+def drop_column(folder: Path, table: str, column: str) -> None:
+    path = folder / f"{table}.csv"
+    rows = read_rows(path)
+    k = rows[0].index(column)
+    write_rows(path, [r[:k] + r[k + 1 :] for r in rows])
+
+
+def reencode_staff(folder: Path, names: list[str], encoding: str) -> None:
+    """Give the nine people new names and save staff.csv in another encoding."""
+    path = folder / "staff.csv"
+    rows = read_rows(path)
+    for row, name in zip(rows[1:], names, strict=True):
+        row[1] = name
+    text = "".join(",".join(r) + "\n" for r in rows)
+    path.write_bytes(text.encode(encoding))
+
+
+def workbook_of_tiny(tmp: Path) -> Path:
+    path = tmp / "bundle.xlsx"
+    staffing.save(staffing.load(TINY), path)
+    return path
+
+
+def json_of_tiny(tmp: Path) -> tuple[Path, dict]:
+    path = tmp / "bundle.json"
+    staffing.save(staffing.load(TINY), path)
+    return path, json.loads(path.read_text(encoding="utf-8"))
+
+
+def current_roster_rows() -> list[list[str]]:
+    rows = [["person", "post", "pool", "tour_villages"]]
+    for p in staffing.load(TINY).staff:
+        rows.append([p.id, p.current_post or "", p.pool.value if p.pool else "", ""])
+    return rows
+
+
+# ----------------------------------------------------------------------------- the corpus
+
+
+@dataclass(frozen=True)
+class Case:
+    """One malformed input: how to make it, and what the message must contain."""
+
+    id: str
+    make: Callable[[Path], list[str | Path]]  # tmp folder -> command arguments
+    expect: tuple[str, ...]  # location ('file, row r, column 'c'') and the bad value
+    load_fails: bool = False  # the bundle itself does not load (convert would fail too)
+
+
+def bundle_case(id: str, edit: Callable[[Path], None], *expect: str,
+                policy: Path | None = None) -> Case:
+    """A broken copy of the tiny CSV bundle, run through ``staffing validate``."""
+
+    def make(tmp: Path) -> list[str | Path]:
+        folder = copy_tiny(tmp)
+        edit(folder)
+        return ["validate", folder, *(["--policy", policy] if policy else [])]
+
+    return Case(id, make, expect, load_fails=policy is None and id not in _POLICY_LEVEL)
+
+
+# Problems only a policy reveals: the bundle itself loads.
+_POLICY_LEVEL = {"choice_ineligible"}
+
+
+def file_case(id: str, write: Callable[[Path], Path], *expect: str) -> Case:
+    """A whole bundle file (xlsx, JSON, other) made by ``write``, run through validate."""
+    return Case(id, lambda tmp: ["validate", write(tmp)], expect, load_fails=True)
+
+
+def policy_case(id: str, text: str, *expect: str) -> Case:
+    """A policy model YAML that cannot be used, with the good tiny bundle."""
+
+    def make(tmp: Path) -> list[str | Path]:
+        path = tmp / "policy.yaml"
+        path.write_text(text, encoding="utf-8")
+        return ["validate", TINY, "--policy", path]
+
+    return Case(id, make, expect)
+
+
+def roster_case(id: str, edit: Callable[[list[list[str]]], None], *expect: str) -> Case:
+    """A roster CSV for the tiny bundle with one bad row, run through ``staffing check``."""
+
+    def make(tmp: Path) -> list[str | Path]:
+        rows = current_roster_rows()
+        edit(rows)
+        path = tmp / "roster.csv"
+        write_rows(path, rows)
+        return ["check", TINY, path, "--policy", CHONGQING]
+
+    return Case(id, make, expect)
+
+
+def _set(rows: list[list[str]], row: int, column: str, value: str) -> None:
+    rows[row - 1][rows[0].index(column)] = value
+
+
+def _corrupt_xlsx(tmp: Path) -> Path:
+    path = workbook_of_tiny(tmp)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])  # a download cut half-way
+    return path
+
+
+def _xlsx_bad_cells(tmp: Path) -> Path:
+    path = workbook_of_tiny(tmp)
+    book = openpyxl.load_workbook(path)
+    book["人员／staff"]["D3"] = "prof"  # title of P2
+    book.save(path)
+    return path
+
+
+def _xlsx_extra_cell(tmp: Path) -> Path:
+    path = workbook_of_tiny(tmp)
+    book = openpyxl.load_workbook(path)
+    book["人员／staff"]["R4"] = "stray note"  # beyond the 16 headed columns
+    book.save(path)
+    return path
+
+
+def _xlsx_missing_sheet(tmp: Path) -> Path:
+    path = workbook_of_tiny(tmp)
+    book = openpyxl.load_workbook(path)
+    del book["岗位／posts"]
+    book.save(path)
+    return path
+
+
+def _bad_json(tmp: Path) -> Path:
+    path, _ = json_of_tiny(tmp)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"tier": "village"', '"tier": "village",,', 1), encoding="utf-8")
+    return path
+
+
+def _json_table_not_list(tmp: Path) -> Path:
+    path, data = json_of_tiny(tmp)
+    data["staff"] = {"id": "P1"}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def _json_bad_cell(tmp: Path) -> Path:
+    path, data = json_of_tiny(tmp)
+    data["posts"][2]["places"] = "two"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def _json_top_level_list(tmp: Path) -> Path:
+    path = tmp / "bundle.json"
+    path.write_text("[1, 2, 3]", encoding="utf-8")
+    return path
+
+
+def _unsupported(tmp: Path) -> Path:
+    path = tmp / "bundle.txt"
+    path.write_text("id,tier\n", encoding="utf-8")
+    return path
+
+
+def _write_empty(folder: Path) -> None:
+    (folder / "posts.csv").write_bytes(b"")
+
+
+def _huge_cell(folder: Path) -> None:
+    path = folder / "staff.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Wang", "W" * 200_000),
+                    encoding="utf-8")
+
+
+CASES: list[Case] = [
+    # -- unknown references
+    bundle_case("post_unknown_institution", lambda f: set_cell(f, "posts", 3, "institution", "HX"),
+                "posts.csv, row 3, column 'institution'", "HX", "unknown institution id"),
+    bundle_case("staff_unknown_current_post",
+                lambda f: set_cell(f, "staff", 4, "current_post", "H-XX"),
+                "staff.csv, row 4, column 'current_post'", "H-XX", "unknown post id"),
+    bundle_case("choice_unknown_post", lambda f: set_cell(f, "choices", 2, "post", "T-ZZ"),
+                "choices.csv, row 2, column 'post'", "T-ZZ", "unknown post id"),
+    bundle_case("choice_unknown_person", lambda f: set_cell(f, "choices", 2, "person", "P77"),
+                "choices.csv, row 2, column 'person'", "P77", "unknown staff id"),
+    bundle_case("ranking_unknown_post", lambda f: set_cell(f, "rankings", 2, "post", "H-QQ"),
+                "rankings.csv, row 2, column 'post'", "H-QQ", "unknown post id"),
+    bundle_case("ranking_unknown_person", lambda f: set_cell(f, "rankings", 3, "person", "P44"),
+                "rankings.csv, row 3, column 'person'", "P44", "unknown staff id"),
+    # -- duplicate ids
+    bundle_case("duplicate_institution_id", lambda f: set_cell(f, "institutions", 5, "id", "V1"),
+                "institutions.csv, row 5, column 'id'", "V1", "duplicate id (first used on row 4)"),
+    bundle_case("duplicate_post_id", lambda f: set_cell(f, "posts", 8, "id", "V1-DOC"),
+                "posts.csv, row 8, column 'id'", "V1-DOC", "duplicate id (first used on row 7)"),
+    bundle_case("duplicate_staff_id", lambda f: set_cell(f, "staff", 10, "id", "P1"),
+                "staff.csv, row 10, column 'id'", "P1", "duplicate id (first used on row 2)"),
+    bundle_case("duplicate_choice_rank", lambda f: set_cell(f, "choices", 4, "rank", "1"),
+                "choices.csv, row 4, column 'rank'", "gives this rank twice (also row 3)"),
+    bundle_case("duplicate_choice_post", lambda f: set_cell(f, "choices", 8, "post", "H-IM"),
+                "choices.csv, row 8, column 'post'", "H-IM", "gives this post twice (also row 7)"),
+    bundle_case("duplicate_ranking", lambda f: set_cell(f, "rankings", 3, "person", "P2"),
+                "rankings.csv, row 3, column 'person'", "P2", "ranked twice"),
+    # -- choices and rankings
+    bundle_case("choice_ineligible", lambda f: set_cell(f, "choices", 2, "post", "H-SUR"),
+                "choices.csv, row 2, column 'post'", "H-SUR",
+                "P1 is not eligible for post H-SUR", "discipline internal_medicine not accepted"),
+    bundle_case("too_many_choices", lambda f: add_row(f, "choices", ["P8", "4", "V1-DOC"]),
+                "choices.csv, row 10, column 'rank'", "P8 lists 4 choices; the policy allows 3",
+                policy=GUANGDONG),
+    bundle_case("ranked_non_applicant", lambda f: add_row(f, "rankings", ["H-IM", "P5", "4"]),
+                "rankings.csv, row 5, column 'person'", "P5",
+                "P5 is ranked for post H-IM but did not apply"),
+    bundle_case("ranking_leaves_out_applicant", lambda f: drop_row(f, "rankings", 3),
+                "choices.csv, row 5, column 'post'", "P4",
+                "post H-IM has a panel ranking that leaves out applicant P4"),
+    # -- counts
+    bundle_case("negative_places", lambda f: set_cell(f, "posts", 3, "places", "-1"),
+                "posts.csv, row 3, column 'places'", "-1", "a number >= 1"),
+    bundle_case("negative_floor", lambda f: set_cell(f, "posts", 4, "floor", "-1"),
+                "posts.csv, row 4, column 'floor'", "-1", "a number >= 0"),
+    bundle_case("floor_exceeds_places", lambda f: set_cell(f, "posts", 4, "floor", "3"),
+                "posts.csv, row 4, column 'floor'", "floor 3 exceeds places 2"),
+    bundle_case("missing_population", lambda f: set_cell(f, "institutions", 3, "population", ""),
+                "institutions.csv, row 3, column 'population'",
+                "the resident population of a township is required"),
+    bundle_case("negative_population",
+                lambda f: set_cell(f, "institutions", 4, "population", "-600"),
+                "institutions.csv, row 4, column 'population'", "-600", "a number >= 0"),
+    bundle_case("non_numeric_population",
+                lambda f: set_cell(f, "institutions", 3, "population", "5千"),
+                "institutions.csv, row 3, column 'population'", "5千", "a whole number"),
+    bundle_case("id_too_long", lambda f: set_cell(f, "staff", 10, "id", "P" + "9" * 70),
+                "staff.csv, row 10, column 'id'", "P" + "9" * 70, "an id of 1 to 64 characters"),
+    # -- the institution tree
+    bundle_case("village_without_parent", lambda f: set_cell(f, "institutions", 4, "parent", ""),
+                "institutions.csv, row 4, column 'parent'",
+                "village V1 needs its township centre as parent"),
+    bundle_case("bad_parent_tier", lambda f: set_cell(f, "institutions", 5, "parent", "H"),
+                "institutions.csv, row 5, column 'parent'",
+                "a village cannot have a county parent"),
+    bundle_case("institution_cycle", lambda f: set_cell(f, "institutions", 2, "parent", "T"),
+                "institutions.csv, row 2, column 'parent'",
+                "cycle in the institution tree: H -> T -> H"),
+    # -- coded values and flags
+    bundle_case("unknown_tier", lambda f: set_cell(f, "institutions", 5, "tier", "hamlet"),
+                "institutions.csv, row 5, column 'tier'", "hamlet",
+                "one of county, township, village"),
+    bundle_case("unknown_title", lambda f: set_cell(f, "staff", 2, "title", "professor"),
+                "staff.csv, row 2, column 'title'", "professor"),
+    bundle_case("unknown_licence", lambda f: set_cell(f, "staff", 6, "licence", "midwife"),
+                "staff.csv, row 6, column 'licence'", "midwife"),
+    bundle_case("unknown_discipline_in_list",
+                lambda f: set_cell(f, "posts", 4, "accepts", "internal_medicine;dentistry"),
+                "posts.csv, row 4, column 'accepts'", "dentistry"),
+    bundle_case("unknown_pool", lambda f: set_cell(f, "staff", 5, "pool", "grass"),
+                "staff.csv, row 5, column 'pool'", "grass"),
+    bundle_case("unknown_team_role", lambda f: set_cell(f, "posts", 5, "team_role", "doctor"),
+                "posts.csv, row 5, column 'team_role'", "doctor"),
+    bundle_case("bad_boolean", lambda f: set_cell(f, "staff", 3, "promotion_candidate", "maybe"),
+                "staff.csv, row 3, column 'promotion_candidate'", "maybe", "yes or no"),
+    bundle_case("markup_like_value", lambda f: set_cell(f, "staff", 2, "title", "[/bold]"),
+                "staff.csv, row 2, column 'title'", "[/bold]"),
+    bundle_case("incumbent_without_pool", lambda f: set_cell(f, "staff", 6, "pool", ""),
+                "staff.csv, row 6, column 'pool'", "pool is required for incumbents"),
+    bundle_case("recruit_with_current_post",
+                lambda f: set_cell(f, "staff", 9, "current_post", "T-GP"),
+                "staff.csv, row 9, column 'current_post'", "T-GP",
+                "a new recruit has no current post"),
+    bundle_case("dispatch_below_title",
+                lambda f: add_row(f, "staff", ["P10", "Sun", "surgery", "junior", "physician",
+                                               "master", "yes", "", "", "0", "no", "no", "yes",
+                                               "12", "0", "2015"]),
+                "staff.csv, row 11, column 'title'", "junior",
+                "city-dispatched P10 is below the required title", policy=CHONGQING),
+    # -- structure of files
+    bundle_case("missing_required_column", lambda f: drop_column(f, "staff", "discipline"),
+                "staff.csv, row 1, column 'discipline'",
+                "required column 'discipline' (专业) is missing"),
+    bundle_case("missing_required_table", lambda f: (f / "posts.csv").unlink(),
+                "posts.csv / sheet '岗位／posts'", "the 'posts' table is missing"),
+    bundle_case("extra_cell", lambda f: add_row(f, "choices", ["P9", "1", "T-PH", "oops"]),
+                "choices.csv, row 10, column 'D'", "oops", "cell outside the table"),
+    bundle_case("empty_file", _write_empty, "posts.csv, row 1", "the table is empty"),
+    bundle_case("header_without_rows",
+                lambda f: write_rows(f / "staff.csv", read_rows(f / "staff.csv")[:1]),
+                "staff.csv, row 2", "the table has a header but no rows"),
+    bundle_case("unreadable_csv", _huge_cell, "staff.csv", "not a readable CSV file"),
+    # -- encodings
+    bundle_case("big5_csv", lambda f: reencode_staff(f, BIG5_NAMES, "big5"),
+                "staff.csv", "encoding found: big5"),
+    bundle_case("shift_jis_csv", lambda f: reencode_staff(f, SJIS_NAMES, "shift_jis"),
+                "staff.csv", "encoding found: shift_jis"),
+    bundle_case("latin1_csv", lambda f: reencode_staff(f, LATIN_NAMES, "latin-1"),
+                "staff.csv", "encoding found: latin-1"),
+    # -- workbooks, JSON and other files
+    file_case("corrupt_xlsx", _corrupt_xlsx, "bundle.xlsx", "cannot open the workbook"),
+    file_case("xlsx_bad_cell", _xlsx_bad_cells,
+              "bundle.xlsx sheet '人员／staff', row 3, column 'title'", "prof"),
+    file_case("xlsx_extra_cell", _xlsx_extra_cell,
+              "bundle.xlsx sheet '人员／staff', row 4, column 'R'", "stray note"),
+    file_case("xlsx_missing_sheet", _xlsx_missing_sheet, "sheet '岗位／posts'",
+              "the 'posts' table is missing"),
+    file_case("malformed_json", _bad_json, "bundle.json, row", "not valid JSON"),
+    file_case("json_table_not_a_list", _json_table_not_list, "bundle.json:staff",
+              "must be a list of objects", "dict"),
+    file_case("json_top_level_not_object", _json_top_level_list, "bundle.json",
+              "top level must be an object of tables", "list"),
+    file_case("json_bad_cell", _json_bad_cell, "bundle.json:posts, row 3, column 'places'",
+              "two"),
+    file_case("unsupported_format", _unsupported, "bundle.txt", "unsupported instance format",
+              ".txt"),
+    file_case("instance_not_found", lambda tmp: tmp / "nowhere", "nowhere", "no such file"),
+    # -- policy models
+    policy_case("policy_unknown_rule", "name: bad\nrules:\n  eligibility: {}\n  capacty: {}\n",
+                "policy.yaml, row 4, column 'rules.capacty'", "unknown rule 'capacty'"),
+    policy_case("policy_bad_parameter_value",
+                "name: bad\nrules:\n  county_hired_township_used:\n    min_share: 1.8\n",
+                "policy.yaml, row 4, column 'rules.county_hired_township_used.min_share'", "1.8",
+                "a number <= 1"),
+    policy_case("policy_bad_list_value",
+                "name: bad\nrules:\n  post_structure:\n    tiers: [hamlet]\n",
+                "policy.yaml, row 4, column 'rules.post_structure.tiers.0'", "hamlet"),
+    policy_case("policy_unknown_parameter",
+                "name: bad\nrules:\n  village_coverage:\n    tour_max_popul: 800\n",
+                "policy.yaml, row 4, column 'rules.village_coverage.tour_max_popul'",
+                "unknown parameter 'tour_max_popul'"),
+    policy_case("policy_yaml_syntax",
+                "name: bad\nrules:\n  rotation_before_senior:\n    min_months: [12\n"
+                "  stability: {}\n",
+                "policy.yaml, row 5", "not valid YAML"),
+    policy_case("policy_hard_only_rule_made_soft",
+                "name: bad\nrules:\n  capacity:\n    hard: false\n",
+                "policy.yaml, row 4, column 'rules.capacity.hard'",
+                "rule 'capacity' can only be hard"),
+    policy_case("policy_duplicate_key",
+                "name: bad\nrules:\n  village_coverage: {tour_max_villages: 2}\n"
+                "  village_coverage: {tour_max_villages: 3}\n",
+                "policy.yaml, row 4, column 'rules.village_coverage'",
+                "key 'village_coverage' appears twice (first on line 3)"),
+    policy_case("policy_bad_objective", "name: bad\nobjective: [moves, happiness]\n",
+                "policy.yaml, row 2, column 'objective.1'", "happiness"),
+    # -- rosters
+    roster_case("roster_unknown_person", lambda r: _set(r, 10, "person", "P99"),
+                "roster.csv, row 10, column 'person'", "P99", "unknown person id"),
+    roster_case("roster_unknown_post", lambda r: _set(r, 10, "post", "T-XX"),
+                "roster.csv, row 10, column 'post'", "T-XX", "unknown post id"),
+    roster_case("roster_duplicate_person", lambda r: _set(r, 10, "person", "P1"),
+                "roster.csv, row 10, column 'person'", "P1", "person listed twice (also row 2)"),
+    roster_case("roster_unknown_tour_village", lambda r: _set(r, 5, "tour_villages", "V1;V9"),
+                "roster.csv, row 5, column 'tour_villages'", "V9", "unknown village id"),
+    roster_case("roster_tour_of_a_township", lambda r: _set(r, 5, "tour_villages", "T"),
+                "roster.csv, row 5, column 'tour_villages'", "unknown village id"),
+    roster_case("roster_bad_pool", lambda r: _set(r, 5, "pool", "grass"),
+                "roster.csv, row 5, column 'pool'", "grass"),
+    roster_case("roster_missing_column", lambda r: r[0].__setitem__(0, "persn"),
+                "roster.csv, row 1, column 'person'", "required column 'person'"),
+]
+
+
+def test_corpus_is_large_enough() -> None:
+    """Tests that the corpus holds at least 30 malformed inputs with distinct names."""
+    assert len(CASES) >= 30
+    assert len({c.id for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_malformed_input_is_located(case: Case, tmp_path: Path) -> None:
+    """Tests that a malformed input exits 2 naming where it is wrong and the bad value."""
+    result = invoke(*case.make(tmp_path))
+    output = result.output
+    assert result.exit_code == 2, output
+    assert "Traceback" not in output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    for fragment in case.expect:
+        assert fragment in output, f"{fragment!r} not in:\n{output}"
+
+
+WRITING_CASES = [
+    c for c in CASES
+    if c.id in {"post_unknown_institution", "duplicate_staff_id", "negative_places",
+                "institution_cycle", "unknown_tier", "missing_required_table", "extra_cell",
+                "big5_csv", "corrupt_xlsx", "xlsx_bad_cell", "malformed_json",
+                "json_table_not_a_list"}
+]
+
+
+@pytest.mark.parametrize("case", WRITING_CASES, ids=[c.id for c in WRITING_CASES])
+@pytest.mark.parametrize("target", ["out.json", "out.xlsx", "outdir"])
+def test_convert_writes_nothing_on_bad_input(case: Case, target: str, tmp_path: Path) -> None:
+    """Tests that converting a malformed bundle exits 2 and leaves no output behind."""
+    source = case.make(tmp_path)[1]
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    result = invoke("convert", source, out_dir / target)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert list(out_dir.iterdir()) == []
+
+
+@pytest.mark.parametrize("case", WRITING_CASES[:6], ids=[c.id for c in WRITING_CASES[:6]])
+def test_current_roster_writes_nothing_on_bad_input(case: Case, tmp_path: Path) -> None:
+    """Tests that current-roster on a malformed bundle exits 2 and writes no roster."""
+    source = case.make(tmp_path)[1]
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    result = invoke("current-roster", source, out_dir / "roster.csv")
+    assert result.exit_code == 2, result.output
+    assert list(out_dir.iterdir()) == []
+
+
+def test_convert_to_unknown_format_writes_nothing(tmp_path: Path) -> None:
+    """Tests that converting to an unsupported suffix exits 2 naming the suffix, writing nothing."""
+    result = invoke("convert", TINY, tmp_path / "out.txt")
+    assert result.exit_code == 2, result.output
+    assert "unsupported output format" in result.output and ".txt" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+SUBPROCESS_CASES = ["bad_boolean", "big5_csv", "corrupt_xlsx", "policy_yaml_syntax",
+                    "roster_unknown_post"]
+
+
+@pytest.mark.parametrize("name", SUBPROCESS_CASES)
+def test_malformed_input_in_a_fresh_process(name: str, tmp_path: Path) -> None:
+    """Tests that ``python -m staffing.cli`` exits 2 with the located message, no traceback."""
+    case = next(c for c in CASES if c.id == name)
+    done = run_module(*case.make(tmp_path))
+    output = done.stdout + done.stderr
+    assert done.returncode == 2, output
+    assert "Traceback" not in output
+    for fragment in case.expect:
+        assert fragment in output, f"{fragment!r} not in:\n{output}"
+
+
+def test_malformed_input_through_the_installed_script(tmp_path: Path) -> None:
+    """Tests that the installed ``staffing`` script exits 2 on a bad cell, without a traceback."""
+    case = next(c for c in CASES if c.id == "unknown_title")
+    done = run_module(*case.make(tmp_path), script=True)
+    output = done.stdout + done.stderr
+    assert done.returncode == 2, output
+    assert "Traceback" not in output
+    assert "staff.csv, row 2, column 'title'" in output and "professor" in output
+
+
+def test_convert_in_a_fresh_process_writes_nothing(tmp_path: Path) -> None:
+    """Tests that ``staffing convert BAD out.json`` in a fresh process leaves no out.json."""
+    case = next(c for c in CASES if c.id == "duplicate_staff_id")
+    source = case.make(tmp_path)[1]
+    done = run_module("convert", source, tmp_path / "out.json", script=True)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert not (tmp_path / "out.json").exists()
+
+
+# ----------------------------------------------------------------------------- all at once
+
+
+def test_every_problem_is_reported_at_once(tiny_dir: Path) -> None:
+    """Tests that a file with three independent bad cells reports exactly those three."""
+    set_cell(tiny_dir, "staff", 2, "title", "professor")
+    set_cell(tiny_dir, "staff", 5, "grassroots_months", "forty")
+    set_cell(tiny_dir, "staff", 8, "licence", "shaman")
+    with pytest.raises(staffing.InputError) as caught:
+        staffing.load(tiny_dir)
+    located = sorted((p.source, p.row, p.column, p.value) for p in caught.value.errors)
+    assert located == [
+        ("staff.csv", 2, "title", "professor"),
+        ("staff.csv", 5, "grassroots_months", "forty"),
+        ("staff.csv", 8, "licence", "shaman"),
+    ]
+    result = invoke("validate", tiny_dir)
+    assert result.exit_code == 2
+    assert "3 error(s)" in result.output
+    for where in ("staff.csv, row 2, column 'title'",
+                  "staff.csv, row 5, column 'grassroots_months'",
+                  "staff.csv, row 8, column 'licence'"):
+        assert where in result.output
+
+
+def test_problems_in_several_files_are_reported_together(tiny_dir: Path) -> None:
+    """Tests that bad cells in three different tables are all reported in one run."""
+    set_cell(tiny_dir, "institutions", 4, "tier", "hamlet")
+    set_cell(tiny_dir, "posts", 3, "places", "many")
+    set_cell(tiny_dir, "rankings", 2, "rank", "0")
+    with pytest.raises(staffing.InputError) as caught:
+        staffing.load(tiny_dir)
+    assert sorted((p.source, p.row, p.column) for p in caught.value.errors) == [
+        ("institutions.csv", 4, "tier"),
+        ("posts.csv", 3, "places"),
+        ("rankings.csv", 2, "rank"),
+    ]
+
+
+# ----------------------------------------------------------------------------- files that load
+
+
+def test_gbk_csv_loads_with_a_warning(tiny_dir: Path) -> None:
+    """Tests that a GBK-encoded CSV with Chinese names and labels loads, with a warning."""
+    path = tiny_dir / "staff.csv"
+    rows = read_rows(path)
+    for row, name in zip(rows[1:], GBK_NAMES, strict=True):
+        row[1] = name
+    rows[2][4] = "执业医师"  # P2's licence as its Chinese label
+    rows[0] = ["工号", *rows[0][1:]]  # a Chinese header
+    path.write_bytes("".join(",".join(r) + "\r\n" for r in rows).encode("gbk"))
+    loaded = staffing.load(tiny_dir)
+    assert [p.name for p in loaded.staff] == GBK_NAMES
+    assert loaded.person_by_id["P2"].licence.value == "physician"
+    assert [(w.source, w.kind) for w in loaded.warnings] == [("staff.csv", "encoding_gbk")]
+    result = invoke("validate", tiny_dir)
+    assert result.exit_code == 0, result.output
+    assert "staff.csv" in result.output and "GBK" in result.output
+
+
+def test_excel_utf8_csv_with_bom_and_crlf_loads(tiny_dir: Path, tiny: staffing.Instance) -> None:
+    """Tests that a CSV saved by Excel as 'CSV UTF-8' (BOM, CRLF, bilingual headers) loads."""
+    path = tiny_dir / "staff.csv"
+    rows = read_rows(path)
+    spec_headers = {"id": "工号 / id", "name": "姓名 / name", "title": "职称 / title"}
+    rows[0] = [spec_headers.get(h, h) for h in rows[0]]
+    text = "".join(",".join(r) + "\r\n" for r in rows)
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    loaded = staffing.load(tiny_dir)
+    assert loaded.warnings == []
+    assert [p.model_dump() for p in loaded.staff] == [p.model_dump() for p in tiny.staff]
+    result = invoke("validate", tiny_dir)
+    assert result.exit_code == 0, result.output
+
+
+def test_stray_cell_does_not_hide_bad_cells(tiny_dir: Path) -> None:
+    """Tests that a cell outside the table and a bad cell in the same file are both reported."""
+    add_row(tiny_dir, "choices", ["P9", "1", "T-PH", "oops"])
+    set_cell(tiny_dir, "choices", 3, "rank", "first")
+    with pytest.raises(staffing.InputError) as caught:
+        staffing.load(tiny_dir)
+    assert sorted((p.row, p.column, p.value) for p in caught.value.errors) == [
+        (3, "rank", "first"), (10, "D", "oops")]
+
+
+def test_policy_and_bundle_problems_are_reported_together(tiny_dir: Path, tmp_path: Path) -> None:
+    """Tests that a broken policy and a broken bundle are reported in the same run."""
+    set_cell(tiny_dir, "staff", 2, "title", "professor")
+    bad_policy = tmp_path / "policy.yaml"
+    bad_policy.write_text("name: bad\nrules:\n  capacty: {}\n", encoding="utf-8")
+    for command in (["validate", tiny_dir, "--policy", bad_policy],
+                    ["check", tiny_dir, tmp_path / "roster.csv", "--policy", bad_policy]):
+        result = invoke(*command)
+        assert result.exit_code == 2, result.output
+        assert "2 error(s)" in result.output
+        assert "policy.yaml, row 3, column 'rules.capacty'" in result.output
+        assert "staff.csv, row 2, column 'title'" in result.output

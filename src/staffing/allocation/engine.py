@@ -70,7 +70,7 @@ class StagedSolve:
                     return False
                 self.results.append(result)
                 self.solution = solution
-                fix_objective(self.model, objective, result.objective)
+                fix_objective(self.model, objective, result.objective, solution)
             self.position += 1
         return True
 

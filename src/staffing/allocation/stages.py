@@ -22,6 +22,10 @@ from staffing.allocation.pairs import PairKind
 from staffing.domain.policy import Stage
 
 _MAX_WEIGHT = 2**40
+# Full-problem subsolvers in order of use: the symmetric max-LP worker proves blocking-pair and
+# floor bounds that the default two-worker portfolio leaves open for minutes.
+_PORTFOLIO = ["max_lp_sym", "default_lp", "core", "quick_restart", "reduced_costs", "no_lp",
+              "pseudo_costs", "max_lp"]
 
 
 @dataclass
@@ -57,7 +61,7 @@ class Objective:
 
     name: str
     expr: Any
-    constant: bool = False
+    parts: list[np.ndarray] = field(default_factory=list)  # pairs at each rank (rank profile)
 
 
 @dataclass
@@ -68,9 +72,12 @@ class SolveSettings:
     seed: int = 0
     progress: Callable[[dict[str, Any]], None] | None = None
     started: float = field(default_factory=time.perf_counter)
+    deterministic_used: float = 0.0
 
     def remaining(self) -> float:
-        return max(0.0, self.time_limit - (time.perf_counter() - self.started))
+        """Budget left: wall seconds, or deterministic time units in deterministic mode."""
+        used = self.deterministic_used if self.deterministic else time.perf_counter() - self.started
+        return max(0.0, self.time_limit - used)
 
 
 def stage_objectives(m: AllocationModel) -> list[tuple[Stage, list[Objective]]]:
@@ -109,26 +116,25 @@ def _objectives(m: AllocationModel, stage: Stage) -> list[Objective]:
     raise ValueError(f"unknown stage {stage}")
 
 
-def rank_counts(m: AllocationModel) -> list[Any]:
-    """Number of people placed at their r-th choice, r = 1..max_choices."""
+def rank_pairs(m: AllocationModel) -> list[np.ndarray]:
+    """The choice pairs at rank r, r = 1..max_choices."""
     p = m.pairs
-    counts = []
-    for rank in range(1, m.policy.max_choices + 1):
-        counts.append(m.total(np.flatnonzero((p.kind == PairKind.CHOICE) & (p.choice_rank == rank))))
-    return counts
+    return [np.flatnonzero((p.kind == PairKind.CHOICE) & (p.choice_rank == rank))
+            for rank in range(1, m.policy.max_choices + 1)]
 
 
 def _rank_profile(m: AllocationModel) -> list[Objective]:
-    """Minimise, lexicographically, minus the count at each rank."""
-    counts = rank_counts(m)
+    """Minimise, lexicographically, minus the count at each rank (ranks nobody can get skipped)."""
+    by_rank = [pairs for pairs in rank_pairs(m) if len(pairs)]
     applicants = max(1, len(m.instance.choices_of))
     base = applicants + 1
-    weights = [base ** (len(counts) - 1 - r) for r in range(len(counts))]
-    if weights and weights[0] * applicants < _MAX_WEIGHT:
-        expr = _sum([-w * c for w, c in zip(weights, counts) if not isinstance(c, int)])
-        return [Objective(Stage.RANK_PROFILE.value, expr)]
-    return [Objective(f"{Stage.RANK_PROFILE.value}[{r + 1}]", _sum([-c]) if not isinstance(c, int)
-                      else 0) for r, c in enumerate(counts)]
+    weights = [base ** (len(by_rank) - 1 - r) for r in range(len(by_rank))]
+    if not weights or weights[0] * applicants < _MAX_WEIGHT:
+        expr = _sum([-w * m.total(pairs) for w, pairs in zip(weights, by_rank)])
+        return [Objective(Stage.RANK_PROFILE.value, expr, parts=by_rank)]
+    ranks = [r for r, pairs in enumerate(rank_pairs(m), start=1) if len(pairs)]
+    return [Objective(f"{Stage.RANK_PROFILE.value}[{r}]", -m.total(pairs))
+            for r, pairs in zip(ranks, by_rank)]
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
@@ -149,20 +155,31 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 
 
 def configure(solver: cp_model.CpSolver, settings: SolveSettings, limit: float) -> None:
+    """Workers, seed and limits; the full LP relaxation (level 2) proves stability bounds fast."""
     params = solver.parameters
     params.random_seed = settings.seed
+    params.linearization_level = 2
     if settings.deterministic:
         params.num_workers = 1
         params.max_deterministic_time = max(limit, 0.01)
     else:
         params.num_workers = settings.workers
         params.max_time_in_seconds = max(limit, 0.01)
+        if settings.workers > 1:
+            params.subsolvers.extend(_PORTFOLIO[: max(2, settings.workers - 2)])
 
 
 def solve_objective(m: AllocationModel, objective: Objective, settings: SolveSettings,
                     hint: list[int] | None) -> tuple[StageResult, list[int] | None]:
-    """Minimise one objective; return its result and the solution (all variable values)."""
+    """Minimise one objective; return its result and the solution (all variable values).
+
+    A constant objective needs no search once a solution is known.
+    """
     started = time.perf_counter()
+    if isinstance(objective.expr, (int, np.integer)) and hint is not None and len(hint) == len(
+            m.model.proto.variables):
+        value = int(objective.expr)
+        return StageResult(objective.name, value, value, "optimal", 0.0, 0.0), hint
     if isinstance(objective.expr, (int, np.integer)):
         m.model.clear_objective()
     else:
@@ -173,6 +190,7 @@ def solve_objective(m: AllocationModel, objective: Objective, settings: SolveSet
     callback = _Progress(objective.name, settings)
     status = solver.solve(m.model, callback if settings.progress else None)
     wall = time.perf_counter() - started
+    settings.deterministic_used += solver.deterministic_time
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         name = "infeasible" if status == cp_model.INFEASIBLE else "unknown"
         return StageResult(objective.name, None, None, name, wall, solver.deterministic_time), None
@@ -190,10 +208,21 @@ def solve_objective(m: AllocationModel, objective: Objective, settings: SolveSet
     return result, solution
 
 
-def fix_objective(m: AllocationModel, objective: Objective, value: int) -> None:
-    """Keep later stages at least as good on this objective."""
-    if not isinstance(objective.expr, (int, np.integer)):
-        m.model.add(objective.expr <= value)
+def fix_objective(m: AllocationModel, objective: Objective, value: int,
+                  solution: list[int]) -> None:
+    """Keep later stages at least as good on this objective.
+
+    A weighted rank profile is fixed rank by rank: its lexicographic optimum fixes every
+    count, and separate counts give later stages a far tighter LP than one weighted sum.
+    """
+    if isinstance(objective.expr, (int, np.integer)):
+        return
+    if objective.parts:
+        for pairs in objective.parts:
+            if len(pairs):
+                m.model.add(m.total(pairs) >= int(sum(solution[m.x[k].index] for k in pairs)))
+        return
+    m.model.add(objective.expr <= value)
 
 
 def _set_hint(m: AllocationModel, hint: list[int] | None) -> None:

@@ -16,7 +16,7 @@ one clause per pair and one linear constraint per post and tie group.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from staffing.domain.policy import Stage
 from staffing.domain.ranking import PanelRanks
@@ -58,7 +58,6 @@ class Stability(Rule):
 
     def emit(self, model: "AllocationModel") -> None:
         hard = self.hard or model.stable_only
-        places = model.arrays.places
         choices = model.admissible_choices()
         if model.stable_only:
             # A dominated choice is absent from the model; its clause is implied by the clauses
@@ -67,31 +66,50 @@ class Stability(Rule):
         groups: dict[int, set[int]] = defaultdict(set)
         for _i, j, _choice_rank, rank in choices:
             groups[j].add(rank)
-        full_vars: dict[tuple[int, int], object] = {}
-        for j, ranks in groups.items():
-            previous = None
-            for rank in sorted(ranks):
-                held = model.total(model.pairs_at_post_ranked(j, rank))
-                full = model.new_bool(f"full_{j}_{rank}")
-                model.model.add(held >= int(places[j]) * full)
-                if not hard:
-                    model.model.add(held <= int(places[j]) - 1 + full)
-                if previous is not None:
-                    model.model.add_implication(previous, full)
-                previous = full
-                full_vars[(j, rank)] = full
+        full_vars = {key: var for j, ranks in groups.items()
+                     for key, var in _full_indicators(model, j, sorted(ranks)).items()}
         for i, j, choice_rank, rank in choices:
             got_as_good = model.total(model.choice_pairs_up_to(i, choice_rank))
             full = full_vars[(j, rank)]
             post_id, person_id = model.arrays.post_ids[j], model.arrays.person_ids[i]
-            blocking = model.at_least(
+            model.at_least(
                 self, ("pair", person_id, post_id), got_as_good + full, 1, unit="blocking pairs",
                 hard=hard, slack_max=1, detail=f"{person_id} and post {post_id} must not block",
                 people=(person_id,), posts=(post_id,),
             )
-            if blocking is not None:  # soft: make the indicator exact
-                model.model.add(blocking + full <= 1)
-                model.model.add(blocking + got_as_good <= 1)
+
+
+def _full_indicators(model: "AllocationModel", j: int, ranks: list[int]) -> dict[tuple[int, int], Any]:
+    """full(P, r) for each tie group r of post j: P holds places people ranked r or better.
+
+    A cumulative count runs down the panel's order (tenure holders, then each tie group),
+    so each pair appears in one sum only; full(P, r) <= count(r) / places.
+    """
+    places = int(model.arrays.places[j])
+    pairs_at = model.post_pairs(j)
+    panel = model.pairs.panel[pairs_at]
+    out: dict[tuple[int, int], Any] = {}
+    count: Any = 0
+    upper = 0
+    previous_rank, previous_full = None, None
+    for rank in ranks:
+        lower_bound = -1 if previous_rank is None else previous_rank
+        new_pairs = pairs_at[(panel > lower_bound) & (panel <= rank)]
+        upper += len(new_pairs)
+        if len(new_pairs):
+            running = model.model.new_int_var(0, min(upper, places), f"held_{j}_{rank}")
+            model.model.add(running <= count + model.total(new_pairs))
+            count = running
+        full = model.new_bool(f"full_{j}_{rank}")
+        if upper < places:
+            model.model.add(full == 0)
+        else:
+            model.model.add(count >= places * full)
+        if previous_full is not None:
+            model.model.add_implication(previous_full, full)
+        previous_rank, previous_full = rank, full
+        out[(j, rank)] = full
+    return out
 
 
 def blocking_pairs(placement: Placement) -> list[tuple[str, str, bool]]:

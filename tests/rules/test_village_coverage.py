@@ -94,7 +94,7 @@ def test_tour_cap_per_doctor() -> None:
     """Tests that one doctor touring three villages under a cap of two is one violation of 1."""
     inst = make()
     v = only_violation(inst, policy(RULE, tour_max_villages=2), roster(inst, COVERED, TOURS), RULE)
-    assert v.message == "tour doctor D1 covers 3 villages, more than 2"
+    assert v.message == "tour doctor D1 covers 3 village(s), more than the 2 allowed"
     assert (v.people, v.institutions, v.amount) == (("D1",), ("V1", "V3", "V4"), 1)
 
 
@@ -105,7 +105,7 @@ def test_no_tours_allowed_when_cap_is_zero() -> None:
     messages = sorted(v.message for v in all_violations(inst, policy(RULE, tour_max_villages=0),
                                                          ros))
     assert messages == [
-        "tour doctor D1 covers 1 villages, more than 0",
+        "tour doctor D1 covers 1 village(s), more than the 0 allowed",
         "village V1 (population 600) is toured by D1, but the policy allows no tours",
         "village V3 (population 500) has no licensed doctor and no tour doctor",
         "village V4 (population 700) has no licensed doctor and no tour doctor",

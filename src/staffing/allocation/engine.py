@@ -56,17 +56,27 @@ class StagedSolve:
         self.start: list[int] | None = None  # a partial hint before the first solution
         self.position = 0  # next stage to solve
         self.failed: StageResult | None = None
+        self.timed_out = False
 
     def solve_through(self, last: int | None = None) -> bool:
-        """Solve stages up to index ``last`` (all by default); False if a stage found nothing."""
+        """Solve stages up to index ``last`` (all by default).
+
+        Returns False when a stage proves infeasible, or when no roster at all was found in
+        time. When time runs out after a roster was found, the remaining stages are recorded
+        as not solved and the roster found so far stands (``timed_out``).
+        """
         last = len(self.plan) - 1 if last is None else last
-        while self.position <= last:
+        while self.position <= last and not self.timed_out:
             _stage, objectives = self.plan[self.position]
             for objective in objectives:
                 hint = self.solution if self.solution is not None else self.start
                 result, solution = solve_objective(self.model, objective, self.settings, hint)
                 if solution is None:
                     self.failed = result
+                    if result.status == "unknown" and self.solution is not None:
+                        self.timed_out = True
+                        self.results.append(result)
+                        return True
                     return False
                 self.results.append(result)
                 self.solution = solution
@@ -197,7 +207,8 @@ def allocate(
             + "; ".join(v.message for v in report.hard_violations[:5])
         )
     stages = _stage_records(solve, report.stages)
-    status = "optimal" if all(r.status == "optimal" for r in solve.results) else "feasible"
+    proven = all(r.status == "optimal" for r in solve.results) and not solve.timed_out
+    status = "optimal" if proven else "feasible"
     run.timings["solve"] = solve_time
     run.timings["total"] = time.perf_counter() - started
     from staffing.manifest import allocation_manifest
@@ -274,6 +285,9 @@ def _stage_records(solve: StagedSolve, values: dict[str, Any]) -> list[dict[str,
     records = []
     for result in solve.results:
         name = result.stage
+        if result.status == "unknown":
+            records.append(result.to_dict(timings=not solve.settings.deterministic))
+            continue
         if name.startswith(Stage.RANK_PROFILE.value + "["):
             rank = int(name[len(Stage.RANK_PROFILE.value) + 1 : -1])
             result.value = values[Stage.RANK_PROFILE.value][rank - 1]

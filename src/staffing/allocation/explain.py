@@ -42,7 +42,7 @@ class Repair:
         rule = policy.rule(self.rule)
         label = rule.label_en if rule else self.rule
         parts = [change_text(c) for c in self.changes[:5]]
-        more = f" and {len(self.changes) - 5} more" if len(self.changes) > 5 else ""
+        more = f" (and {len(self.changes) - 5} more changes)" if len(self.changes) > 5 else ""
         return f"{label} alone: {'; '.join(parts)}{more} would make it feasible"
 
 
@@ -142,11 +142,13 @@ def minimal_conflict(m: AllocationModel, deadline: float) -> tuple[list[Constrai
     return current, minimal
 
 
-def repair_rule(instance: Instance, policy: Policy, records: list[ConstraintRecord],
-                limit: float) -> Repair | None:
-    """Least total slack on ``records`` (all of one rule) that makes the policy feasible."""
+def repair_rule(instance: Instance, policy: Policy, rule: str, limit: float) -> Repair | None:
+    """Least total slack over every instance of one hard rule that makes the policy feasible.
+
+    None when relaxing that rule alone cannot make the policy feasible.
+    """
     m = AllocationModel(instance, policy, build_pairs(instance, policy, keep_forbidden=True),
-                        mode=Mode.REPAIR, relax={r.name for r in records})
+                        mode=Mode.REPAIR, relax_rules={rule})
     m.emit_rules()
     relaxed = [r for r in m.records if r.slack is not None and r.hard]
     if not relaxed:
@@ -163,7 +165,7 @@ def repair_rule(instance: Instance, policy: Policy, records: list[ConstraintReco
          "unit": r.unit, "sense": r.sense}
         for r in relaxed if solver.value(r.slack) > 0
     ]
-    return Repair(records[0].rule, sum(c["amount"] for c in changes), records[0].unit, changes)
+    return Repair(rule, sum(c["amount"] for c in changes), relaxed[0].unit, changes)
 
 
 def explain_infeasibility(instance: Instance, policy: Policy, *, time_limit: float = 60.0) -> Explanation:
@@ -181,8 +183,8 @@ def explain_infeasibility(instance: Instance, policy: Policy, *, time_limit: flo
     for record in conflict:
         by_rule[record.rule].append(record)
     repairs = []
-    for records in by_rule.values():
-        repair = repair_rule(instance, policy, records,
+    for rule in by_rule:
+        repair = repair_rule(instance, policy, rule,
                              max(1.0, (deadline - time.perf_counter()) / max(len(by_rule), 1)))
         if repair is not None:
             repairs.append(repair)

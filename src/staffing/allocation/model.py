@@ -7,9 +7,9 @@ model decides, by its mode and the rule's hardness, what that becomes:
   variable counted in the rule's objective stage.
 - EXPLAIN: a hard rule's constraint is guarded by its own enforcement literal,
   which the explainer passes as an assumption to find the conflicting set.
-- REPAIR: the constraints named in ``relax`` get a slack variable in the
-  rule's unit, so the explainer can minimise the change that makes a policy
-  feasible (for example "7 more places in the grassroots pool").
+- REPAIR: the hard constraints of the rules in ``relax_rules`` get a slack
+  variable in the rule's unit, so the explainer can minimise the change that
+  makes a policy feasible (for example "7 more places in the grassroots pool").
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ class AllocationModel:
     """Variables, indexes and rule emission for one policy and instance."""
 
     def __init__(self, instance: Instance, policy: Policy, pairs: Pairs, *,
-                 mode: Mode = Mode.SOLVE, relax: set[str] | None = None,
+                 mode: Mode = Mode.SOLVE, relax_rules: set[str] | None = None,
                  stable_only: bool = False):
         self.instance = instance
         self.stable_only = stable_only  # stability enforced as hard (pruned models)
@@ -87,7 +87,7 @@ class AllocationModel:
         self.arrays = instance.arrays
         self.pairs = pairs
         self.mode = mode
-        self.relax = relax or set()
+        self.relax_rules = relax_rules or set()
         self.model = cp_model.CpModel()
         self.records: list[ConstraintRecord] = []
         self.stages = StageTerms()
@@ -308,7 +308,7 @@ class AllocationModel:
             return None  # holds whatever the roster
         record = ConstraintRecord(rule.name, key, detail, unit, hard, sense, int(bound), scale,
                                   people, posts, institutions)
-        relaxed = not hard or (self.mode is Mode.REPAIR and record.name in self.relax)
+        relaxed = not hard or (self.mode is Mode.REPAIR and rule.name in self.relax_rules)
         if relaxed:
             limit = slack_max if slack_max is not None else (
                 len(self.arrays.person_ids) + abs(int(bound)) // scale + 1)

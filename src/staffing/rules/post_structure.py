@@ -1,13 +1,17 @@
 """post_structure: senior posts at most, intermediate posts at least, a share of professional posts.
 
-Counted per institution of the listed tiers, over people placed at
-professional posts (grade other than none) [Chongqing: senior 10% -> 15%,
-intermediate 40% -> 50% of a township centre's professional posts]. Senior
-means associate senior or senior grade. With ``gp_exempt``, general
-practitioners at senior posts do not count against the senior cap [Luohu].
-Shares are compared in whole per-mille: 1000 x senior <= cap x professional.
-``hard`` governs the senior cap; ``intermediate_floor_hard`` the floor (soft
-by default: its shortfall counts in the soft-floor stage).
+Per institution of the listed tiers [Chongqing: senior 10% -> 15%,
+intermediate 40% -> 50% of a township centre's professional posts]: the
+people appointed to senior posts (associate senior or senior grade) may be at
+most ``senior_max_share`` of the institution's professional places (posts of
+any grade other than none), and the people at intermediate posts at least
+``intermediate_min_share`` of them. The shares are of the approved posts, not
+of the people placed, so the floor is met by filling intermediate posts and
+never by leaving junior staff without a post. With ``gp_exempt``, general
+practitioners at senior posts are appointed beyond the cap [Luohu]. Limits
+are whole people: floor(cap x places) and ceil(floor x places), computed in
+per-mille. ``hard`` governs the senior cap; ``intermediate_floor_hard`` the
+floor (soft by default: its shortfall counts in the soft-floor stage).
 """
 
 from __future__ import annotations
@@ -49,15 +53,27 @@ class PostStructure(Rule):
     def institutions(self, instance: Instance) -> list[Institution]:
         return [i for i in instance.institutions if i.tier in self.params.tiers]
 
+    @staticmethod
+    def professional_places(instance: Instance, institution_id: str) -> int:
+        return sum(p.places for p in instance.posts_of_institution.get(institution_id, [])
+                   if p.is_professional)
+
+    def limits(self, professional: int) -> tuple[int | None, int | None]:
+        """(most senior appointments, fewest intermediate appointments) for a number of places."""
+        cap, floor = self.params.senior_max_share, self.params.intermediate_min_share
+        most = per_mille(cap) * professional // 1000 if cap is not None else None
+        fewest = math.ceil(per_mille(floor) * professional / 1000) if floor is not None else None
+        return most, fewest
+
     def counts(self, placement: Placement, institution_id: str) -> tuple[int, int, int]:
-        """(professional, senior counted against the cap, intermediate) at one institution."""
+        """(professional places, senior holders counted against the cap, intermediate holders)."""
         instance = placement.instance
-        professional = senior = intermediate = 0
+        professional = self.professional_places(instance, institution_id)
+        senior = intermediate = 0
         for post in instance.posts_of_institution.get(institution_id, []):
             if not post.is_professional:
                 continue
             holders = placement.holders(post.id)
-            professional += len(holders)
             if post.grade.is_senior:
                 senior += sum(1 for p in holders if not self.exempt(instance, p))
             elif post.grade is Title.INTERMEDIATE:
@@ -75,26 +91,27 @@ class PostStructure(Rule):
         cap, floor = self.params.senior_max_share, self.params.intermediate_min_share
         for inst in self.institutions(placement.instance):
             professional, senior, intermediate = self.counts(placement, inst.id)
-            numbers = {"professional": professional, "senior": senior, "intermediate": intermediate}
-            if cap is not None and 1000 * senior > per_mille(cap) * professional:
-                allowed = per_mille(cap) * professional // 1000
+            most, fewest = self.limits(professional)
+            numbers = {"professional_places": professional, "senior": senior,
+                       "intermediate": intermediate}
+            if most is not None and senior > most:
                 violations.append(
                     Violation(
                         self.name,
-                        f"{inst.id}: {senior} of {professional} professional staff at senior posts, "
-                        f"above the {cap:.0%} cap (at most {allowed})",
-                        hard=self.hard, amount=senior - allowed, institutions=(inst.id,),
+                        f"{inst.id}: {senior} people at senior posts, above the {cap:.0%} cap "
+                        f"of its {professional} professional places (at most {most})",
+                        hard=self.hard, amount=senior - most, institutions=(inst.id,),
                         numbers=numbers,
                     )
                 )
-            if floor is not None and 1000 * intermediate < per_mille(floor) * professional:
-                needed = math.ceil(per_mille(floor) * professional / 1000)
+            if fewest is not None and intermediate < fewest:
                 violations.append(
                     Violation(
                         self.name,
-                        f"{inst.id}: {intermediate} of {professional} professional staff at "
-                        f"intermediate posts, below the {floor:.0%} floor (at least {needed})",
-                        hard=self.params.intermediate_floor_hard, amount=needed - intermediate,
+                        f"{inst.id}: {intermediate} people at intermediate posts, below the "
+                        f"{floor:.0%} floor of its {professional} professional places "
+                        f"(at least {fewest})",
+                        hard=self.params.intermediate_floor_hard, amount=fewest - intermediate,
                         institutions=(inst.id,), numbers=numbers,
                     )
                 )
@@ -102,31 +119,29 @@ class PostStructure(Rule):
 
     def emit(self, model: "AllocationModel") -> None:
         a = model.arrays
-        cap, floor = self.params.senior_max_share, self.params.intermediate_min_share
-        professional_post = a.post_grade > Title.NONE.level
         senior_post = a.post_grade >= Title.ASSOCIATE_SENIOR.level
         intermediate_post = a.post_grade == Title.INTERMEDIATE.level
         counted = ~a.is_gp if self.params.gp_exempt else np.ones(len(a.person_ids), dtype=bool)
         for inst in self.institutions(model.instance):
-            professional = model.total(model.pairs_at_institution(inst.id, post_mask=professional_post))
-            if cap is not None:
+            most, fewest = self.limits(self.professional_places(model.instance, inst.id))
+            if most is not None:
                 senior = model.total(
                     model.pairs_at_institution(inst.id, post_mask=senior_post, person_mask=counted)
                 )
                 model.at_most(
-                    self, ("senior", inst.id), 1000 * senior - per_mille(cap) * professional, 0,
-                    unit="senior places", scale=1000, institutions=(inst.id,),
-                    detail=f"{inst.id}: senior posts at most {cap:.0%} of professional posts",
+                    self, ("senior", inst.id), senior, most, unit="senior appointments",
+                    institutions=(inst.id,),
+                    detail=f"{inst.id}: at most {most} people at senior posts "
+                    f"({self.params.senior_max_share:.0%} of its professional places)",
                 )
-            if floor is not None:
+            if fewest is not None:
                 intermediate = model.total(
                     model.pairs_at_institution(inst.id, post_mask=intermediate_post)
                 )
                 model.at_least(
-                    self, ("intermediate", inst.id),
-                    1000 * intermediate - per_mille(floor) * professional, 0,
-                    unit="intermediate places", scale=1000, institutions=(inst.id,),
+                    self, ("intermediate", inst.id), intermediate, fewest,
+                    unit="intermediate appointments", institutions=(inst.id,),
                     hard=self.params.intermediate_floor_hard,
-                    detail=f"{inst.id}: intermediate posts at least {floor:.0%} of professional posts",
+                    detail=f"{inst.id}: at least {fewest} people at intermediate posts "
+                    f"({self.params.intermediate_min_share:.0%} of its professional places)",
                 )
-

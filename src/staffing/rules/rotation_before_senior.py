@@ -85,5 +85,6 @@ class RotationBeforeSenior(PairRule):
             person_id = model.arrays.person_ids[i]
             model.at_least(
                 self, ("placed", person_id), model.placed(i), 1, unit="people",
-                detail=f"promotion candidate {person_id} is placed at grassroots", people=(person_id,),
+                detail=f"promotion candidate {person_id} is placed at "
+                f"{' or '.join(t.value for t in self.params.tiers)} tier", people=(person_id,),
             )

@@ -106,7 +106,9 @@ class TownshipHeadcountNorm(Rule):
         for township in self.townships(model.instance):
             low, high = self.bounds(township)
             expr = model.established_at(township.id)
-            detail = f"township {township.id} established staff within the norm ({low}-{high})"
+            band = f"{low}-{high}" if high is not None else f"at least {low}"
+            detail = (f"township {township.id} established staff within the norm ({band} for "
+                      f"population {township.population})")
             if low > 0:
                 model.at_least(self, ("low", township.id), expr, low, unit="people", detail=detail,
                                institutions=(township.id,))

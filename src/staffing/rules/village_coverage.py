@@ -75,8 +75,8 @@ class VillageCoverage(Rule):
             if len(villages) > self.params.tour_max_villages:
                 violations.append(
                     self.violation(
-                        f"tour doctor {doctor} covers {len(villages)} villages, more than "
-                        f"{self.params.tour_max_villages}",
+                        f"tour doctor {doctor} covers {len(villages)} village(s), more than the "
+                        f"{self.params.tour_max_villages} allowed",
                         amount=len(villages) - self.params.tour_max_villages,
                         people=(doctor,), institutions=tuple(sorted(villages)),
                     )

@@ -1,0 +1,107 @@
+"""Tests that ``staffing solve`` writes complete, checkable and reproducible outputs."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from staffing.cli import app
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = str(ROOT / "instances" / "demo-county")
+RUNNER = CliRunner()
+FILES = {"roster.csv", "vacancies.csv", "audit.csv", "violations.csv", "reasons.csv",
+         "reasons.xlsx", "manifest.json"}
+
+
+def _model(name: str) -> str:
+    return str(ROOT / "models" / f"{name}.yaml")
+
+
+def _solve(out: Path, *extra: str, model: str = "guangdong-2019", instance: str = DEMO):
+    return RUNNER.invoke(app, ["solve", instance, "--policy", _model(model), "--out", str(out),
+                               *extra])
+
+
+def test_outputs_are_complete_and_pass_check(tmp_path: Path) -> None:
+    """Tests that a solve writes every output and that its roster passes ``staffing check``."""
+    result = _solve(tmp_path / "out", "--deterministic")
+    assert result.exit_code == 0, result.output
+    assert "proven optimal" in result.output
+    assert {p.name for p in (tmp_path / "out").iterdir()} == FILES
+    checked = RUNNER.invoke(app, ["check", DEMO, str(tmp_path / "out" / "roster.csv"),
+                                  "--policy", _model("guangdong-2019")])
+    assert checked.exit_code == 0, checked.output
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["solver"]["status"] == "optimal"
+    assert len(manifest["instance"]["hash"]) == 64 and len(manifest["policy"]["hash"]) == 64
+    assert {"ortools", "staffing", "python"} <= set(manifest["versions"])
+    assert [s["stage"] for s in manifest["stages"]][:3] == ["continuity", "soft_floors",
+                                                            "blocking_pairs"]
+    with open(tmp_path / "out" / "reasons.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    people = {r["person"] for r in rows if r["kind"] == "outcome"}
+    assert len(people) == 600
+    book = load_workbook(tmp_path / "out" / "reasons.xlsx", read_only=True)
+    assert book.active.max_row == len(rows) + 1
+
+
+def test_deterministic_outputs_are_byte_identical(tmp_path: Path) -> None:
+    """Tests that two deterministic solves of the same inputs write byte-identical files."""
+    for name in ("first", "second"):
+        assert _solve(tmp_path / name, "--deterministic", "--quiet").exit_code == 0
+    for file in sorted(FILES):
+        assert (tmp_path / "first" / file).read_bytes() == (tmp_path / "second" / file).read_bytes(
+        ), file
+
+
+def test_time_limit_returns_a_flagged_roster(tmp_path: Path) -> None:
+    """Tests that at the time limit the best roster found is written, flagged as not proven."""
+    result = _solve(tmp_path / "out", "--deterministic", "--time-limit", "0.3",
+                    model="chongqing-2024")
+    assert result.exit_code == 0, result.output
+    assert "NOT proven optimal" in result.output
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["solver"]["status"] == "feasible"
+    assert any(s["status"] != "optimal" for s in manifest["stages"])
+    checked = RUNNER.invoke(app, ["check", DEMO, str(tmp_path / "out" / "roster.csv"),
+                                  "--policy", _model("chongqing-2024")])
+    assert checked.exit_code == 0, checked.output
+
+
+def test_infeasible_policy_writes_its_explanation_only(tmp_path: Path) -> None:
+    """Tests that an infeasible policy exits 1 and writes the explanation and no roster."""
+    policy = tmp_path / "strict.yaml"
+    text = Path(_model("guangdong-2019")).read_text(encoding="utf-8")
+    policy.write_text(text.replace("composition: {gp: 1, nurse: 1, public_health: 1}",
+                                   "composition: {gp: 9, nurse: 1, public_health: 1}")
+                      .replace("    hard: false\n    source: \"Guangdong/Luohu",
+                               "    hard: true\n    source: \"Guangdong/Luohu"),
+                      encoding="utf-8")
+    result = RUNNER.invoke(app, ["solve", DEMO, "--policy", str(policy), "--out",
+                                 str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    assert {p.name for p in (tmp_path / "out").iterdir()} == {"infeasibility.json",
+                                                               "infeasibility.txt"}
+    explanation = json.loads((tmp_path / "out" / "infeasibility.json").read_text())
+    assert explanation["rules"] == ["family_doctor_teams"]
+
+
+def test_bad_input_writes_nothing(tmp_path: Path) -> None:
+    """Tests that a solve on a malformed bundle exits 2 with a located message and no output."""
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    for source in Path(DEMO).iterdir():
+        (bad / source.name).write_bytes(source.read_bytes())
+    staff = (bad / "staff.csv").read_text(encoding="utf-8").splitlines()
+    staff[3] = staff[3].replace("physician", "astronaut", 1)
+    (bad / "staff.csv").write_text("\n".join(staff) + "\n", encoding="utf-8")
+    result = _solve(tmp_path / "out", instance=str(bad))
+    assert result.exit_code == 2
+    assert "staff.csv" in result.output and "row 4" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()

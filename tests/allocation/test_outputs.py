@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEMO = str(ROOT / "instances" / "demo-county")
 RUNNER = CliRunner()
 FILES = {"roster.csv", "vacancies.csv", "audit.csv", "violations.csv", "reasons.csv",
-         "reasons.xlsx", "manifest.json"}
+         "reasons.xlsx", "blocking_pairs.csv", "manifest.json"}
 
 
 def _model(name: str) -> str:
@@ -48,6 +48,21 @@ def test_outputs_are_complete_and_pass_check(tmp_path: Path) -> None:
     assert len(people) == 600
     book = load_workbook(tmp_path / "out" / "reasons.xlsx", read_only=True)
     assert book.active.max_row == len(rows) + 1
+
+
+def test_each_blocking_pair_is_reported_with_what_forces_it(tmp_path: Path) -> None:
+    """Tests that blocking_pairs.csv lists exactly the checker's blocking pairs, each with the
+    hard rule or earlier stage that forces it."""
+    assert _solve(tmp_path / "out", "--deterministic", model="chongqing-2024").exit_code == 0
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    with open(tmp_path / "out" / "blocking_pairs.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    with open(tmp_path / "out" / "violations.csv", encoding="utf-8") as handle:
+        pairs = {(v["people"], v["posts"]) for v in csv.DictReader(handle)
+                 if v["rule"] == "stability"}
+    assert len(rows) == manifest["check"]["stages"]["blocking_pairs"] == len(pairs) > 0
+    assert {(r["person"], r["post"]) for r in rows} == pairs
+    assert all(r["forced_by"] for r in rows)
 
 
 def test_deterministic_outputs_are_byte_identical(tmp_path: Path) -> None:

@@ -68,6 +68,16 @@ def reason_rows(instance: Instance, reasons: list[Reason]) -> list[list[Any]]:
              ";".join(r.rules), r.text] for r in reasons]
 
 
+def blocking_rows(reasons: list[Reason]) -> list[list[Any]]:
+    """Each remaining blocking pair with what forces it: a hard rule, or an earlier stage."""
+    rows = []
+    for r in reasons:
+        if r.blocking:
+            forced_by = ";".join(r.rules) if r.rules else str(r.numbers.get("stage", ""))
+            rows.append([r.person, r.post, r.choice_rank, r.code, forced_by, r.text])
+    return rows
+
+
 def reasons_workbook(rows: list[list[Any]]) -> Workbook:
     book = Workbook()
     sheet = book.active
@@ -94,6 +104,8 @@ def write_solve_outputs(out: Path, instance: Instance, policy: Policy, roster: R
         "violations.csv": table_csv(["rule", "kind", "amount", "message", "people", "posts",
                                      "institutions"], violation_rows(report)),
         "reasons.csv": table_csv(REASON_COLUMNS, rows),
+        "blocking_pairs.csv": table_csv(["person", "post", "choice_rank", "code", "forced_by",
+                                         "text"], blocking_rows(reasons)),
         "manifest.json": json.dumps(_manifest(roster, report), ensure_ascii=False, indent=1,
                                     sort_keys=False) + "\n",
     }

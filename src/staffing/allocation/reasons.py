@@ -33,6 +33,9 @@ from staffing.objectives import stage_values
 from staffing.rules import forbid_reasons
 
 
+BLOCKING_CODES = ("rule_required", "worse_objective", "equally_good", "not_proven")
+
+
 @dataclass(frozen=True)
 class Reason:
     """One line of one person's explanation."""
@@ -45,6 +48,11 @@ class Reason:
     rules: tuple[str, ...] = ()
     numbers: dict[str, Any] = field(default_factory=dict)
     text: str = ""
+
+    @property
+    def blocking(self) -> bool:
+        """A choice not given although its post had room for the person: a blocking pair."""
+        return self.kind == "not_given" and self.code in BLOCKING_CODES
 
     def to_dict(self) -> dict[str, Any]:
         return {"person": self.person, "kind": self.kind, "code": self.code,
@@ -60,7 +68,9 @@ class Explainer:
         self.policy = policy
         self.roster = roster
         self.ranks = PanelRanks(instance, policy)
-        self.hard_before = _hard_keys(check_roster(instance, policy, roster))
+        before = check_roster(instance, policy, roster)
+        self.hard_before = _hard_keys(before)
+        self.soft_before = _soft_keys(before)
         self._stages: dict[str, Any] | None = None
 
     @property
@@ -173,12 +183,21 @@ class Explainer:
             worse = _worse(name, before_value, after_value)
             code = "worse_objective" if worse else "not_proven"
             verb = "would worsen" if worse else "would improve"
-            return (code, (), {"stage": name, "before": before_value, "after": after_value,
-                               "displaced": displaced or ""},
-                    f"{verb} {name} from {before_value} to {after_value}{suffix}")
+            new_soft = [v for v in violations if not v.hard and _key(v) not in self.soft_before
+                        and self._stage_of(v.rule) == name]
+            rules = tuple(sorted({v.rule for v in new_soft}))
+            because = f": {new_soft[0].message}" if new_soft else ""
+            return (code, rules, {"stage": name, "before": before_value, "after": after_value,
+                                  "displaced": displaced or ""},
+                    f"{verb} {name} from {before_value} to {after_value}{suffix}{because}")
         return ("equally_good", (), {"displaced": displaced or ""},
                 f"would give an equally good roster{suffix}; the solver's choice between equals "
                 "decided")
+
+
+    def _stage_of(self, rule_name: str) -> str | None:
+        rule = self.policy.rule(rule_name)
+        return rule.stage.value if rule is not None else None
 
 
 def moves(instance: Instance, policy: Policy, roster: Roster, ranks: PanelRanks, person: str,
@@ -226,6 +245,10 @@ def _key(violation: Any) -> tuple:
 
 def _hard_keys(violations: list[Any]) -> set[tuple]:
     return {_key(v) for v in violations if v.hard}
+
+
+def _soft_keys(violations: list[Any]) -> set[tuple]:
+    return {_key(v) for v in violations if not v.hard}
 
 
 def _stages(instance: Instance, policy: Policy, roster: Roster,

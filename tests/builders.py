@@ -18,7 +18,7 @@ import yaml
 from typer.testing import CliRunner
 
 from staffing.check import CheckReport, check
-from staffing.domain.instance import Choice, Institution, Instance, PanelRank, Post, Staff
+from staffing.domain.instance import Choice, Instance, Institution, PanelRank, Post, Staff
 from staffing.domain.policy import Policy
 from staffing.domain.roster import Assignment, Roster
 from staffing.errors import raise_if_errors

@@ -221,7 +221,7 @@ def structural_problems(instance: Instance) -> list[Problem]:
     return problems
 
 
-def policy_problems(instance: Instance, policy: "Policy") -> list[Problem]:
+def policy_problems(instance: Instance, policy: Policy) -> list[Problem]:
     """Problems of an instance under a policy: choice-list length and every rule's own checks."""
     problems = []
     order: dict[str, list[int]] = defaultdict(list)
@@ -244,7 +244,7 @@ def policy_problems(instance: Instance, policy: "Policy") -> list[Problem]:
     return problems
 
 
-def validate(instance: Instance, policy: "Policy | None" = None) -> list[Problem]:
+def validate(instance: Instance, policy: Policy | None = None) -> list[Problem]:
     """All problems of an already loaded instance (structural, then policy)."""
     from staffing.domain.policy import Policy
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import staffing
 from staffing.check import check
-from staffing.domain.instance import Choice, Institution, Instance, PanelRank, Post, Staff
+from staffing.domain.instance import Choice, Instance, Institution, PanelRank, Post, Staff
 from staffing.domain.policy import Policy
 
 INSTITUTIONS = [

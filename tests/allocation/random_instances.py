@@ -6,8 +6,8 @@ import numpy as np
 
 from staffing.domain.instance import (
     Choice,
-    Institution,
     Instance,
+    Institution,
     Meta,
     PanelRank,
     Post,

@@ -46,6 +46,7 @@ def test_outputs_are_complete_and_pass_check(tmp_path: Path) -> None:
         rows = list(csv.DictReader(handle))
     people = {r["person"] for r in rows if r["kind"] == "outcome"}
     assert len(people) == 600
+    assert all(r["text"] and r["text_zh"] for r in rows)
     book = load_workbook(tmp_path / "out" / "reasons.xlsx", read_only=True)
     assert book.active.max_row == len(rows) + 1
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from staffing.allocation.reasons import Reason
+from staffing.allocation.reasons import Reason, text_zh
 from staffing.check import CheckReport
 from staffing.domain.instance import Instance
 from staffing.domain.policy import Policy
@@ -24,7 +24,8 @@ from staffing.io.atomic import atomic_dir
 from staffing.io.roster_io import roster_csv
 from staffing.io.workbook import save_book
 
-REASON_COLUMNS = ["person", "name", "kind", "code", "post", "choice_rank", "rules", "text"]
+REASON_COLUMNS = ["person", "name", "kind", "code", "post", "choice_rank", "rules", "text",
+                  "text_zh"]
 
 
 def table_csv(header: list[str], rows: list[list[Any]]) -> str:
@@ -62,10 +63,10 @@ def violation_rows(report: CheckReport) -> list[list[Any]]:
              ";".join(v.posts), ";".join(v.institutions)] for v in report.violations]
 
 
-def reason_rows(instance: Instance, reasons: list[Reason]) -> list[list[Any]]:
+def reason_rows(instance: Instance, policy: Policy, reasons: list[Reason]) -> list[list[Any]]:
     names = {p.id: p.name for p in instance.staff}
     return [[r.person, names.get(r.person, ""), r.kind, r.code, r.post or "", r.choice_rank or "",
-             ";".join(r.rules), r.text] for r in reasons]
+             ";".join(r.rules), r.text, text_zh(r, policy)] for r in reasons]
 
 
 def blocking_rows(reasons: list[Reason]) -> list[list[Any]]:
@@ -83,18 +84,19 @@ def reasons_workbook(rows: list[list[Any]]) -> Workbook:
     sheet = book.active
     sheet.title = "原因 reasons"
     sheet.append(["工号 person", "姓名 name", "类别 kind", "代码 code", "岗位 post", "志愿 rank",
-                  "规则 rules", "说明 text"])
+                  "规则 rules", "说明 text", "说明（中文）"])
     for row in rows:
         sheet.append(row)
     sheet.freeze_panes = "A2"
-    sheet.column_dimensions["H"].width = 120
+    sheet.column_dimensions["H"].width = 90
+    sheet.column_dimensions["I"].width = 90
     return book
 
 
 def write_solve_outputs(out: Path, instance: Instance, policy: Policy, roster: Roster,
                         report: CheckReport, reasons: list[Reason]) -> list[str]:
     """Write every output of a solve into ``out``; return the file names."""
-    rows = reason_rows(instance, reasons)
+    rows = reason_rows(instance, policy, reasons)
     files = {
         "roster.csv": roster_csv(roster),
         "vacancies.csv": table_csv(["post", "institution", "tier", "discipline", "grade", "places",

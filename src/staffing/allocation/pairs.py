@@ -47,7 +47,7 @@ class Pairs:
     def __len__(self) -> int:
         return len(self.person)
 
-    def without(self, drop: np.ndarray) -> "Pairs":
+    def without(self, drop: np.ndarray) -> Pairs:
         keep = ~drop
         return Pairs(*(arr[keep] for arr in (self.person, self.post, self.kind,
                                               self.choice_rank, self.panel)))

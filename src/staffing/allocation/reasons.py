@@ -32,7 +32,6 @@ from staffing.domain.roster import Assignment, Roster
 from staffing.objectives import stage_values
 from staffing.rules import forbid_reasons
 
-
 BLOCKING_CODES = ("rule_required", "worse_objective", "equally_good", "not_proven")
 
 
@@ -297,3 +296,60 @@ def _same(fresh: Explainer, reason: Reason) -> bool:
         again = fresh.not_given(reason.person, reason.post, reason.choice_rank)
     return (again.code, again.rules, again.numbers) == (reason.code, reason.rules, reason.numbers)
 
+
+
+STAGE_ZH = {
+    "continuity": "未报名人员被调动人数",
+    "soft_floors": "软性下限缺口",
+    "blocking_pairs": "不稳定配对数",
+    "rank_profile": "各志愿录取人数",
+    "unplaced": "未安排岗位的在岗人员数",
+    "panel_quality": "评审排名合计",
+    "moves": "岗位变动人数",
+}
+
+
+def text_zh(reason: Reason, policy: Policy) -> str:
+    """The reason in Chinese, for the people it concerns and the HR office."""
+    n = reason.numbers
+    rules = "、".join(_rule_zh(policy, r) for r in reason.rules)
+    if reason.kind == "outcome":
+        return _outcome_zh(reason, n, rules)
+    head = f"第{reason.choice_rank}志愿（{reason.post}）："
+    displaced = f"（需替换 {n['displaced']}）" if n.get("displaced") else ""
+    if reason.code == "rule_forbids":
+        return head + f"受“{rules}”规则限制，本轮不能任该岗位"
+    if reason.code == "filled_by_higher_ranked":
+        lowest = "原岗位留任人员" if n["lowest_rank_admitted"] == "tenure" else (
+            f"第{n['lowest_rank_admitted']}名")
+        ties = f"，其中{n['ties']}人与您名次相同" if n.get("ties") else ""
+        return head + (f"{n['places']}个岗位已由评审排名不低于您的人员获得（录取至{lowest}，"
+                       f"您为第{n['your_rank']}名{ties}）")
+    if reason.code == "rule_required":
+        return head + f"如安排给您{displaced}，将违反“{rules}”规则"
+    if reason.code in ("worse_objective", "not_proven"):
+        verb = "变差" if reason.code == "worse_objective" else "改善"
+        which = f"（{rules}）" if rules else ""
+        return head + (f"如安排给您{displaced}，{STAGE_ZH.get(n['stage'], n['stage'])}{which}将由"
+                       f"{n['before']}变为{n['after']}，方案整体{verb}")
+    return head + f"如安排给您{displaced}，方案同样最优，由求解结果在等优方案中确定"
+
+
+def _outcome_zh(reason: Reason, n: dict[str, Any], rules: str) -> str:
+    if reason.code == "choice":
+        return f"获得第{reason.choice_rank}志愿：{reason.post}"
+    if reason.code == "kept":
+        return ("未报名，留任原岗位 " if reason.text.startswith("did not apply") else
+                "所报志愿均未获得，留任原岗位 ") + str(reason.post)
+    if reason.code == "directed":
+        keep = f"保留原岗位 {n['alternative']}" if n.get("alternative") else "不安排岗位"
+        if rules:
+            return f"由组织调配至 {reason.post}：若{keep}，将违反“{rules}”规则"
+        stage = STAGE_ZH.get(str(n.get("stage")), str(n.get("stage", "")))
+        return f"由组织调配至 {reason.post}：若{keep}，{stage}将由{n.get('before')}变为{n.get('after')}"
+    return "本轮未获得岗位" + ("（原岗位已由他人获得）" if "went to others" in reason.text else "")
+
+
+def _rule_zh(policy: Policy, name: str) -> str:
+    rule = policy.rule(name)
+    return rule.label_zh if rule is not None else name

@@ -51,7 +51,7 @@ class InstanceArrays:
     institution_ids: list[str]
 
     @classmethod
-    def of(cls, instance: Instance) -> "InstanceArrays":
+    def of(cls, instance: Instance) -> InstanceArrays:
         people, posts = instance.staff, instance.posts
         post_index = {p.id: i for i, p in enumerate(posts)}
         inst_ids = [i.id for i in instance.institutions]

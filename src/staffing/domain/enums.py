@@ -17,7 +17,7 @@ class Coded(StrEnum):
         return _ZH_LABELS[type(self).__name__][self.value]
 
     @classmethod
-    def parse(cls, raw: object) -> "Coded":
+    def parse(cls, raw: object) -> Coded:
         """Return the member named by its code or Chinese label; raise ValueError."""
         if isinstance(raw, cls):
             return raw
@@ -84,7 +84,7 @@ class Licence(Coded):
         """May staff a village clinic on their own."""
         return self in _PHYSICIAN_LADDER
 
-    def satisfies(self, required: "Licence") -> bool:
+    def satisfies(self, required: Licence) -> bool:
         """Whether holding this licence meets a post's required licence."""
         if required is Licence.NONE or required is self:
             return True

@@ -201,7 +201,7 @@ class Staff(Row):
     hire_year: int | None = column("入职年份", "year hired", None, ge=1950, le=2100)
 
     @model_validator(mode="after")
-    def _pool_rules(self) -> "Staff":
+    def _pool_rules(self) -> Staff:
         if self.pool is None and not (self.new_recruit or self.city_dispatched):
             raise cell_error(
                 "pool", "pool is required for incumbents (blank only for new recruits)"
@@ -269,7 +269,7 @@ class Instance(BaseModel):
         source, rows = self._locations.get(table, (f"{table}.csv", []))
         return source, rows[index] if index < len(rows) else index + 2
 
-    def with_locations(self, locations: dict[str, tuple[str, list[int]]]) -> "Instance":
+    def with_locations(self, locations: dict[str, tuple[str, list[int]]]) -> Instance:
         self._locations = dict(locations)
         return self
 

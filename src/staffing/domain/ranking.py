@@ -23,7 +23,7 @@ TENURE = 0
 UNRANKED = 1_000_000
 
 
-def score(person: Staff, scoring: "PanelScoring") -> float:
+def score(person: Staff, scoring: PanelScoring) -> float:
     """The scoring rule's value for one person (higher is better)."""
     return round(
         scoring.title * person.title.level
@@ -37,7 +37,7 @@ def score(person: Staff, scoring: "PanelScoring") -> float:
 class PanelRanks:
     """Effective rank of any person at any post under a policy."""
 
-    def __init__(self, instance: Instance, policy: "Policy"):
+    def __init__(self, instance: Instance, policy: Policy):
         self.instance = instance
         self.tenure_on = policy.has("continuity")
         self._ranks: dict[tuple[str, str], int] = dict(instance.panel_rank)

@@ -84,7 +84,7 @@ class Roster(BaseModel):
         )
 
     @classmethod
-    def current(cls, instance: Instance) -> "Roster":
+    def current(cls, instance: Instance) -> Roster:
         """The roster as it stands before the selection: everyone at their current post."""
         return cls(
             assignments=[

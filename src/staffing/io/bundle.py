@@ -22,7 +22,6 @@ from staffing.io.atomic import atomic_dir, write_text
 from staffing.io.encoding import read_text
 from staffing.io.tables import META, RawTable, TableSpec, all_tables, cell_text, parse_table
 
-
 # ----------------------------------------------------------------------------- reading
 
 

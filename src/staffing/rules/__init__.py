@@ -62,12 +62,12 @@ CATALOGUE: dict[str, type[Rule]] = {
 }
 
 
-def admissible_mask(instance: "Instance", policy: "Policy") -> np.ndarray:
+def admissible_mask(instance: Instance, policy: Policy) -> np.ndarray:
     """people x posts: pairs no hard rule forbids outright."""
     return instance.cached(("admissible", policy.hash()), lambda: _admissible(instance, policy))
 
 
-def _admissible(instance: "Instance", policy: "Policy") -> np.ndarray:
+def _admissible(instance: Instance, policy: Policy) -> np.ndarray:
     a = instance.arrays
     mask = np.ones((len(a.person_ids), len(a.post_ids)), dtype=bool)
     for rule in policy.rule_objects():
@@ -78,7 +78,7 @@ def _admissible(instance: "Instance", policy: "Policy") -> np.ndarray:
     return mask
 
 
-def forbid_reasons(instance: "Instance", policy: "Policy", person: str, post: str) -> list[str]:
+def forbid_reasons(instance: Instance, policy: Policy, person: str, post: str) -> list[str]:
     """Each hard rule's reason for forbidding a pair outright (empty if allowed)."""
     reasons = []
     for rule in policy.rule_objects():

@@ -70,7 +70,7 @@ class Placement:
     Built from the instance and the roster alone; the checker's only view.
     """
 
-    def __init__(self, instance: Instance, policy: "Policy", roster: Roster):
+    def __init__(self, instance: Instance, policy: Policy, roster: Roster):
         self.instance = instance
         self.policy = policy
         self.roster = roster
@@ -176,7 +176,7 @@ class Rule:
 
     # -- model emission --------------------------------------------------------------------
 
-    def emit(self, model: "AllocationModel") -> None:
+    def emit(self, model: AllocationModel) -> None:
         """Add this rule's constraints to the allocation model."""
         raise NotImplementedError
 
@@ -194,6 +194,6 @@ class PairRule(Rule):
                 violations.append(self.violation(reason, people=(a.person,), posts=(a.post,)))
         return violations
 
-    def emit(self, model: "AllocationModel") -> None:
+    def emit(self, model: AllocationModel) -> None:
         model.forbid_pairs(self, self.forbidden_pairs(model.instance))
 

@@ -33,7 +33,7 @@ class Capacity(Rule):
                 )
         return violations
 
-    def emit(self, model: "AllocationModel") -> None:
+    def emit(self, model: AllocationModel) -> None:
         places = model.arrays.places
         for j, pairs in model.pairs_by_post():
             if len(pairs) <= places[j]:

@@ -85,7 +85,7 @@ class CityDispatch(PairRule):
                 )
         return problems
 
-    def emit(self, model: "AllocationModel") -> None:
+    def emit(self, model: AllocationModel) -> None:
         super().emit(model)
         for i in np.flatnonzero(model.arrays.dispatched):
             person_id = model.arrays.person_ids[i]

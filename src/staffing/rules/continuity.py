@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 
-from staffing.domain.policy import Stage
 from staffing.domain.instance import Instance
+from staffing.domain.policy import Stage
 from staffing.rules.base import Placement, Rule, RuleParams, Violation
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ class Continuity(Rule):
         """Incumbents may be directed within their own area when a rule needs them."""
         return self.area_mask(instance) & instance.arrays.incumbent[:, None]
 
-    def emit(self, model: "AllocationModel") -> None:
+    def emit(self, model: AllocationModel) -> None:
         for person in self.stayers(model.instance):
             i = model.arrays.person_index[person]
             stays = model.total(model.pairs_of_person_at(i, model.arrays.current_post[i]))

@@ -61,7 +61,7 @@ class CountyHiredTownshipUsed(Rule):
             )
         ]
 
-    def emit(self, model: "AllocationModel") -> None:
+    def emit(self, model: AllocationModel) -> None:
         a = model.arrays
         recruits = a.recruit & a.licence_is_physician
         if not recruits.any():

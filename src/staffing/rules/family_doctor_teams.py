@@ -15,7 +15,7 @@ from pydantic import Field, field_validator
 
 from staffing.domain.arrays import ROLES
 from staffing.domain.enums import TeamRole, Tier
-from staffing.domain.instance import Institution, Instance
+from staffing.domain.instance import Instance, Institution
 from staffing.rules.base import Placement, Rule, RuleParams, Violation
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ class FamilyDoctorTeams(Rule):
                     )
         return violations
 
-    def emit(self, model: "AllocationModel") -> None:
+    def emit(self, model: AllocationModel) -> None:
         a = model.arrays
         for centre in self.centres(model.instance):
             area = self.area(model.instance, centre)

@@ -112,7 +112,7 @@ class HeadcountPools(Rule):
                 )
         return problems
 
-    def emit(self, model: "AllocationModel") -> None:
+    def emit(self, model: AllocationModel) -> None:
         for pool in self.params.capped:
             limit = quota(model.instance, pool)
             model.at_most(

@@ -46,7 +46,7 @@ class MinStaffing(Rule):
                 )
         return violations
 
-    def emit(self, model: "AllocationModel") -> None:
+    def emit(self, model: AllocationModel) -> None:
         floors = model.arrays.post_floor
         for j, pairs in model.pairs_by_post():
             if floors[j] > 0:

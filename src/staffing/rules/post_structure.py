@@ -23,7 +23,7 @@ import numpy as np
 from pydantic import Field
 
 from staffing.domain.enums import Discipline, Tier, Title
-from staffing.domain.instance import Institution, Instance
+from staffing.domain.instance import Instance, Institution
 from staffing.rules.base import Placement, Rule, RuleParams, Violation
 
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ class PostStructure(Rule):
                 )
         return violations
 
-    def emit(self, model: "AllocationModel") -> None:
+    def emit(self, model: AllocationModel) -> None:
         a = model.arrays
         senior_post = a.post_grade >= Title.ASSOCIATE_SENIOR.level
         intermediate_post = a.post_grade == Title.INTERMEDIATE.level

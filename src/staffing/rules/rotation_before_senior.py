@@ -79,7 +79,7 @@ class RotationBeforeSenior(PairRule):
                 )
         return violations
 
-    def emit(self, model: "AllocationModel") -> None:
+    def emit(self, model: AllocationModel) -> None:
         super().emit(model)
         for i in np.flatnonzero(self.bound_mask(model.instance)):
             person_id = model.arrays.person_ids[i]

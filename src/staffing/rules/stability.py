@@ -56,7 +56,7 @@ class Stability(Rule):
 
     # -- emission --------------------------------------------------------------------------
 
-    def emit(self, model: "AllocationModel") -> None:
+    def emit(self, model: AllocationModel) -> None:
         hard = self.hard or model.stable_only
         choices = model.admissible_choices()
         if model.stable_only:
@@ -79,7 +79,7 @@ class Stability(Rule):
             )
 
 
-def _full_indicators(model: "AllocationModel", j: int, ranks: list[int]) -> dict[tuple[int, int], Any]:
+def _full_indicators(model: AllocationModel, j: int, ranks: list[int]) -> dict[tuple[int, int], Any]:
     """full(P, r) for each tie group r of post j: P holds places people ranked r or better.
 
     A cumulative count runs down the panel's order (tenure holders, then each tie group),
@@ -139,7 +139,7 @@ def blocking_pairs(placement: Placement) -> list[tuple[str, str, bool]]:
     return found
 
 
-def dominated_choices(instance: "Instance", policy: "Policy") -> set[tuple[int, int]]:
+def dominated_choices(instance: Instance, policy: Policy) -> set[tuple[int, int]]:
     """(person, post) choice pairs that no roster without blocking pairs can contain.
 
     Person-proposing deferred acceptance with weak rejections: a post rejects

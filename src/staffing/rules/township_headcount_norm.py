@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field, model_validator
 
 from staffing.domain.enums import Tier
-from staffing.domain.instance import Institution, Instance
+from staffing.domain.instance import Instance, Institution
 from staffing.errors import Problem
 from staffing.rules.base import Placement, Rule, RuleParams, Violation
 
@@ -29,7 +29,7 @@ class TownshipHeadcountNormParams(RuleParams):
     max_per_mille: float | None = Field(1.7, ge=0)
 
     @model_validator(mode="after")
-    def _ordered(self) -> "TownshipHeadcountNormParams":
+    def _ordered(self) -> TownshipHeadcountNormParams:
         if self.max_per_mille is not None and self.max_per_mille < self.min_per_mille:
             raise ValueError(
                 f"max_per_mille {self.max_per_mille} is below min_per_mille {self.min_per_mille}"
@@ -102,7 +102,7 @@ class TownshipHeadcountNorm(Rule):
                 )
         return problems
 
-    def emit(self, model: "AllocationModel") -> None:
+    def emit(self, model: AllocationModel) -> None:
         for township in self.townships(model.instance):
             low, high = self.bounds(township)
             expr = model.established_at(township.id)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from staffing.domain.enums import Discipline, Tier
-from staffing.domain.instance import Institution, Instance
+from staffing.domain.instance import Instance, Institution
 from staffing.domain.roster import Assignment
 from staffing.rules.base import Placement, Rule, RuleParams, Violation
 
@@ -113,7 +113,7 @@ class VillageCoverage(Rule):
 
     # -- emission --------------------------------------------------------------------------
 
-    def emit(self, model: "AllocationModel") -> None:
+    def emit(self, model: AllocationModel) -> None:
         instance, a = model.instance, model.arrays
         covers = a.licence_covers_village
         tour_vars: dict[str, list] = defaultdict(list)

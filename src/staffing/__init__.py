@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import staffing.pay.tables  # noqa: F401  (registers the pay tables with every bundle format)
 from staffing.check import CheckReport, check
 from staffing.domain.instance import Instance
 from staffing.domain.policy import Policy, Stage

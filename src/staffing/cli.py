@@ -80,6 +80,25 @@ def _load_policy(path: Path | None) -> Any:
     return load_policy(path) if path is not None else Policy.default()
 
 
+def _load_inputs(instance: Path, policy: Path | None) -> tuple[Any, Any]:
+    """Load a policy and an instance, reporting the problems of both at once."""
+    from staffing.io.bundle import load
+
+    problems: list[Problem] = []
+    policy_model = inst = None
+    try:
+        policy_model = _load_policy(policy)
+    except InputError as error:
+        problems.extend(error.problems)
+    try:
+        inst = load(instance)
+    except InputError as error:
+        problems.extend(error.problems)
+    if problems:
+        raise InputError(problems)
+    return inst, policy_model
+
+
 def _warn(problems: list[Problem]) -> None:
     if problems:
         print_problems(problems)
@@ -91,11 +110,9 @@ def validate(instance: InstanceArg, policy: Annotated[Path | None, typer.Option(
         "--policy", "-p", help="also check the instance against this policy")] = None) -> None:
     """Check an instance bundle (and its fit to a policy); exit 2 listing every problem."""
     from staffing.errors import raise_if_errors
-    from staffing.io.bundle import load
     from staffing.validation import policy_problems
 
-    policy_model = _load_policy(policy)
-    inst = load(instance)
+    inst, policy_model = _load_inputs(instance, policy)
     problems = list(inst.warnings) + policy_problems(inst, policy_model)
     raise_if_errors(problems)
     _warn(problems)
@@ -118,11 +135,9 @@ def check(
 ) -> None:
     """Recompute every rule for a roster; exit 1 if a hard rule is violated."""
     from staffing.check import check as run_check
-    from staffing.io.bundle import load
     from staffing.io.roster_io import read_roster
 
-    policy_model = _load_policy(policy)
-    inst = load(instance)
+    inst, policy_model = _load_inputs(instance, policy)
     roster_model = read_roster(roster, inst)
     pay_plan = None
     if pay is not None:
@@ -141,14 +156,19 @@ def print_report(report: Any, policy: Any, show: int = 10) -> None:
     for col in ("rule", "kind", "violations", "amount", "examples"):
         rules.add_column(col, overflow="fold")
     by_rule = report.by_rule()
-    names = [r.name for r in policy.rule_objects()] + [
-        n for n in by_rule if policy.rule(n) is None]
+    pay_rules = [r.name for r in policy.pay.rule_objects()] if report.pay_figures and policy.pay \
+        else []
+    names = [r.name for r in policy.rule_objects()] + pay_rules + [
+        n for n in by_rule if policy.rule(n) is None and n not in pay_rules]
     for name in names:
         found = by_rule.get(name, [])
         rule = policy.rule(name)
         kind = "pay" if rule is None else ("hard" if rule.hard else "soft")
-        status = "[green]0[/]" if not found else (
-            f"[red]{len(found)}[/]" if any(v.hard for v in found) else f"[yellow]{len(found)}[/]")
+        hard = sum(1 for v in found if v.hard)
+        soft = len(found) - hard
+        status = "[green]0[/]" if not found else ", ".join(
+            part for part in (f"[red]{hard} hard[/]" if hard else "",
+                              f"[yellow]{soft} soft[/]" if soft else "") if part)
         rules.add_row(name, kind, status, str(sum(v.amount for v in found)),
                       "\n".join(escape(v.message) for v in found[:show])
                       + (f"\n... {len(found) - show} more" if len(found) > show else ""))
@@ -219,24 +239,23 @@ def solve(
     from staffing.allocation.reasons import explain_roster
     from staffing.check import check as run_check
     from staffing.errors import raise_if_errors
-    from staffing.io.bundle import load
     from staffing.io.roster_io import read_roster
     from staffing.validation import policy_problems
 
     started = clock.perf_counter()
-    policy_model = _load_policy(policy)
-    inst = load(instance)
+    inst, policy_model = _load_inputs(instance, policy)
     raise_if_errors(policy_problems(inst, policy_model))
     start_roster = read_roster(hint, inst) if hint is not None else None
-    console.print(f"solving {inst.meta.name or instance} under '{policy_model.name}': "
+    console.print(f"solving {escape(inst.meta.name or str(instance))} under "
+                  f"'{escape(policy_model.name)}': "
                   f"{len(inst.staff)} people, {len(inst.posts)} posts")
     try:
         roster = allocate(inst, policy_model, time_limit=time_limit, deterministic=deterministic,
                           hint=start_roster, workers=workers, progress=SolveProgress(quiet))
     except InfeasibleError as error:
         write_infeasibility(out, error.explanation)
-        err_console.print(f"[red]infeasible[/]: {error.explanation}")
-        err_console.print(f"explanation written to {out}/infeasibility.txt")
+        err_console.print(f"[red]infeasible[/]: {escape(str(error.explanation))}")
+        err_console.print(f"explanation written to {escape(str(out))}/infeasibility.txt")
         raise typer.Exit(1) from None
     report = run_check(inst, policy_model, roster)
     reasons = explain_roster(inst, policy_model, roster)
@@ -244,7 +263,8 @@ def solve(
     flag = "[green]proven optimal[/]" if roster.status == "optimal" else (
         "[yellow]feasible, NOT proven optimal (time limit)[/]")
     console.print(f"{flag}; {len(report.hard_violations)} hard violations, "
-                  f"{report.blocking_pairs} blocking pairs; wrote {', '.join(files)} to {out} "
+                  f"{report.blocking_pairs} blocking pairs; "
+                  f"wrote {escape(', '.join(map(str, files)))} to {escape(str(out))} "
                   f"in {clock.perf_counter() - started:.1f} s")
 
 
@@ -290,15 +310,21 @@ def generate(
     out: Annotated[Path, typer.Argument(help="folder, .xlsx or .json to write")],
     staff: Annotated[int, typer.Option("--staff", "-n", min=5, help="number of people")] = 600,
     seed: Annotated[int, typer.Option("--seed", "-s", help="random seed")] = 1,
+    name: Annotated[str | None, typer.Option(help="instance name (default: OUT's name)")] = None,
 ) -> None:
     """Generate a county instance calibrated to the public figures (deterministic by seed)."""
     from staffing.io.bundle import save
     from staffing.synth import generate as make
 
-    instance = make(staff=staff, seed=seed)
+    instance = make(staff=staff, seed=seed, name=name or out.stem)
     save(instance, out)
     console.print(f"wrote {escape(str(out))}: {len(instance.staff)} people, "
                   f"{len(instance.posts)} posts, {len(instance.institutions)} institutions")
+
+
+from staffing.pay.cli import pay  # the pay plan command, registered below
+
+app.command()(guarded(pay))
 
 
 def main() -> None:

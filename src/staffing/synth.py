@@ -995,6 +995,7 @@ def generate(
     recruit_share: float = 0.05,
     name: str | None = None,
     year: int = 2025,
+    pay: bool = True,
 ) -> Instance:
     """Generate a county medical community calibrated to the public figures.
 
@@ -1019,10 +1020,14 @@ def generate(
     year
         Selection year.
 
+    pay
+        Also draw the pay tables (funds, grade and seniority tables, signed residents).
+
     Returns
     -------
     Instance
-        Institutions, posts, staff, choices and panel rankings, valid under every policy model.
+        Institutions, posts, staff, choices and panel rankings (and pay tables), valid under
+        every policy model.
     """
     if staff < MIN_STAFF:
         raise ValueError(f"staff must be at least {MIN_STAFF}, got {staff}")
@@ -1054,10 +1059,18 @@ def generate(
     applies, scope = choose_applicants(people, geo, bound, apply_share, rng)
     choices = draw_choices(people, posts, geo, eligible, applies, scope, max_choices, rng)
     ranks = draw_rankings(people, choices, len(posts), ranked_share, rng)
-    return Instance(
+    instance = Instance(
         meta=meta, institutions=draft.institutions, posts=draft.posts, staff=draft.staff,
         choices=_choice_rows(draft, choices), rankings=_rank_rows(draft, ranks),
     )
+    return with_pay_tables(instance, seed) if pay else instance
+
+
+def with_pay_tables(instance: Instance, seed: int) -> Instance:
+    """The instance with generated pay tables (funds, pay grades, signed residents)."""
+    from staffing.pay.synth import with_pay_tables as add
+
+    return add(instance, seed)
 
 
 def _eligible(instance: Instance) -> np.ndarray:

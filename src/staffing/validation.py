@@ -9,6 +9,7 @@ own ``validate_instance``.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from staffing.domain.enums import Tier
@@ -208,9 +209,17 @@ def _populations(instance: Instance) -> list[Problem]:
     return problems
 
 
+# Cross-table checks of optional tables, registered by the modules that own them (pay).
+EXTRA_CHECKS: list[Callable[[Instance], list[Problem]]] = []
+# Checks of an instance against a policy's optional sections (pay), registered likewise.
+POLICY_CHECKS: list[Callable[[Instance, "Policy"], list[Problem]]] = []
+
+
 def structural_problems(instance: Instance) -> list[Problem]:
     """Every cross-table problem of an instance, policy aside."""
     problems: list[Problem] = []
+    for extra in EXTRA_CHECKS:
+        problems.extend(extra(instance))
     for table in ("institutions", "posts", "staff"):
         problems.extend(_duplicate_ids(instance, table))
     problems.extend(_institution_tree(instance))
@@ -241,6 +250,8 @@ def policy_problems(instance: Instance, policy: Policy) -> list[Problem]:
             )
     for rule in policy.rule_objects():
         problems.extend(rule.validate_instance(instance))
+    for extra in POLICY_CHECKS:
+        problems.extend(extra(instance, policy))
     return problems
 
 

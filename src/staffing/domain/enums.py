@@ -10,7 +10,7 @@ from enum import StrEnum
 
 
 class Coded(StrEnum):
-    """A string enum whose members carry a Chinese label."""
+    """A string enum whose members carry a Chinese label (see `add_labels`)."""
 
     @property
     def zh(self) -> str:
@@ -143,6 +143,14 @@ class TeamRole(Coded):
     NURSE = "nurse"
     PUBLIC_HEALTH = "public_health"
     HEALTH_MANAGER = "health_manager"
+
+
+def add_labels(coded: type[Coded], labels: dict[str, str]) -> None:
+    """Register the Chinese labels of a coded type defined elsewhere (every member needs one)."""
+    missing = {m.value for m in coded} - set(labels)
+    if missing:
+        raise ValueError(f"{coded.__name__} lacks Chinese labels for {sorted(missing)}")
+    _ZH_LABELS[coded.__name__] = dict(labels)
 
 
 _ZH_LABELS: dict[str, dict[str, str]] = {

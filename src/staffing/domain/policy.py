@@ -12,7 +12,9 @@ import json
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+
+from staffing.pay.policy import PayPolicy
 
 if TYPE_CHECKING:
     from staffing.rules.base import Rule
@@ -69,8 +71,8 @@ class Policy(BaseModel):
     panel_scoring: PanelScoring = PanelScoring()
     rules: dict[str, Any] = Field(default_factory=dict)
     objective: list[Stage] = Field(default_factory=lambda: list(DEFAULT_OBJECTIVE))
-    pay: Any = None
-    _rules_by_name: dict[str, "Rule"] = PrivateAttr(default_factory=dict)
+    pay: PayPolicy | None = None
+    _rules_by_name: dict[str, Rule] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, context: Any) -> None:
         from staffing.rules import CATALOGUE
@@ -108,19 +110,11 @@ class Policy(BaseModel):
             raise ValueError("each objective stage may appear once")
         return stages
 
-    @model_validator(mode="after")
-    def _pay_section(self) -> "Policy":
-        if self.pay is not None and isinstance(self.pay, dict):
-            from staffing.pay.policy import PayPolicy  # noqa: PLC0415  (optional section)
-
-            object.__setattr__(self, "pay", PayPolicy.model_validate(self.pay))
-        return self
-
-    def rule_objects(self) -> list["Rule"]:
+    def rule_objects(self) -> list[Rule]:
         """The enabled rules, in catalogue order."""
         return list(self._rules_by_name.values())
 
-    def rule(self, name: str) -> "Rule | None":
+    def rule(self, name: str) -> Rule | None:
         return self._rules_by_name.get(name)
 
     def has(self, name: str) -> bool:
@@ -131,13 +125,13 @@ class Policy(BaseModel):
         text = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(text.encode()).hexdigest()
 
-    def replace(self, **fields: Any) -> "Policy":
+    def replace(self, **fields: Any) -> Policy:
         """A validated copy with some top-level fields replaced."""
         data = {name: getattr(self, name) for name in type(self).model_fields}
         data.update(fields)
         return type(self).model_validate(data)
 
-    def with_rule(self, name: str, **changes: Any) -> "Policy":
+    def with_rule(self, name: str, **changes: Any) -> Policy:
         """A copy with one rule's parameters changed (or the rule added)."""
         from staffing.rules import CATALOGUE
 
@@ -145,11 +139,11 @@ class Policy(BaseModel):
         params = CATALOGUE[name].Params.model_validate({**current.model_dump(), **changes})
         return self.replace(rules={**self.rules, name: params})
 
-    def without_rule(self, name: str) -> "Policy":
+    def without_rule(self, name: str) -> Policy:
         return self.replace(rules={k: v for k, v in self.rules.items() if k != name})
 
     @classmethod
-    def default(cls) -> "Policy":
+    def default(cls) -> Policy:
         """Every rule of the catalogue with its default parameters."""
         from staffing.rules import CATALOGUE
 

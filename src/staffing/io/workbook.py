@@ -209,16 +209,24 @@ def write_template(path: Path) -> None:
 _FLAG_VALUES = ["是", "否", "yes", "no"]
 
 
+def _coded_types() -> list[type[Coded]]:
+    """Every coded type used by a column of a registered table, in table order."""
+    found: dict[str, type[Coded]] = {}
+    for spec in [META, *all_tables().values()]:
+        for field in spec.model.model_fields.values():
+            coded = _coded_type(field.annotation)
+            if coded is not None:
+                found.setdefault(coded.__name__, coded)
+    return list(found.values())
+
+
 def _write_code_lists(sheet: Any) -> dict[str, str]:
     """One column per coded type (Chinese labels, then codes) and one of yes/no values.
 
     Returns the range formula of each list, keyed by type name (``Flag`` for yes/no).
     """
-    from staffing.domain import enums
-
     lists: dict[str, list[str]] = {}
-    for coded in (enums.Tier, enums.Title, enums.Licence, enums.Discipline,
-                  enums.Education, enums.Pool, enums.TeamRole):
+    for coded in _coded_types():
         members: list[Coded] = list(coded)
         lists[coded.__name__] = [m.zh for m in members] + [m.value for m in members]
     lists["Flag"] = _FLAG_VALUES

@@ -1,0 +1,109 @@
+"""``staffing pay``: the pay plan of a roster, written as a folder of CSV, xlsx and JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.markup import escape
+from rich.table import Table
+
+from staffing.errors import InfeasibleError, InputError, Problem
+
+# the same argument types as the commands of staffing.cli (not imported from it: that module
+# imports this one to register the command, also when run as ``python -m staffing.cli``)
+InstanceArg = Annotated[Path, typer.Argument(help="instance bundle: folder of CSV, .xlsx or .json")]
+PolicyOpt = Annotated[
+    Path, typer.Option("--policy", "-p", help="policy model YAML (models/*.yaml)")]
+
+
+def _budget(text: str | None) -> object:
+    """``--budget 51000000`` (the performance total) or ``performance=51e6,surplus=2e6``."""
+    if text is None:
+        return None
+    if "=" not in text:
+        return text.strip()
+    out: dict[str, str] = {}
+    problems = []
+    for part in text.split(","):
+        fund, sep, amount = part.partition("=")
+        if not sep:
+            problems.append(Problem("--budget", "expected fund=yuan", "option", value=part,
+                                    expected="performance=51000000,surplus=2000000"))
+            continue
+        out[fund.strip()] = amount.strip()
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def pay(
+    instance: InstanceArg,
+    roster: Annotated[Path, typer.Argument(help="roster.csv (person, post, pool, tour_villages)")],
+    policy: PolicyOpt,
+    out: Annotated[Path, typer.Option("--out", "-o", help="folder to write the pay plan to")],
+    budget: Annotated[str | None, typer.Option(
+        help="fund sizes instead of the instance's: YUAN (performance total) or "
+             "fund=YUAN,fund=YUAN")] = None,
+    ratio_target: Annotated[float | None, typer.Option(
+        "--ratio-target",
+        help="grassroots / lead pay ratio target instead of the policy's")] = None,
+    time_limit: Annotated[float | None, typer.Option(help="seconds per solver call")] = None,
+) -> None:
+    """Split the performance-pay total and earmarked funds; exit 1 (and explain) if impossible."""
+    from staffing.cli import _load_inputs, console, err_console
+    from staffing.io.roster_io import read_roster
+    from staffing.pay.check import check_pay
+    from staffing.pay.engine import distribute_pay
+    from staffing.pay.io import write_pay
+
+    inst, policy_model = _load_inputs(instance, policy)
+    roster_model = read_roster(roster, inst)
+    if ratio_target is not None and policy_model.pay is not None:
+        try:
+            policy_model = policy_model.replace(
+                pay=policy_model.pay.with_rule("tier_ratio", target=ratio_target))
+        except ValidationError as error:
+            raise InputError([Problem("--ratio-target", e["msg"], e["type"], value=ratio_target,
+                                      expected="a ratio > 0 and <= 5")
+                              for e in error.errors()]) from None
+    try:
+        plan = distribute_pay(inst, roster_model, policy_model, budget=_budget(budget),
+                              time_limit=time_limit)
+    except InfeasibleError as error:
+        explanation = error.explanation
+        from staffing.io.atomic import atomic_dir
+
+        with atomic_dir(out) as staging:
+            (staging / "infeasibility.txt").write_text(str(explanation) + "\n", encoding="utf-8")
+            if hasattr(explanation, "to_dict"):
+                import json
+
+                (staging / "infeasibility.json").write_text(
+                    json.dumps(explanation.to_dict(), ensure_ascii=False, indent=1) + "\n",
+                    encoding="utf-8")
+        err_console.print(f"[red]infeasible[/]: {escape(str(explanation))}")
+        err_console.print(f"explanation written to {escape(str(out))}/infeasibility.txt")
+        raise typer.Exit(1) from None
+    violations, _ = check_pay(inst, policy_model, roster_model, plan)
+    files = write_pay(out, plan, inst, roster_model, policy_model)
+    table = Table(title=f"Funds ({escape(policy_model.name)})")
+    for col in ("fund", "budget", "paid", "left over"):
+        table.add_column(col, justify="right" if col != "fund" else "left")
+    for f in plan.funds:
+        table.add_row(f"{f.fund.value} {f.fund.zh}", f"{f.budget:,}", f"{f.paid:,}",
+                      f"{f.left_over:,}")
+    console.print(table)
+    figures = plan.figures
+    shown = {k: figures.get(k) for k in ("tier_ratio", "reward_share", "max_to_min",
+                                         "max_to_mean", "gini", "deviation_from_formula")
+             if figures.get(k) is not None}
+    console.print(", ".join(f"{k}: {v}" for k, v in shown.items()))
+    verdict = "[green]every pay rule holds[/]" if not violations else (
+        f"[red]{len(violations)} pay rule violation(s)[/]")
+    console.print(f"{verdict}; {len(plan.lines)} people paid; wrote "
+                  f"{escape(', '.join(files))} to {escape(str(out))}")
+    if violations:
+        raise typer.Exit(1)

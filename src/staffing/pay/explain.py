@@ -1,0 +1,194 @@
+"""Why no pay plan exists and what would make one: conflicts, extra budget, reachable targets.
+
+When the pay LP has no solution, `explain_infeasible` works on the same model:
+
+1. **least extra budget**: every fund's row gets an extra-budget variable and
+   the LP minimises the total extra (the performance-pay total first, since
+   it is the community's own lever); the answer is made exact (CBC reports 8
+   significant digits, see `PayModel.polish`), rounded up to the fen and
+   confirmed by re-solving with it, so re-running with that budget succeeds;
+2. **conflicting rules**: a deletion filter over the pay rules, with the
+   budget always kept, leaves a minimal set of rules that cannot hold
+   together within the budget; an elastic LP over that set then names the
+   constraint instances and how far each falls short;
+3. **reachable targets**: for each conflicting rule with a target (tier
+   ratio, reward share, living floor, income-gap cap) a bisection finds the
+   best value the current budget reaches with every other rule kept.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from staffing.pay.codes import Fund, Line
+from staffing.pay.money import Yuan, fen_display
+from staffing.pay.rules.budget import funds_in_use
+
+if TYPE_CHECKING:
+    from staffing.pay.data import PayData
+    from staffing.pay.rules.base import PayRule
+
+BISECTION_STEPS = 16
+
+
+@dataclass
+class PayInfeasibility:
+    """Why no pay plan meets every rule, and what would make one exist."""
+
+    rules: list[tuple[str, str]]
+    details: list[str] = field(default_factory=list)
+    extra_budget: dict[Fund, int] = field(default_factory=dict)
+    budgets: dict[Fund, int] = field(default_factory=dict)
+    reachable: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def budget_needed(self) -> dict[str, Yuan]:
+        """Fund sizes (yuan) that make a plan exist: current size + least extra."""
+        return {f.value: Yuan.of_fen(self.budgets.get(f, 0) + extra)
+                for f, extra in self.extra_budget.items()}
+
+    def __str__(self) -> str:
+        names = " + ".join(label for _, label in self.rules) or "the budget"
+        lines = [f"no pay plan meets every rule: {names} conflict"]
+        lines += [f"  - {d}" for d in self.details]
+        if self.extra_budget:
+            for fund, extra in self.extra_budget.items():
+                size = self.budgets.get(fund, 0)
+                lines.append(f"least extra budget: fund {fund.value} ({fund.zh}) + "
+                             f"{fen_display(extra)} yuan, i.e. {fen_display(size + extra)} "
+                             f"instead of {fen_display(size)}")
+        else:
+            lines.append("no extra budget alone makes a plan exist")
+        for key, found in self.reachable.items():
+            lines.append(f"with the current budget the best reachable {found['label']} is "
+                         f"{found['value']} (policy asks {found['asked']}) [{key}]")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rules": [name for name, _ in self.rules],
+            "details": self.details,
+            "extra_budget": {f.value: str(Yuan.of_fen(v)) for f, v in self.extra_budget.items()},
+            "budget_needed": {k: str(v) for k, v in self.budget_needed().items()},
+            "reachable": {k: {**v, "value": str(v["value"]), "asked": str(v["asked"])}
+                          for k, v in self.reachable.items()},
+        }
+
+
+def _feasible(data: PayData, rules: list[PayRule], time_limit: float | None) -> bool:
+    from staffing.pay.model import PayModel
+
+    return PayModel(data, rules, objective=False).feasible(time_limit)
+
+
+def explain_infeasible(data: PayData, time_limit: float | None = None) -> PayInfeasibility:
+    """Explain an infeasible pay model (see the module docstring)."""
+    from staffing.pay.model import PayModel
+
+    everything = data.rules()
+    lines = [r for r in everything if r.kind == "line"]
+    budget = [r for r in everything if r.name == "budget"]
+    candidates = [r for r in everything if r.kind == "constraint" and r.name != "budget"]
+    result = PayInfeasibility(rules=[], budgets=dict(data.funds))
+
+    # 1. least extra budget
+    model = PayModel(data, everything, extra_budget=True, objective=False)
+    weights = {var: (1.0 if fund is Fund.PERFORMANCE else 1.001)
+               for fund, var in model.extra.items()}
+    if model.minimise(weights, time_limit) == "optimal":
+        model.polish()  # CBC reports 8 significant digits: make the amounts exact
+        extra = {fund: math.ceil(value * 100 - 1e-6)
+                 for fund, value in model.extra_budget_values().items() if value > 1e-7}
+        for _ in range(5):  # confirm on the model the engine will build
+            trial = data_with_budget(data, extra)
+            if _feasible(trial, trial.rules(), time_limit):
+                break
+            extra = {f: v + 1 for f, v in extra.items()}
+        result.extra_budget = {f: v for f, v in extra.items() if v > 0}
+
+    # 2. a minimal set of conflicting rules (budget always kept)
+    if _feasible(data, lines + budget, time_limit):
+        kept = list(candidates)
+        for rule in list(candidates):
+            fewer = [r for r in kept if r is not rule]
+            if not _feasible(data, lines + budget + fewer, time_limit):
+                kept = fewer
+        conflict = kept
+    else:
+        conflict = []
+    result.rules = [(r.name, r.label) for r in budget + conflict]
+    elastic = {r.name for r in conflict} or {"budget"}
+    model = PayModel(data, lines + budget + conflict, elastic=elastic, objective=False)
+    slacks = [row.slack for row in model.rows if row.slack is not None]
+    if model.minimise({s: 1.0 for s in slacks}, time_limit) == "optimal":
+        model.polish()
+        for row, short in model.slack_rows():
+            result.details.append(f"{row.detail}: short by {short:,.2f} {row.unit}")
+    variable = {data.line_fund.get(line) for line in (Line.BASIC, Line.REWARD, Line.SURPLUS)
+                if line in data.line_fund}
+    for fund in funds_in_use(data):
+        if fund in variable or fund in result.extra_budget:
+            fixed = sum(int(data.fixed[line].sum()) for line in data.fixed
+                        if data.line_fund.get(line) is fund)
+            result.details.append(f"fund {fund.value} ({fund.zh}) holds "
+                                  f"{fen_display(data.funds.get(fund, 0))} yuan, of which fixed "
+                                  f"lines take {fen_display(fixed)}")
+
+    # 3. the best value each conflicting target can reach with the current budget
+    for rule in conflict:
+        reach = rule.reachable()
+        if reach is None:
+            continue
+        others = [r for r in everything if r is not rule]
+        found = _bisect(data, rule, others, reach, time_limit)
+        if found is not None:
+            result.reachable[f"{rule.name}.{reach.param}"] = found
+    return result
+
+
+def data_with_budget(data: PayData, extra: dict[Fund, int]) -> PayData:
+    """The same pay facts with some funds enlarged by ``extra`` fen."""
+    from staffing.pay.data import PayData
+
+    budget = {f.value: Yuan.of_fen(data.funds.get(f, 0) + v) for f, v in extra.items()}
+    budget = {**{f.value: Yuan.of_fen(v) for f, v in data.budget_override.items()}, **budget}
+    return PayData.build(data.instance, data.roster, data.policy, budget=budget or None)
+
+
+def _bisect(data: PayData, rule: PayRule, others: list[PayRule], reach: Any,
+            time_limit: float | None) -> dict[str, Any] | None:
+    asked = getattr(rule.params, reach.param)
+    money = isinstance(asked, Decimal)
+    current = float(asked)
+
+    def with_value(value: float) -> PayRule:
+        return type(rule)(rule.with_param(**{reach.param: _param_value(value, money, reach)}))
+
+    def ok(value: float) -> bool:
+        return _feasible(data, [*others, with_value(value)], time_limit)
+
+    good, bad = reach.neutral, current
+    if not ok(good):
+        return None
+    for _ in range(BISECTION_STEPS):
+        middle = (good + bad) / 2
+        if ok(middle):
+            good = middle
+        else:
+            bad = middle
+    value = _param_value(good, money, reach)
+    if not ok(float(value)):
+        return None
+    return {"label": reach.label, "value": value, "asked": asked}
+
+
+def _param_value(value: float, money: bool, reach: Any) -> Any:
+    """A parameter value rounded toward the easy side: to the fen, or to 4 decimals."""
+    down = reach.direction == "max"
+    if money:
+        fen = math.floor(value * 100) if down else math.ceil(value * 100)
+        return Yuan.of_fen(max(fen, 0))
+    scaled = value * 10_000
+    return (math.floor(scaled) if down else math.ceil(scaled)) / 10_000

@@ -1,0 +1,104 @@
+"""budget: each fund pays at most its size, and earmarked lines only from their fund.
+
+The performance-pay total pays basic and reward performance (and, by default,
+the grassroots allowance); the insurance surplus pays only the grassroots
+surplus award; each subsidy fund pays only its subsidy [Guangdong: the total
+is approved; Nanxun: the surplus is earmarked]. Paid + left over == the fund's
+size, to the fen.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from staffing.pay.codes import Fund, Line
+from staffing.pay.money import fen_display
+from staffing.pay.rules.base import PayParams, PayRule
+
+if TYPE_CHECKING:
+    from staffing.pay.check import PayView
+    from staffing.pay.data import PayData
+    from staffing.pay.model import PayModel
+    from staffing.rules.base import Violation
+
+
+class BudgetParams(PayParams):
+    pass
+
+
+def funds_in_use(data: PayData) -> list[Fund]:
+    """Funds with a size or a line charged to them, in catalogue order."""
+    used = set(data.funds) | {f for f in data.line_fund.values() if f is not None}
+    return [f for f in Fund if f in used]
+
+
+def lines_of(data: PayData, fund: Fund) -> list[Line]:
+    return [line for line, f in data.line_fund.items() if f is fund]
+
+
+class Budget(PayRule):
+    name = "budget"
+    label_zh = "资金总额与专款专用"
+    label_en = "budget and earmarks"
+    description = "each fund pays at most its size; earmarked funds pay only their own lines"
+    Params = BudgetParams
+    always_on = True
+
+    def emit(self, model: PayModel) -> None:
+        data = model.data
+        basic, reward = model.performance_terms()
+        variable = {Line.BASIC: basic, Line.REWARD: reward, Line.SURPLUS: model.surplus_terms(),
+                    Line.TOP_UP: model.top_up_terms()}
+        for fund in funds_in_use(data):
+            terms: dict[Any, float] = {}
+            fixed = 0
+            for line in lines_of(data, fund):
+                if line in data.fixed:
+                    fixed += int(data.fixed[line].sum())
+                elif line in variable and (line is not Line.SURPLUS or data.surplus_on):
+                    terms.update(variable[line])
+            size = data.funds.get(fund, 0)
+            model.add(self, fund.value, (fixed / 100, terms), "<=", size / 100, fund=fund,
+                      detail=f"fund {fund.value} ({fund.zh}) pays at most its "
+                      f"{fen_display(size)} yuan (fixed lines take {fen_display(fixed)})")
+
+    def check(self, view: PayView) -> list[Violation]:
+        data = view.data
+        out = []
+        for fund in funds_in_use(data):
+            size = data.funds.get(fund, 0)
+            paid = sum(int(view.amount(line).sum()) for line in lines_of(data, fund))
+            if paid > size:
+                out.append(self.violation(
+                    f"fund {fund.value} ({fund.zh}) pays {fen_display(paid)} yuan, above its "
+                    f"{fen_display(size)}", amount=paid - size,
+                    numbers={"fund": fund.value, "paid_fen": paid, "size_fen": size}))
+            recorded = view.plan_funds.get(fund)
+            if recorded is not None:
+                r_size, r_paid, r_left = recorded
+                if (r_paid, r_left) != (paid, size - paid) or r_size != size:
+                    out.append(self.violation(
+                        f"fund {fund.value}: the plan reports budget {fen_display(r_size)}, paid "
+                        f"{fen_display(r_paid)}, left {fen_display(r_left)}; its lines add up "
+                        f"to {fen_display(paid)} of {fen_display(size)}",
+                        numbers={"fund": fund.value}))
+        # base pay is paid from the salary budget, outside every fund
+        unfunded = [line for line in view.lines_paid() if line not in data.line_fund
+                    and line not in (Line.BASE_POST, Line.BASE_SENIORITY)]
+        for line in unfunded:
+            total = int(view.amount(line).sum())
+            out.append(self.violation(
+                f"line {line.value} ({line.zh}) pays {fen_display(total)} yuan but the policy "
+                "does not pay it from any fund", amount=total))
+        return out
+
+    def figures(self, view: PayView) -> dict[str, Any]:
+        data = view.data
+        rows = {}
+        for fund in funds_in_use(data):
+            size = data.funds.get(fund, 0)
+            paid = sum(int(view.amount(line).sum()) for line in lines_of(data, fund))
+            rows[fund.value] = {"budget": fen_display(size), "paid": fen_display(paid),
+                                "left_over": fen_display(size - paid)}
+        return {"funds": rows}
+

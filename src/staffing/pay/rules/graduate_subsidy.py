@@ -1,0 +1,92 @@
+"""graduate_subsidy: a living subsidy for graduates joining grassroots centres, paid over years.
+
+[Luohu]: graduates with a residency-training certificate who join community
+health centres get 250,000 / 300,000 / 350,000 yuan (bachelor / master /
+doctorate), paid over 5 years. The instalment of a year is the total split
+into ``years`` parts exact to the fen (the first parts carry any odd fen), so
+the instalments add up to the total. The first year is
+``pay_staff.graduate_start_year``, else the hire year; a person is paid while
+placed at a tier in ``tiers``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import numpy as np
+from pydantic import Field
+
+from staffing.domain.enums import Education, Tier
+from staffing.errors import Problem
+from staffing.pay.codes import Fund, Line
+from staffing.pay.data import TIERS, fund_problem
+from staffing.pay.money import Money, Yuan
+from staffing.pay.rules.base import PayParams, PayRule
+
+if TYPE_CHECKING:
+    from staffing.pay.check import PayView
+    from staffing.pay.data import PayData
+    from staffing.rules.base import Violation
+
+
+def _luohu_totals() -> dict[Education, Decimal]:
+    """[Luohu] bachelor / master / doctorate."""
+    return {Education.BACHELOR: Yuan("250000.00"), Education.MASTER: Yuan("300000.00"),
+            Education.DOCTORATE: Yuan("350000.00")}
+
+
+class GraduateSubsidyParams(PayParams):
+    totals: dict[Education, Money] = Field(default_factory=_luohu_totals)
+    years: int = Field(5, ge=1, le=10)
+    tiers: list[Tier] = Field(default_factory=lambda: [Tier.TOWNSHIP, Tier.VILLAGE], min_length=1)
+    residency_certificate: bool = True
+    fund: Fund = Fund.GRADUATE
+
+
+def instalments(total_fen: int, years: int) -> list[int]:
+    """``total_fen`` split into ``years`` instalments that add up exactly."""
+    base, odd = divmod(total_fen, years)
+    return [base + (1 if k < odd else 0) for k in range(years)]
+
+
+class GraduateSubsidy(PayRule):
+    name = "graduate_subsidy"
+    label_zh = "毕业生生活补助"
+    label_en = "graduate living subsidy"
+    description = "a total by degree for graduates joining grassroots centres, paid over years"
+    Params = GraduateSubsidyParams
+    kind = "line"
+
+    def amounts(self, data: PayData) -> np.ndarray:
+        p = self.params
+        tiers = {TIERS.index(t) for t in p.tiers}  # type: ignore[attr-defined]
+        staff = data.instance.person_by_id
+        out = np.zeros(data.n, dtype=np.int64)
+        for i, pid in enumerate(data.people):
+            person = staff[pid]
+            total = p.totals.get(person.education)  # type: ignore[attr-defined]
+            if total is None or int(data.tier[i]) not in tiers:
+                continue
+            if p.residency_certificate and not person.residency_certificate:  # type: ignore[attr-defined]
+                continue
+            row = data.person_rows.get(pid)
+            start = row.graduate_start_year if row is not None and row.graduate_start_year \
+                else person.hire_year
+            if start is None:
+                continue
+            k = data.year - int(start)
+            if 0 <= k < p.years:  # type: ignore[attr-defined]
+                out[i] = instalments(Yuan(total).fen, p.years)[k]  # type: ignore[attr-defined]
+        return out
+
+    def validate(self, data: PayData) -> list[Problem]:
+        if not self.amounts(data).any():
+            return []
+        return fund_problem(data, self.params.fund, "the graduate living subsidy")  # type: ignore[attr-defined]
+
+    def entitlements(self, data: PayData) -> list[tuple[Line, Fund | None, np.ndarray]]:
+        return [(Line.GRADUATE, self.params.fund, self.amounts(data))]  # type: ignore[attr-defined]
+
+    def check(self, view: PayView) -> list[Violation]:
+        return view.fixed_mismatches(self, (Line.GRADUATE,))

@@ -1,0 +1,65 @@
+"""rotation_allowance: a yearly allowance for people rotated from a county post to grassroots.
+
+A person is rotated when their home post (``pay_staff.home_post``, else their
+current post) is at county tier and the roster places them at a township or
+village post. The amount depends on the tier they serve at. Guangdong and
+Chongqing encourage sinking staff to grassroots with allowances; the amounts
+in the policy models are local assumptions, not figures from the sources.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import numpy as np
+from pydantic import Field
+
+from staffing.domain.enums import Tier
+from staffing.errors import Problem
+from staffing.pay.codes import Fund, Line
+from staffing.pay.data import TIERS, fund_problem
+from staffing.pay.money import Money, Yuan
+from staffing.pay.rules.base import PayParams, PayRule
+
+if TYPE_CHECKING:
+    from staffing.pay.check import PayView
+    from staffing.pay.data import PayData
+    from staffing.rules.base import Violation
+
+
+def _default_annual() -> dict[Tier, Decimal]:
+    return {Tier.TOWNSHIP: Yuan("6000.00"), Tier.VILLAGE: Yuan("9000.00")}
+
+
+class RotationAllowanceParams(PayParams):
+    annual: dict[Tier, Money] = Field(default_factory=_default_annual)
+    fund: Fund = Fund.PERFORMANCE
+
+
+class RotationAllowance(PayRule):
+    name = "rotation_allowance"
+    label_zh = "下沉补助"
+    label_en = "grassroots allowance for rotated staff"
+    description = "a yearly allowance by tier for people rotated from a county post to grassroots"
+    Params = RotationAllowanceParams
+    kind = "line"
+
+    def amounts(self, data: PayData) -> np.ndarray:
+        by_tier = np.array([Yuan(self.params.annual.get(t, Decimal(0))).fen  # type: ignore[attr-defined]
+                            for t in TIERS], dtype=np.int64)
+        out = np.zeros(data.n, dtype=np.int64)
+        rotated = np.flatnonzero(data.rotated)
+        out[rotated] = by_tier[data.tier[rotated]]
+        return out
+
+    def validate(self, data: PayData) -> list[Problem]:
+        if not self.amounts(data).any():
+            return []
+        return fund_problem(data, self.params.fund, "the grassroots allowance")  # type: ignore[attr-defined]
+
+    def entitlements(self, data: PayData) -> list[tuple[Line, Fund | None, np.ndarray]]:
+        return [(Line.ALLOWANCE, self.params.fund, self.amounts(data))]  # type: ignore[attr-defined]
+
+    def check(self, view: PayView) -> list[Violation]:
+        return view.fixed_mismatches(self, (Line.ALLOWANCE,))

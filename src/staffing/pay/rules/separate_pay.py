@@ -1,0 +1,59 @@
+"""separate_pay: annual salaries of heads and separately set talent pay, outside the pool.
+
+[Guangdong, Chongqing]: heads of the community and its members may be paid an
+annual salary; high-level or scarce talent may get a separately set amount
+(单列). Both come from ``pay_staff`` (``separate``, ``separate_amount``) and are
+paid from the ``separate`` fund, not the performance-pay total. An annual
+salary is the person's whole pay; talent also gets base pay and any subsidy.
+Neither takes part in the pool's ratio, gap or points rules. Under a policy
+without this line, people listed in ``pay_staff`` with a separate kind are
+paid from the pool like everyone else.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from staffing.errors import Problem
+from staffing.pay.codes import Fund, Line, SeparateKind
+from staffing.pay.data import fund_problem
+from staffing.pay.rules.base import PayParams, PayRule
+
+if TYPE_CHECKING:
+    from staffing.pay.check import PayView
+    from staffing.pay.data import PayData
+    from staffing.rules.base import Violation
+
+
+class SeparatePayParams(PayParams):
+    fund: Fund = Fund.SEPARATE
+
+
+class SeparatePay(PayRule):
+    name = "separate_pay"
+    label_zh = "年薪制与人才单列"
+    label_en = "annual salaries and separately set talent pay"
+    description = "annual salaries and talent pay set per person, paid outside the pool"
+    Params = SeparatePayParams
+    kind = "line"
+
+    def amounts(self, data: PayData) -> np.ndarray:
+        out = np.zeros(data.n, dtype=np.int64)
+        for i, pid in enumerate(data.people):
+            row = data.person_rows.get(pid)
+            if row is not None and row.separate is not SeparateKind.NONE:
+                out[i] = row.separate_amount.fen  # type: ignore[attr-defined]
+        return out
+
+    def validate(self, data: PayData) -> list[Problem]:
+        if not self.amounts(data).any():
+            return []
+        return fund_problem(data, self.params.fund, "annual salaries and talent pay")  # type: ignore[attr-defined]
+
+    def entitlements(self, data: PayData) -> list[tuple[Line, Fund | None, np.ndarray]]:
+        return [(Line.SEPARATE, self.params.fund, self.amounts(data))]  # type: ignore[attr-defined]
+
+    def check(self, view: PayView) -> list[Violation]:
+        return view.fixed_mismatches(self, (Line.SEPARATE,))

@@ -1,0 +1,82 @@
+"""surplus_award: the retained insurance surplus, earmarked for grassroots performance rewards.
+
+[Nanxun]: the community keeps what it saves of its insurance global budget and
+the retained surplus goes to grassroots performance rewards. Each person of a
+grassroots pay class (tiers in ``tiers``) gets weighted points x the class's
+surplus point value, from the ``surplus`` fund; nobody else gets any.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from pydantic import Field, field_validator
+
+from staffing.domain.enums import Tier
+from staffing.errors import Problem
+from staffing.pay.codes import Fund, Line
+from staffing.pay.data import fund_problem
+from staffing.pay.rules.base import PayParams, PayRule
+
+if TYPE_CHECKING:
+    from staffing.pay.check import PayView
+    from staffing.pay.data import PayData
+    from staffing.rules.base import Violation
+
+
+class SurplusAwardParams(PayParams):
+    tiers: list[Tier] = Field(default_factory=lambda: [Tier.TOWNSHIP, Tier.VILLAGE], min_length=1)
+    fund: Fund = Fund.SURPLUS
+
+    @field_validator("tiers")
+    @classmethod
+    def _grassroots_only(cls, tiers: list[Tier]) -> list[Tier]:
+        if Tier.COUNTY in tiers:
+            raise ValueError("the surplus is earmarked for grassroots: county tier not allowed")
+        return tiers
+
+
+class SurplusAward(PayRule):
+    name = "surplus_award"
+    label_zh = "医保结余奖励"
+    label_en = "insurance-surplus award"
+    description = "the retained insurance surplus paid as grassroots rewards by weighted points"
+    Params = SurplusAwardParams
+    kind = "line"
+
+    def validate(self, data: PayData) -> list[Problem]:
+        return fund_problem(data, self.params.fund, "the insurance-surplus award")  # type: ignore[attr-defined]
+
+    def check(self, view: PayView) -> list[Violation]:
+        data = view.data
+        surplus = view.amount(Line.SURPLUS)
+        eligible = np.zeros(data.n, dtype=bool)
+        for c in data.classes:
+            if c.surplus:
+                eligible[c.members] = True
+        out = []
+        for i in np.flatnonzero((surplus != 0) & ~eligible):
+            out.append(self.violation(
+                f"{data.people[i]} at {data.institution[i]} is not grassroots staff of the pool "
+                f"but gets {surplus[i] / 100:.2f} yuan of the earmarked surplus",
+                amount=int(surplus[i]), people=(data.people[i],)))
+        for c in data.classes:
+            if not c.surplus:
+                continue
+            m = c.members
+            values = view.surplus_point_value[m]
+            if np.ptp(values) > 1e-9 * max(1.0, abs(float(values.max()))):
+                out.append(self.violation(
+                    f"class {c.label}: members carry different surplus point values",
+                    people=tuple(data.people[i] for i in m[:5])))
+                continue
+            expected = values * data.weight[m] * 100
+            off = np.flatnonzero(np.abs(surplus[m] - expected) > 1.0 + 1e-6 * np.abs(expected))
+            for j in off[:20]:
+                i = m[j]
+                out.append(self.violation(
+                    f"{data.people[i]}: surplus award {surplus[i] / 100:.2f} is not weighted "
+                    f"points {data.weight[i]:.4f} x {values[j]} = {expected[j] / 100:.4f}",
+                    people=(data.people[i],)))
+        return out

@@ -1,0 +1,148 @@
+"""The optional instance tables the pay plan needs, registered with every bundle format.
+
+| table | sheet | rows |
+|---|---|---|
+| ``pay_funds`` | 绩效资金 | one per fund: performance total, surplus, subsidies, separate |
+| ``pay_grades`` | 岗位工资表 | one per post grade: annual post wage, post coefficient |
+| ``pay_seniority`` | 薪级工资表 | one per band: annual seniority wage from ``min_years`` on |
+| ``pay_staff`` | 人员薪酬信息 | one per person: signed residents, home post, separate pay |
+
+Amounts are yuan a year with at most two decimals. Importing this module
+registers the tables (`staffing.io.tables.register_extra_table`), so CSV
+folders, workbooks and JSON bundles read and write them and they appear in
+``instance.extras[name]``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import model_validator
+from pydantic_core import PydanticCustomError
+
+from staffing.domain.enums import Title
+from staffing.domain.instance import Count, Identifier, Row, TitleField, column
+from staffing.io.tables import TableSpec, register_extra_table
+from staffing.pay.codes import FundField, SeparateKind, SeparateKindField
+from staffing.pay.money import Money, Yuan
+
+
+def _cell_error(column_name: str, message: str) -> PydanticCustomError:
+    """A whole-row error located at one cell (``ctx['column']``)."""
+    return PydanticCustomError("row_rule", message, {"column": column_name})
+
+
+class PayFund(Row):
+    fund: FundField = column(
+        "资金", "performance, surplus, family_doctor, graduate or separate")
+    amount: Money = column("金额(元)", "size of the fund for the year, yuan (2 decimals at most)")
+    description: str = column("说明", "where the money comes from", "")
+
+
+class PayGrade(Row):
+    grade: TitleField = column("岗位等级", "post grade: none, junior, intermediate, ...")
+    base: Money = column("岗位工资(元/年)", "annual post wage of the grade (base pay)")
+    coefficient: float = column(
+        "岗位系数", "post coefficient multiplying performance points", 1.0, gt=0, le=20)
+
+
+class PaySeniority(Row):
+    min_years: Count = column("起始工龄(年)", "the band starts at this many years of service")
+    amount: Money = column("薪级工资(元/年)", "annual seniority wage of the band (base pay)")
+
+
+class PayPerson(Row):
+    person: Identifier = column("工号", "person id")
+    signed_residents: Count = column(
+        "签约居民数", "signed insured residents of the person's family-doctor team share", 0)
+    home_post: Identifier | None = column(
+        "派出岗位", "home post of a person rotated to grassroots (blank: the current post)", None)
+    home_pay: Money | None = column(
+        "原岗位年收入(元)", "pay at the home post, if known (blank: computed)", None)
+    seniority_years: Count | None = column(
+        "工龄(年)", "years of service (blank: year of the round minus hire year)", None)
+    separate: SeparateKindField = column(
+        "单列类别", "none, annual_salary (年薪制) or talent (人才单列)", SeparateKind.NONE)
+    separate_amount: Money = column(
+        "单列金额(元/年)", "annual salary or separately set talent pay, yuan", Yuan("0.00"))
+    graduate_start_year: int | None = column(
+        "生活补助起始年度", "first year of the graduate living subsidy (blank: hire year)", None,
+        ge=1990, le=2100)
+
+    @model_validator(mode="after")
+    def _separate_amount(self) -> PayPerson:
+        if self.separate is SeparateKind.NONE and self.separate_amount > 0:
+            raise _cell_error("separate_amount",
+                              "an amount is given but the separate kind is none")
+        if self.separate is not SeparateKind.NONE and self.separate_amount <= 0:
+            raise _cell_error("separate_amount",
+                              f"a {self.separate.value} needs its annual amount")
+        return self
+
+
+FUNDS_TABLE = TableSpec("pay_funds", PayFund, "绩效资金",
+                        "performance-pay total and earmarked funds, yuan a year", required=False)
+GRADES_TABLE = TableSpec("pay_grades", PayGrade, "岗位工资表",
+                         "annual post wage and post coefficient of each grade", required=False)
+SENIORITY_TABLE = TableSpec("pay_seniority", PaySeniority, "薪级工资表",
+                            "annual seniority wage by years of service", required=False)
+PERSONS_TABLE = TableSpec("pay_staff", PayPerson, "人员薪酬信息",
+                          "per-person pay facts: signed residents, home post, separate pay",
+                          required=False)
+
+PAY_TABLES = [FUNDS_TABLE, GRADES_TABLE, SENIORITY_TABLE, PERSONS_TABLE]
+for _spec in PAY_TABLES:
+    register_extra_table(_spec)
+
+
+def default_grades() -> list[PayGrade]:
+    """A plain grade table (post wages as in the national public-institution scale)."""
+    table: dict[Title, tuple[str, float]] = {
+        Title.NONE: ("18000.00", 1.0),
+        Title.JUNIOR: ("22800.00", 1.0),
+        Title.INTERMEDIATE: ("28800.00", 1.3),
+        Title.ASSOCIATE_SENIOR: ("39600.00", 1.6),
+        Title.SENIOR: ("49200.00", 2.0),
+    }
+    return [PayGrade(grade=g, base=Yuan(b), coefficient=c) for g, (b, c) in table.items()]
+
+
+def rows(instance: Any, name: str) -> list[Any]:
+    """The rows of one pay table of an instance (empty if absent)."""
+    return list(instance.extras.get(name, []))
+
+
+__all__ = [
+    "FUNDS_TABLE",
+    "GRADES_TABLE",
+    "PAY_TABLES",
+    "PERSONS_TABLE",
+    "SENIORITY_TABLE",
+    "PayFund",
+    "PayGrade",
+    "PayPerson",
+    "PaySeniority",
+    "default_grades",
+    "rows",
+]
+
+
+def _register_checks() -> None:
+    """Let ``staffing validate`` check the pay tables and the pay inputs of a policy."""
+    from staffing import validation
+
+    def tables(instance: Any) -> list[Any]:
+        from staffing.pay.data import table_problems
+
+        return table_problems(instance)
+
+    def inputs(instance: Any, policy: Any) -> list[Any]:
+        from staffing.pay.data import policy_input_problems
+
+        return policy_input_problems(instance, policy)
+
+    validation.EXTRA_CHECKS.append(tables)
+    validation.POLICY_CHECKS.append(inputs)
+
+
+_register_checks()

@@ -1,0 +1,144 @@
+"""Small hand-made pay cases: a lead hospital, a TCM hospital, a township centre and a village.
+
+A test states its people (post, points, a home post for the rotated) and its
+funds; everything else has plain defaults. `plan_ok` is what every test calls
+on every plan: the independent checker finds nothing and every fund adds up
+to the fen.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from staffing.domain.instance import Instance, Institution, Post, Staff
+from staffing.domain.policy import Policy
+from staffing.domain.roster import Assignment, Roster
+from staffing.pay.check import check_pay
+from staffing.pay.codes import LINES
+from staffing.pay.money import Yuan
+from staffing.pay.plan import PayPlan
+from staffing.pay.tables import PayFund, PayGrade, PayPerson, PaySeniority
+from staffing.rules.base import Violation
+
+INSTITUTIONS = [
+    Institution(id="H", tier="county", name="lead hospital"),
+    Institution(id="H2", tier="county", name="TCM hospital"),
+    Institution(id="T", tier="township", parent="H", population=20000, hardship=1),
+    Institution(id="V", tier="village", parent="T", population=800, hardship=2, distance_km=6),
+]
+_GRADES = {"N": "none", "J": "junior", "I": "intermediate", "A": "associate_senior",
+           "S": "senior"}
+POSTS = [
+    Post(id=f"{inst}-{g}", institution=inst, discipline="internal_medicine", grade=grade,
+         places=500)
+    for inst in ("H", "H2", "T", "V") for g, grade in _GRADES.items()
+] + [
+    Post(id="T-GP", institution="T", discipline="general_practice", grade="junior", places=500,
+         team_role="gp"),
+    Post(id="T-NUR", institution="T", discipline="nursing", grade="junior", places=500,
+         team_role="nurse"),
+]
+
+GRADES = [
+    PayGrade(grade="none", base=Yuan("18000.00"), coefficient=1.0),
+    PayGrade(grade="junior", base=Yuan("22800.00"), coefficient=1.0),
+    PayGrade(grade="intermediate", base=Yuan("28800.00"), coefficient=1.3),
+    PayGrade(grade="associate_senior", base=Yuan("39600.00"), coefficient=1.6),
+    PayGrade(grade="senior", base=Yuan("49200.00"), coefficient=2.0),
+]
+SENIORITY = [PaySeniority(min_years=0, amount=Yuan("3600.00")),
+             PaySeniority(min_years=10, amount=Yuan("9600.00"))]
+
+
+def person(id: str, post: str | None, points: float = 50.0, *, home: str | None = None,
+           hire_year: int = 2015, **fields: Any) -> dict[str, Any]:
+    """One person: where the roster places them, their points, and their home post if rotated."""
+    return {"id": id, "post": post, "points": points, "home": home, "hire_year": hire_year,
+            **fields}
+
+
+def build(people: list[dict[str, Any]], funds: dict[str, Any] | None = None, *,
+          grades: list[PayGrade] | None = None, seniority: list[PaySeniority] | None = None,
+          pay_staff: list[PayPerson] | None = None, year: int = 2025) -> tuple[Instance, Roster]:
+    """An instance with pay tables and the roster placing everyone as stated."""
+    staff = []
+    for p in people:
+        extra = {k: v for k, v in p.items() if k not in ("id", "post", "points", "home")}
+        current = p["home"] or p["post"]
+        staff.append(Staff(id=p["id"], name=p["id"], discipline="internal_medicine",
+                           pool="county" if current and current.startswith("H") else "grassroots",
+                           current_post=current, points=p["points"], **extra))
+    funds = funds if funds is not None else {"performance": 60000 * len(people)}
+    extras: dict[str, list[Any]] = {
+        "pay_funds": [PayFund(fund=f, amount=Yuan(Decimal(str(a)).quantize(Decimal("0.01"))))
+                      for f, a in funds.items()],
+        "pay_grades": grades if grades is not None else GRADES,
+        "pay_seniority": seniority if seniority is not None else SENIORITY,
+    }
+    if pay_staff:
+        extras["pay_staff"] = pay_staff
+    from staffing.domain.instance import Meta
+
+    inst = Instance(meta=Meta(name="pay case", year=year), institutions=INSTITUTIONS, posts=POSTS,
+                    staff=staff, extras=extras)
+    roster = Roster(assignments=[Assignment(person=p["id"], post=p["post"]) for p in people])
+    return inst, roster
+
+
+def pay_policy(lines: dict[str, Any] | None = None, rules: dict[str, Any] | None = None,
+               **top: Any) -> Policy:
+    """A policy whose pay section has these lines and rules (and the always-on ones)."""
+    return Policy(name="pay case", pay={"lines": lines or {}, "rules": rules or {}, **top})
+
+
+def checked(inst: Instance, policy: Policy, roster: Roster, plan: PayPlan,
+            **options: Any) -> list[Violation]:
+    violations, _ = check_pay(inst, policy, roster, plan, **options)
+    return violations
+
+
+def of_rule(violations: list[Violation], rule: str) -> list[Violation]:
+    return [v for v in violations if v.rule == rule]
+
+
+def plan_ok(inst: Instance, policy: Policy, roster: Roster, plan: PayPlan,
+            **options: Any) -> PayPlan:
+    """The checker finds no violation, and every fund adds up exactly to the fen."""
+    found = checked(inst, policy, roster, plan, **options)
+    assert found == [], [v.message for v in found]
+    assert_fen_exact(plan)
+    return plan
+
+
+def solve(inst: Instance, roster: Roster, policy: Policy, **options: Any) -> PayPlan:
+    """`distribute_pay`, and the plan must pass the checker under its own policy."""
+    from staffing import distribute_pay
+
+    return plan_ok(inst, policy, roster, distribute_pay(inst, roster, policy, **options))
+
+
+def assert_fen_exact(plan: PayPlan) -> None:
+    """paid + left over == budget for every fund; the lines add up to each person's total."""
+    line_sums = {line: sum(pl.fen(line) for pl in plan.lines) for line in LINES}
+    for f in plan.funds:
+        assert Yuan(f.paid).fen + Yuan(f.left_over).fen == Yuan(f.budget).fen, f
+        assert Yuan(f.left_over).fen >= 0, f
+    for pl in plan.lines:
+        assert sum(pl.fen(line) for line in LINES) == Yuan(pl.total).fen, pl.person
+        for line in LINES:
+            value = getattr(pl, line.value)
+            assert value == value.quantize(Decimal("0.01")), (pl.person, line, value)
+    assert sum(Yuan(pl.total).fen for pl in plan.lines) == sum(line_sums.values())
+
+
+def fund_paid(plan: PayPlan, fund: str) -> int:
+    use = plan.fund(fund)
+    assert use is not None, fund
+    return Yuan(use.paid).fen
+
+
+def line(plan: PayPlan, person: str, name: str) -> Decimal:
+    return Decimal(getattr(plan.by_person[person], name))
+
+

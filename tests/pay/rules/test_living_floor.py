@@ -1,0 +1,26 @@
+"""Tests that the basic-living floor lifts the fixed part of pay exactly to the floor."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tests.pay.builders import build, checked, of_rule, pay_policy, person, plan_ok, solve
+
+
+def test_floor_binds() -> None:
+    people = [person("V", "V-N", 30, hire_year=2024), person("H", "H-I", 90)]
+    inst, roster = build(people)
+    plain = solve(inst, roster, pay_policy())
+    policy = pay_policy(rules={"living_floor": {"annual_floor": 50000}})
+    assert of_rule(checked(inst, policy, roster, plain), "living_floor")
+    plan = plan_ok(inst, policy, roster, solve(inst, roster, policy))
+    v = plan.by_person["V"]
+    assert v.base_post + v.base_seniority + v.basic == Decimal("50000.00")
+
+
+def test_floor_below_pay_changes_nothing() -> None:
+    people = [person("V", "V-N", 30), person("H", "H-I", 90)]
+    inst, roster = build(people)
+    policy = pay_policy(rules={"living_floor": {"annual_floor": 1000}})
+    plan = plan_ok(inst, policy, roster, solve(inst, roster, policy))
+    assert plan.objective["deviation_from_formula"] < 1

@@ -1,0 +1,63 @@
+"""Tests that the grassroots / lead pay ratio binds, holds to the target and is checked."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from staffing import InfeasibleError
+from tests.pay.builders import build, checked, of_rule, pay_policy, person, plan_ok, solve
+
+
+def case():
+    people = [person(f"H{i}", "H-J", 80) for i in range(3)] + \
+        [person(f"T{i}", "T-J", 40) for i in range(3)] + [person("X", "H2-J", 60)]
+    return build(people)
+
+
+def test_ratio_binds_at_the_target() -> None:
+    inst, roster = case()
+    plain = solve(inst, roster, pay_policy())
+    assert plain.figures["tier_ratio"] < 0.95
+    policy = pay_policy(rules={"tier_ratio": {"target": 0.95}})
+    assert of_rule(checked(inst, policy, roster, plain), "tier_ratio")
+    plan = plan_ok(inst, policy, roster, solve(inst, roster, policy))
+    assert 0.95 <= plan.figures["tier_ratio"] < 0.9505
+
+
+@pytest.mark.parametrize("scope", ["overall", "each_class"])
+def test_ratio_per_post_class(scope: str) -> None:
+    people = [person("HJ", "H-J", 80), person("HI", "H-I", 90), person("TJ", "T-J", 30),
+              person("TI", "T-I", 30)]
+    inst, roster = build(people)
+    policy = pay_policy(rules={"tier_ratio": {"target": 1.0, "scope": scope}})
+    plan = plan_ok(inst, policy, roster, solve(inst, roster, policy))
+    ratios = plan.figures["tier_ratio_by_post_class"]
+    if scope == "each_class":
+        assert min(ratios.values()) >= 1.0
+    else:
+        assert plan.figures["tier_ratio"] >= 1.0
+
+
+def test_lead_protected_costs_money() -> None:
+    inst, roster = case()
+    policy = pay_policy(rules={"tier_ratio": {"target": 0.95, "protect_lead": True}})
+    with pytest.raises(InfeasibleError) as error:
+        solve(inst, roster, policy)
+    needed = error.value.explanation.budget_needed()
+    assert set(needed) == {"performance"}
+    plan = plan_ok(inst, policy, roster, solve(inst, roster, policy, budget=needed))
+    formula = solve(inst, roster, pay_policy())  # the formula at the instance's budget
+    for pid in ("H0", "H1", "H2"):
+        assert plan.by_person[pid].point_value >= formula.by_person[pid].point_value - 1e-6
+        assert plan.by_person[pid].basic >= formula.by_person[pid].basic - Decimal("0.01")
+    assert plan.figures["tier_ratio"] >= 0.95
+
+
+def test_checker_uses_exact_fractions() -> None:
+    inst, roster = case()
+    policy = pay_policy(rules={"tier_ratio": {"target": 0.95}})
+    plan = solve(inst, roster, policy)
+    tighter = pay_policy(rules={"tier_ratio": {"target": plan.figures["tier_ratio"] + 0.001}})
+    assert of_rule(checked(inst, tighter, roster, plan), "tier_ratio")

@@ -1,0 +1,66 @@
+"""Tests that ``staffing pay`` writes a plan, explains an impossible one, and refuses bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import staffing
+from staffing import cli
+from staffing.io.roster_io import write_roster
+from tests.pay.conftest import ROOT
+
+
+def invoke(*args: object):
+    cli.console.width = cli.err_console.width = 400
+    return CliRunner().invoke(cli.app, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def case(demo, demo_roster, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cli")
+    staffing.save(demo, folder / "demo")
+    write_roster(demo_roster, folder / "roster.csv")
+    return folder
+
+
+def test_pay_then_check(case: Path) -> None:
+    model = ROOT / "models" / "nanxun-2024.yaml"
+    result = invoke("pay", case / "demo", case / "roster.csv", "--policy", model,
+                    "--out", case / "out")
+    assert result.exit_code == 0, result.output
+    assert "every pay rule holds" in result.output
+    result = invoke("check", case / "demo", case / "roster.csv", "--policy", model,
+                    "--pay", case / "out" / "pay.csv")
+    assert "tier_ratio" in result.output and "gini" in result.output
+
+
+def test_infeasible_target_exits_1_with_the_budget(case: Path) -> None:
+    model = ROOT / "models" / "nanxun-2024.yaml"
+    result = invoke("pay", case / "demo", case / "roster.csv", "--policy", model,
+                    "--ratio-target", "4", "--out", case / "bad")
+    assert result.exit_code == 1
+    text = (case / "bad" / "infeasibility.txt").read_text(encoding="utf-8")
+    assert "grassroots / lead pay ratio" in text
+    assert not (case / "bad" / "pay.csv").exists()
+
+
+def test_budget_option(case: Path) -> None:
+    model = ROOT / "models" / "guangdong-2019.yaml"
+    result = invoke("pay", case / "demo", case / "roster.csv", "--policy", model,
+                    "--budget", "performance=40000000.5", "--out", case / "big")
+    assert result.exit_code == 0, result.output
+    assert "40,000,000.50" in result.output
+
+
+def test_bad_input_exits_2_without_output(case: Path, tmp_path: Path) -> None:
+    model = ROOT / "models" / "nanxun-2024.yaml"
+    bad = tmp_path / "demo"
+    staffing.save(staffing.load(case / "demo"), bad)
+    (bad / "pay_funds.csv").write_text("fund,amount\nperformance,abc\n", encoding="utf-8")
+    result = invoke("pay", bad, case / "roster.csv", "--policy", model, "--out", tmp_path / "o")
+    assert result.exit_code == 2
+    assert "pay_funds.csv" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "o").exists()

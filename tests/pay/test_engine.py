@@ -1,0 +1,89 @@
+"""Tests that the demo county gets a pay plan under every policy model, exact to the fen."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import staffing
+from staffing.domain.roster import Roster
+from staffing.pay.money import Yuan
+from tests.pay.builders import build, pay_policy, person, plan_ok, solve
+
+MODEL_NAMES = ["chongqing-2024", "guangdong-2019", "nanxun-2024", "shenzhen-luohu-2017"]
+
+
+@pytest.mark.parametrize("name", MODEL_NAMES)
+def test_demo_county_under_every_model(demo, demo_roster, models, name) -> None:
+    policy = models[name]
+    plan = solve(demo, demo_roster, policy)
+    plan_ok(demo, policy, demo_roster, plan)
+    assert plan.status == "optimal"
+    assert len(plan.lines) + len(plan.unpaid) == len(demo.staff)
+    rotated = [pl for pl in plan.lines if pl.allowance > 0]
+    assert len(rotated) == 6
+    manifest = plan.manifest
+    assert manifest["policy"]["hash"] == policy.hash() and manifest["instance"]["hash"]
+    assert manifest["solver"]["status"] == "optimal"
+
+
+def test_the_current_roster_too(demo, models) -> None:
+    roster = Roster.current(demo)
+    for policy in models.values():
+        plan_ok(demo, policy, roster, solve(demo, roster, policy))
+
+
+def test_same_inputs_same_plan(demo, demo_roster, models) -> None:
+    policy = models["nanxun-2024"]
+    first = solve(demo, demo_roster, policy)
+    second = solve(demo, demo_roster, policy)
+    assert first.lines == second.lines and first.funds == second.funds
+
+
+def test_a_budget_override_is_spent_and_recorded(demo, demo_roster, models) -> None:
+    policy = models["guangdong-2019"]
+    size = demo.extras["pay_funds"][0].amount
+    plan = solve(demo, demo_roster, policy, budget=Yuan(size + Yuan("1000.01")))
+    plan_ok(demo, policy, demo_roster, plan)
+    assert plan.fund("performance").budget == size + Yuan("1000.01")
+    assert plan.budget_override == {"performance": str(size + Yuan("1000.01"))}
+
+
+def test_closest_to_the_formula_when_no_rule_binds() -> None:
+    people = [person(f"P{i}", post, pts) for i, (post, pts) in
+              enumerate([("H-J", 40), ("H-I", 90), ("T-J", 55), ("V-N", 20), ("T-I", 70)])]
+    inst, roster = build(people, {"performance": "300000.00"})
+    policy = pay_policy()
+    plan = plan_ok(inst, policy, roster, solve(inst, roster, policy))
+    for pl in plan.lines:  # every performance line is the formula's, to the fen
+        assert abs(pl.basic + pl.reward - pl.formula) <= Yuan("0.02")
+    assert plan.objective["deviation_from_formula"] < 0.5
+
+
+def test_unplaced_people_are_not_paid() -> None:
+    inst, roster = build([person("A", "T-J", 40), person("B", None, 30)])
+    policy = pay_policy()
+    plan = plan_ok(inst, policy, roster, solve(inst, roster, policy))
+    assert plan.unpaid == ["B"] and [pl.person for pl in plan.lines] == ["A"]
+
+
+def test_bad_pay_inputs_raise_one_located_error() -> None:
+    people = [person("A", "T-J", 40), person("S", "H-S", 40)]
+    inst, roster = build(people, {"surplus": 100}, grades=[])
+    policy = pay_policy(lines={"surplus_award": {}})
+    with pytest.raises(staffing.InputError) as error:
+        solve(inst, roster, policy)
+    kinds = sorted(p.kind for p in error.value.errors)
+    assert kinds == ["missing_fund", "missing_grade", "missing_grade"]
+
+
+def test_a_policy_without_pay_is_refused() -> None:
+    inst, roster = build([person("A", "T-J", 40)])
+    with pytest.raises(staffing.PolicyError):
+        solve(inst, roster, staffing.Policy(name="no pay"))
+
+
+def test_table_values_reach_the_lines(demo, demo_roster, models) -> None:
+    plan = solve(demo, demo_roster, models["shenzhen-luohu-2017"])
+    fd = np.array([float(pl.family_doctor) for pl in plan.lines])
+    assert fd.sum() > 0 and np.all(np.mod(np.round(fd * 100), 12000) == 0)

@@ -37,21 +37,25 @@ WIDE = 400  # console width for CLI output, so no message is wrapped
 
 
 def county(id: str = "H", **fields: Any) -> Institution:
+    """A county hospital."""
     return Institution(id=id, tier="county", **fields)
 
 
 def township(id: str = "T", parent: str | None = "H", population: int = 5000,
              **fields: Any) -> Institution:
+    """A township centre under the county hospital ``H``."""
     return Institution(id=id, tier="township", parent=parent, population=population, **fields)
 
 
 def village(id: str, parent: str = "T", population: int = 600, distance_km: float = 2.0,
             **fields: Any) -> Institution:
+    """A village clinic of township ``T``, 2 km from it."""
     return Institution(id=id, tier="village", parent=parent, population=population,
                        distance_km=distance_km, **fields)
 
 
 def post(id: str, institution: str, discipline: str = "general_practice", **fields: Any) -> Post:
+    """A post (one general-practice place unless stated)."""
     return Post(id=id, institution=institution, discipline=discipline, **fields)
 
 
@@ -67,10 +71,12 @@ def person(id: str, discipline: str = "general_practice", licence: str = "physic
 
 
 def choices(person_id: str, *posts: str) -> list[Choice]:
+    """A person's choices of ``posts``, first choice first."""
     return [Choice(person=person_id, rank=k, post=p) for k, p in enumerate(posts, start=1)]
 
 
 def ranks(post_id: str, **by_person: int) -> list[PanelRank]:
+    """A panel's ranks of the applicants of a post (person=rank)."""
     return [PanelRank(post=post_id, person=p, rank=r) for p, r in by_person.items()]
 
 
@@ -121,11 +127,8 @@ def policy_yaml(rule: str, path: Path, **params: Any) -> Path:
 
 
 def run_check(inst: Instance, pol: Policy, ros: Roster) -> CheckReport:
+    """The checker's report on a roster."""
     return check(inst, pol, ros)
-
-
-def violations_of(report: CheckReport, rule: str) -> list[Violation]:
-    return [v for v in report.violations if v.rule == rule]
 
 
 def only_violation(inst: Instance, pol: Policy, ros: Roster, rule: str) -> Violation:
@@ -162,7 +165,8 @@ def run_module(*args: str | Path, script: bool = False) -> subprocess.CompletedP
     else:
         command = [sys.executable, "-m", "staffing.cli", *map(str, args)]
     env = {**os.environ, "COLUMNS": str(WIDE), "NO_COLOR": "1"}
-    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120,
+                          check=False)
 
 
 def write_case(inst: Instance, ros: Roster, folder: Path) -> tuple[Path, Path]:
@@ -181,4 +185,5 @@ def check_cli(folder: Path, inst: Instance, ros: Roster, rule: str, **params: An
 
 
 def all_violations(inst: Instance, pol: Policy, ros: Roster) -> list[Violation]:
+    """Every violation of a roster, of any rule."""
     return check(inst, pol, ros).violations

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import staffing
 from staffing.indicators import indicators
 from tests.builders import MODELS, ROOT, TINY, invoke
 
@@ -18,8 +19,6 @@ needs_demo = pytest.mark.skipif(
 
 def indicator_labels() -> list[str]:
     """The English labels every check report prints (from the tiny bundle's current roster)."""
-    import staffing
-
     inst = staffing.load(TINY)
     return [i.label_en for i in indicators(inst, staffing.Roster.current(inst))]
 

@@ -12,7 +12,7 @@ report = staffing.check(inst, policy, roster, pay)
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import staffing.pay.tables  # noqa: F401  (registers the pay tables with every bundle format)
 from staffing.check import CheckReport, check
@@ -24,6 +24,9 @@ from staffing.io.bundle import load, save
 from staffing.io.policy_yaml import load_policy
 from staffing.io.roster_io import read_roster, write_roster
 
+if TYPE_CHECKING:
+    from staffing.pay.plan import PayPlan
+
 __version__ = "0.1.0"
 
 
@@ -34,7 +37,8 @@ def allocate(instance: Instance, policy: Policy, **options: Any) -> Roster:
     return run(instance, policy, **options)
 
 
-def distribute_pay(instance: Instance, roster: Roster, policy: Policy, **options: Any) -> Any:
+def distribute_pay(instance: Instance, roster: Roster, policy: Policy,
+                   **options: Any) -> PayPlan:
     """Split the performance-pay budget (see `staffing.pay.engine.distribute_pay`)."""
     from staffing.pay.engine import distribute_pay as run
 

@@ -7,7 +7,7 @@ and what ``staffing check`` prints.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from staffing.domain.instance import Instance
 from staffing.domain.policy import Policy
@@ -17,6 +17,9 @@ from staffing.indicators import Indicator, indicators
 from staffing.io.roster_io import roster_problems
 from staffing.objectives import stage_values
 from staffing.rules.base import Placement, Violation
+
+if TYPE_CHECKING:
+    from staffing.pay.plan import PayPlan
 
 
 @dataclass
@@ -31,10 +34,12 @@ class CheckReport:
 
     @property
     def hard_violations(self) -> list[Violation]:
+        """Violations of hard rules, the roster's and the pay plan's."""
         return [v for v in self.violations + self.pay_violations if v.hard]
 
     @property
     def soft_violations(self) -> list[Violation]:
+        """Violations of soft rules, the roster's and the pay plan's."""
         return [v for v in self.violations + self.pay_violations if not v.hard]
 
     @property
@@ -43,6 +48,7 @@ class CheckReport:
         return not self.hard_violations
 
     def by_rule(self) -> dict[str, list[Violation]]:
+        """Every violation, the roster's and the pay plan's, grouped by rule."""
         grouped: dict[str, list[Violation]] = {}
         for v in self.violations + self.pay_violations:
             grouped.setdefault(v.rule, []).append(v)
@@ -50,6 +56,7 @@ class CheckReport:
 
     @property
     def blocking_pairs(self) -> int:
+        """Pairs that block the two-way selection (violations of ``stability``)."""
         return sum(1 for v in self.violations if v.rule == "stability")
 
 
@@ -63,7 +70,8 @@ def check_roster(instance: Instance, policy: Policy, roster: Roster) -> list[Vio
     return violations
 
 
-def check(instance: Instance, policy: Policy, roster: Roster, pay: Any = None) -> CheckReport:
+def check(instance: Instance, policy: Policy, roster: Roster,
+          pay: PayPlan | None = None) -> CheckReport:
     """Recompute every rule, the objective stages and the indicators of a roster (and pay plan)."""
     violations = check_roster(instance, policy, roster)
     report = CheckReport(

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -18,6 +18,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from staffing.errors import InfeasibleError, InputError, Problem, StaffingError
+from staffing.pay.cli import pay
+
+if TYPE_CHECKING:
+    from staffing.check import CheckReport
+    from staffing.domain.instance import Instance
+    from staffing.domain.policy import Policy
 
 app = typer.Typer(
     add_completion=False,
@@ -28,7 +34,8 @@ console = Console()
 err_console = Console(stderr=True)
 
 InstanceArg = Annotated[Path, typer.Argument(help="instance bundle: folder of CSV, .xlsx or .json")]
-PolicyOpt = Annotated[Path, typer.Option("--policy", "-p", help="policy model YAML (models/*.yaml)")]
+PolicyOpt = Annotated[
+    Path, typer.Option("--policy", "-p", help="policy model YAML (models/*.yaml)")]
 
 
 def print_problems(problems: list[Problem]) -> None:
@@ -73,14 +80,14 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _load_policy(path: Path | None) -> Any:
+def _load_policy(path: Path | None) -> Policy:
     from staffing.domain.policy import Policy
     from staffing.io.policy_yaml import load_policy
 
     return load_policy(path) if path is not None else Policy.default()
 
 
-def _load_inputs(instance: Path, policy: Path | None) -> tuple[Any, Any]:
+def _load_inputs(instance: Path, policy: Path | None) -> tuple[Instance, Policy]:
     """Load a policy and an instance, reporting the problems of both at once."""
     from staffing.io.bundle import load
 
@@ -96,12 +103,8 @@ def _load_inputs(instance: Path, policy: Path | None) -> tuple[Any, Any]:
         problems.extend(error.problems)
     if problems:
         raise InputError(problems)
+    assert inst is not None and policy_model is not None  # else a problem was raised
     return inst, policy_model
-
-
-def _warn(problems: list[Problem]) -> None:
-    if problems:
-        print_problems(problems)
 
 
 @app.command()
@@ -115,7 +118,8 @@ def validate(instance: InstanceArg, policy: Annotated[Path | None, typer.Option(
     inst, policy_model = _load_inputs(instance, policy)
     problems = list(inst.warnings) + policy_problems(inst, policy_model)
     raise_if_errors(problems)
-    _warn(problems)
+    if problems:
+        print_problems(problems)
     console.print(
         f"[green]ok[/]: {len(inst.institutions)} institutions, {len(inst.posts)} posts "
         f"({sum(p.places for p in inst.posts)} places), {len(inst.staff)} people, "
@@ -150,7 +154,7 @@ def check(
         raise typer.Exit(1)
 
 
-def print_report(report: Any, policy: Any, show: int = 10) -> None:
+def print_report(report: CheckReport, policy: Policy, show: int = 10) -> None:
     """Violations by rule, stage values and indicators."""
     rules = Table(title=f"Rules of '{escape(policy.name)}'")
     for col in ("rule", "kind", "violations", "amount", "examples"):
@@ -270,7 +274,9 @@ def solve(
 
 @app.command()
 @guarded
-def template(out: Annotated[Path, typer.Argument(help="workbook to write, e.g. template.xlsx")]) -> None:
+def template(
+    out: Annotated[Path, typer.Argument(help="workbook to write, e.g. template.xlsx")],
+) -> None:
     """Write an empty instance workbook to fill in: headers, drop-downs, instructions."""
     from staffing.io.workbook import write_template
 
@@ -322,9 +328,7 @@ def generate(
                   f"{len(instance.posts)} posts, {len(instance.institutions)} institutions")
 
 
-from staffing.pay.cli import pay  # the pay plan command, registered below
-
-app.command()(guarded(pay))
+app.command()(guarded(pay))  # ``staffing pay``, last in the command list
 
 
 def main() -> None:

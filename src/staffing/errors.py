@@ -29,6 +29,7 @@ class Problem:
     severity: Literal["error", "warning"] = "error"
 
     def location(self) -> str:
+        """Where the problem is, in words: source, row and column."""
         parts = [self.source]
         if self.row is not None:
             parts.append(f"row {self.row}")
@@ -45,6 +46,7 @@ class Problem:
         return text
 
     def to_dict(self) -> dict[str, Any]:
+        """The problem's fields, for JSON outputs."""
         return asdict(self)
 
 
@@ -66,10 +68,12 @@ class InputError(StaffingError):
 
     @property
     def errors(self) -> list[Problem]:
+        """The problems that are errors."""
         return [p for p in self.problems if p.severity == "error"]
 
     @property
     def warnings(self) -> list[Problem]:
+        """The problems that are warnings."""
         return [p for p in self.problems if p.severity == "warning"]
 
 

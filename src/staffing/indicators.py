@@ -15,6 +15,8 @@ from staffing.domain.roster import Roster
 
 @dataclass(frozen=True)
 class Indicator:
+    """One indicator of a roster: its labels, value, public target and unit."""
+
     key: str
     label_en: str
     label_zh: str
@@ -23,6 +25,7 @@ class Indicator:
     unit: str = ""
 
     def text(self) -> str:
+        """The value as shown in reports (a percentage, a ratio or a number; n/a if none)."""
         if self.value is None:
             return "n/a"
         if self.unit == "%":
@@ -56,7 +59,8 @@ def indicators(instance: Instance, roster: Roster) -> list[Indicator]:
                          gps / population * 10_000 if population else None, "2.1 -> 3"))
     out.append(Indicator("grassroots_per_1k", "grassroots health staff per 1,000 population",
                          "每千人口基层卫生人员数",
-                         len(grassroots) / population * 1000 if population else None, "2.62 -> 3.5"))
+                         len(grassroots) / population * 1000 if population else None,
+                         "2.62 -> 3.5"))
     doctors = sum(1 for p in placed if people[p].licence.is_physician)
     nurses = sum(1 for p in placed if people[p].licence.value == "nurse")
     out.append(Indicator("doctor_nurse", "doctor : nurse", "医护比",

@@ -31,6 +31,7 @@ def instance_hash(instance: Instance) -> str:
 
 
 def base_manifest(instance: Instance, policy: Policy, parameters: dict[str, Any]) -> dict[str, Any]:
+    """What every manifest records: instance, policy, versions, platform and parameters."""
     return {
         "instance": {"name": instance.meta.name, "hash": instance_hash(instance),
                      "people": len(instance.staff), "posts": len(instance.posts),

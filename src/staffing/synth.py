@@ -201,10 +201,12 @@ class Geography:
         return len(self.type)
 
     def of_type(self, kind: int) -> np.ndarray:
+        """Indices of the institutions of one type (LEAD, TOWNSHIP, VILLAGE, ...)."""
         return np.flatnonzero(self.type == kind)
 
     @property
     def tier(self) -> np.ndarray:
+        """Tier of each institution: 0 county, 1 township, 2 village."""
         return np.where(self.type <= MCH, 0, np.where(self.type == TOWNSHIP, 1, 2))
 
 
@@ -300,6 +302,7 @@ def _fit_villages(per_town: np.ndarray, grassroots_seats: int) -> np.ndarray:
 
 
 def village_places(geo: Geography) -> np.ndarray:
+    """Places of each village's clinic post: two in a village of 1,500 people or more."""
     villages = geo.of_type(VILLAGE)
     return 1 + (geo.population[villages] >= 1500).astype(np.int64)
 
@@ -346,6 +349,7 @@ class People:
         return len(self.inst)
 
     def append(self, other: People) -> People:
+        """These people followed by ``other``."""
         return People(**{name: np.concatenate([getattr(self, name), getattr(other, name)])
                          for name in self.__dataclass_fields__})
 
@@ -675,6 +679,7 @@ def assign_pools(people: People, geo: Geography, rng: np.random.Generator, year:
 
 
 def norm_band(population: int) -> tuple[int, int]:
+    """The township headcount band of a population: 1.2 to 1.7 per mille, in whole people."""
     return math.ceil(1.2 * population / 1000 - 1e-9), math.floor(1.7 * population / 1000 + 1e-9)
 
 
@@ -697,8 +702,7 @@ def _township_pools(people: People, geo: Geography, town: int, rng: np.random.Ge
     people.pool[county_hired] = COUNTY
     grassroots = established - len(county_hired)
     room = max(1, round(0.12 * grassroots))
-    quota = max(grassroots, min(high, max(low, grassroots + room)))
-    return quota
+    return max(grassroots, min(high, max(low, grassroots + room)))
 
 
 def _village_grassroots(people: People, geo: Geography) -> None:
@@ -776,6 +780,8 @@ def draw_recruits(posts: Posts, geo: Geography, count: int, rng: np.random.Gener
 
 @dataclass
 class ChoiceDraw:
+    """Drawn (person, post, rank) triples as parallel arrays of people and post indices."""
+
     person: np.ndarray
     post: np.ndarray
     rank: np.ndarray
@@ -907,6 +913,7 @@ def draw_rankings(people: People, choices: ChoiceDraw, n_posts: int, ranked_shar
 
 
 def institution_rows(geo: Geography) -> list[Institution]:
+    """The institutions table of a geography."""
     parent = [geo.ids[p] if p >= 0 else None for p in geo.parent.tolist()]
     tiers = [TYPE_TIER[t] for t in geo.type.tolist()]
     return [
@@ -921,12 +928,14 @@ def institution_rows(geo: Geography) -> list[Institution]:
 
 
 def post_ids(posts: Posts, geo: Geography) -> list[str]:
+    """Post ids such as ``T01-GP-J``: institution, kind and (for graded kinds) grade."""
     return [f"{geo.ids[i]}-{KINDS[k].code}-{GRADE_SUFFIX[g]}" if not UNGRADED[k]
             else f"{geo.ids[i]}-{KINDS[k].code}"
             for i, k, g in zip(posts.inst.tolist(), posts.kind.tolist(), posts.grade.tolist())]
 
 
 def post_rows(posts: Posts, geo: Geography, ids: list[str]) -> list[Post]:
+    """The posts table: names, requirements, team roles and accepted disciplines."""
     roles = {"GP": TeamRole.GP, "NUR": TeamRole.NURSE, "PH": TeamRole.PUBLIC_HEALTH,
              "HM": TeamRole.HEALTH_MANAGER}
     rows = []
@@ -946,6 +955,7 @@ def post_rows(posts: Posts, geo: Geography, ids: list[str]) -> list[Post]:
 
 
 def person_names(count: int, rng: np.random.Generator) -> list[str]:
+    """Chinese names of two or three characters."""
     surname = rng.integers(0, len(SURNAMES), count)
     first = rng.integers(0, len(GIVEN), count)
     second = rng.integers(-len(GIVEN) // 2, len(GIVEN), count)
@@ -954,6 +964,7 @@ def person_names(count: int, rng: np.random.Generator) -> list[str]:
 
 
 def person_ids(people: People) -> list[str]:
+    """Person ids: ``P`` for incumbents, ``C`` for city-dispatched staff, ``R`` for recruits."""
     width = max(4, len(str(len(people))))
     prefix = np.where(people.recruit, "R", np.where(people.dispatched, "C", "P"))
     return [f"{p}{i + 1:0{width}d}" for i, p in enumerate(prefix.tolist())]
@@ -961,6 +972,7 @@ def person_ids(people: People) -> list[str]:
 
 def staff_rows(people: People, ids: list[str], names: list[str],
                posts_ids: list[str]) -> list[Staff]:
+    """The staff table of the drawn people."""
     rows = []
     columns = zip(
         ids, names, people.discipline.tolist(), people.title.tolist(), people.licence.tolist(),
@@ -1019,7 +1031,6 @@ def generate(
         Instance name (default ``synthetic-<staff>-<seed>``).
     year
         Selection year.
-
     pay
         Also draw the pay tables (funds, grade and seniority tables, signed residents).
 

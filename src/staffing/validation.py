@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from staffing.domain.enums import Tier
 from staffing.domain.instance import Instance
@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from staffing.domain.policy import Policy
 
 
-def _at(instance: Instance, table: str, index: int, column: str) -> dict:
+def cell_at(instance: Instance, table: str, index: int, column: str) -> dict[str, Any]:
+    """Where a cell of an instance table was read from, as `Problem` fields."""
     source, row = instance.locate(table, index)
     return {"source": source, "row": row, "column": column}
 
@@ -39,7 +40,7 @@ def _duplicate_ids(instance: Instance, table: str, key: str = "id") -> list[Prob
                     kind="duplicate_id",
                     value=value,
                     expected="ids unique within the table",
-                    **_at(instance, table, index, key),
+                    **cell_at(instance, table, index, key),
                 )
             )
         else:
@@ -47,20 +48,23 @@ def _duplicate_ids(instance: Instance, table: str, key: str = "id") -> list[Prob
     return problems
 
 
-def _unknown(instance: Instance, table: str, index: int, column: str, value: str, target: str):
+def _unknown(instance: Instance, table: str, index: int, column: str, value: str,
+             target: str) -> Problem:
     return Problem(
         message=f"unknown {target} id",
         kind="unknown_reference",
         value=value,
         expected=f"an id listed in the {target} table",
-        **_at(instance, table, index, column),
+        **cell_at(instance, table, index, column),
     )
 
 
 def _institution_tree(instance: Instance) -> list[Problem]:
     problems = []
     by_id = instance.institution_by_id
-    allowed_parent = {Tier.VILLAGE: {Tier.TOWNSHIP}, Tier.TOWNSHIP: {Tier.COUNTY}, Tier.COUNTY: set()}
+    allowed_parent: dict[Tier, set[Tier]] = {
+        Tier.VILLAGE: {Tier.TOWNSHIP}, Tier.TOWNSHIP: {Tier.COUNTY}, Tier.COUNTY: set()
+    }
     for index, inst in enumerate(instance.institutions):
         if inst.parent is None:
             if inst.tier is Tier.VILLAGE:
@@ -68,7 +72,7 @@ def _institution_tree(instance: Instance) -> list[Problem]:
                     Problem(message=f"village {inst.id} needs its township centre as parent",
                             kind="village_without_parent",
                             expected="the id of a township institution",
-                            **_at(instance, "institutions", index, "parent"))
+                            **cell_at(instance, "institutions", index, "parent"))
                 )
             continue
         parent = by_id.get(inst.parent)
@@ -80,7 +84,7 @@ def _institution_tree(instance: Instance) -> list[Problem]:
             problems.append(
                 Problem(message=f"a {inst.tier.value} cannot have a {parent.tier.value} parent",
                         kind="bad_parent_tier", value=inst.parent, expected=valid,
-                        **_at(instance, "institutions", index, "parent"))
+                        **cell_at(instance, "institutions", index, "parent"))
             )
     problems.extend(_cycles(instance))
     return problems
@@ -103,10 +107,11 @@ def _cycles(instance: Instance) -> list[Problem]:
             if key not in reported:
                 reported.add(key)
                 problems.append(
-                    Problem(message="cycle in the institution tree: " + " -> ".join(cycle + [current]),
+                    Problem(message="cycle in the institution tree: "
+                            + " -> ".join([*cycle, current]),
                             kind="cycle", value=by_id[current].parent,
                             expected="each institution's parent chain to end at a county hospital",
-                            **_at(instance, "institutions", index_of[current], "parent"))
+                            **cell_at(instance, "institutions", index_of[current], "parent"))
                 )
     return problems
 
@@ -126,8 +131,8 @@ def _posts_and_staff(instance: Instance) -> list[Problem]:
 
 def _choices(instance: Instance) -> list[Problem]:
     problems = []
-    ranks_seen: dict[tuple[str, int], int] = {}
-    posts_seen: dict[tuple[str, str], int] = {}
+    ranks_seen: dict[tuple[str, object], int] = {}  # (person, rank) -> index of the choice
+    posts_seen: dict[tuple[str, object], int] = {}  # (person, post) -> index of the choice
     for index, choice in enumerate(instance.choices):
         if choice.person not in instance.person_by_id:
             problems.append(_unknown(instance, "choices", index, "person", choice.person, "staff"))
@@ -143,7 +148,7 @@ def _choices(instance: Instance) -> list[Problem]:
                             f"(also row {instance.locate('choices', seen[key])[1]})",
                             kind="duplicate_choice", value=key[1],
                             expected=f"each {what} at most once per person",
-                            **_at(instance, "choices", index, column))
+                            **cell_at(instance, "choices", index, column))
                 )
             else:
                 seen[key] = index
@@ -165,9 +170,10 @@ def _rankings(instance: Instance) -> list[Problem]:
             continue
         if key in seen:
             problems.append(
-                Problem(message="this applicant is ranked twice for the post", kind="duplicate_rank",
-                        value=entry.person, expected="one rank per post and applicant",
-                        **_at(instance, "rankings", index, "person"))
+                Problem(message="this applicant is ranked twice for the post",
+                        kind="duplicate_rank", value=entry.person,
+                        expected="one rank per post and applicant",
+                        **cell_at(instance, "rankings", index, "person"))
             )
             continue
         seen[key] = index
@@ -177,7 +183,7 @@ def _rankings(instance: Instance) -> list[Problem]:
                 Problem(message=f"{entry.person} is ranked for post {entry.post} but did not apply "
                         "to it", kind="ranked_non_applicant", value=entry.person,
                         expected="only people who chose the post",
-                        **_at(instance, "rankings", index, "person"))
+                        **cell_at(instance, "rankings", index, "person"))
             )
     for index, choice in enumerate(instance.choices):
         ranked = ranked_by_post.get(choice.post)
@@ -187,7 +193,7 @@ def _rankings(instance: Instance) -> list[Problem]:
                         f"{choice.person}", kind="unranked_applicant", value=choice.person,
                         expected="rank every applicant of the post, or none (the policy's "
                         "scoring rule then ranks them)",
-                        **_at(instance, "choices", index, "post"))
+                        **cell_at(instance, "choices", index, "post"))
             )
     return problems
 
@@ -204,7 +210,7 @@ def _populations(instance: Instance) -> list[Problem]:
                 Problem(message=f"its villages' population ({totals[inst.id]}) exceeds the "
                         "township's own figure", kind="population", value=inst.population,
                         expected=f"at least {totals[inst.id]}", severity="warning",
-                        **_at(instance, "institutions", index, "population"))
+                        **cell_at(instance, "institutions", index, "population"))
             )
     return problems
 
@@ -212,7 +218,7 @@ def _populations(instance: Instance) -> list[Problem]:
 # Cross-table checks of optional tables, registered by the modules that own them (pay).
 EXTRA_CHECKS: list[Callable[[Instance], list[Problem]]] = []
 # Checks of an instance against a policy's optional sections (pay), registered likewise.
-POLICY_CHECKS: list[Callable[[Instance, "Policy"], list[Problem]]] = []
+POLICY_CHECKS: list[Callable[[Instance, Policy], list[Problem]]] = []
 
 
 def structural_problems(instance: Instance) -> list[Problem]:
@@ -246,7 +252,7 @@ def policy_problems(instance: Instance, policy: Policy) -> list[Problem]:
                         f"{policy.max_choices}", kind="too_many_choices",
                         value=instance.choices[index].rank,
                         expected=f"at most {policy.max_choices} choices per person",
-                        **_at(instance, "choices", index, "rank"))
+                        **cell_at(instance, "choices", index, "rank"))
             )
     for rule in policy.rule_objects():
         problems.extend(rule.validate_instance(instance))

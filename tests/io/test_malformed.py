@@ -26,7 +26,8 @@ GUANGDONG = ROOT / "models" / "guangdong-2019.yaml"
 
 # Traditional-character, Japanese and Western names for the refused encodings.
 BIG5_NAMES = ["王偉", "李娜", "張強", "劉洋", "陳靜", "楊勇", "趙敏", "黃磊", "周傑"]
-SJIS_NAMES = ["山田太郎", "佐藤花子", "鈴木一郎", "高橋健", "田中美咲", "伊藤誠", "渡辺愛", "中村翔", "小林優"]
+SJIS_NAMES = ["山田太郎", "佐藤花子", "鈴木一郎", "高橋健", "田中美咲", "伊藤誠", "渡辺愛",
+              "中村翔", "小林優"]
 LATIN_NAMES = ["Müller", "Bjørn", "Ângela", "Sørensen", "Gonçalves", "Åsa", "Löwe", "Ibáñez",
                "Núñez"]
 GBK_NAMES = ["王伟", "李娜", "张强", "刘洋", "陈静", "杨勇", "赵敏", "黄磊", "周杰"]

@@ -18,7 +18,7 @@ from staffing.domain.enums import (
     Tier,
     Title,
 )
-from staffing.io.tables import TABLES, META, _coded_type, all_tables
+from staffing.io.tables import META, TABLES, all_tables, coded_type
 from tests.builders import invoke
 
 CODED = {t.__name__: t for t in (Tier, Title, Licence, Discipline, Education, Pool, TeamRole)}
@@ -80,7 +80,7 @@ def test_template_has_drop_downs_for_coded_columns(template: Path) -> None:
         by_column = validations_by_column(sheet)
         for index, col in enumerate(spec.columns, start=1):
             annotation = spec.model.model_fields[col].annotation
-            coded = _coded_type(annotation)
+            coded = coded_type(annotation)
             if col == "accepts":
                 assert index not in by_column  # a list of disciplines: free text
             elif coded is not None:
@@ -110,7 +110,11 @@ def _fill(sheet: openpyxl.worksheet.worksheet.Worksheet, rows: list[dict[str, ob
 
 
 def test_filled_template_with_chinese_labels_loads(template: Path) -> None:
-    """Tests that a template filled in with Chinese labels (乡镇, 执业医师, 是) validates and loads."""
+    """Tests that a template filled in with Chinese labels validates and loads as codes.
+
+    Labels such as 乡镇, 执业医师 and 是 read as the township tier, the physician licence and
+    true; ``validate`` counts 3 institutions and 3 posts.
+    """
     book = openpyxl.load_workbook(template)
     _fill(book["基本信息／meta"], [{"name": "某县医共体", "year": 2025}])
     _fill(book["机构／institutions"], [
@@ -132,8 +136,9 @@ def test_filled_template_with_chinese_labels_loads(template: Path) -> None:
         {"id": "A1", "name": "王伟", "discipline": "内科", "title": "中级", "licence": "执业医师",
          "education": "本科", "residency_certificate": "是", "pool": "县级编制",
          "current_post": "H-IM", "grassroots_months": 6, "promotion_candidate": "否"},
-        {"id": "A2", "name": "李娜", "discipline": "全科", "title": "初级", "licence": "执业助理医师",
-         "education": "大专", "pool": "基层编制", "current_post": "T-GP"},
+        {"id": "A2", "name": "李娜", "discipline": "全科", "title": "初级",
+         "licence": "执业助理医师", "education": "大专", "pool": "基层编制",
+         "current_post": "T-GP"},
         {"id": "A3", "name": "赵敏", "discipline": "全科", "title": "无", "licence": "乡村医生",
          "education": "中专", "pool": "编外", "current_post": "V-DOC"},
         {"id": "A4", "name": "黄磊", "discipline": "全科", "title": "初级", "licence": "执业医师",

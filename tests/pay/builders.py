@@ -11,7 +11,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from staffing.domain.instance import Instance, Institution, Post, Staff
+from staffing import distribute_pay
+from staffing.domain.instance import Instance, Institution, Meta, Post, Staff
 from staffing.domain.policy import Policy
 from staffing.domain.roster import Assignment, Roster
 from staffing.pay.check import check_pay
@@ -78,8 +79,6 @@ def build(people: list[dict[str, Any]], funds: dict[str, Any] | None = None, *,
     }
     if pay_staff:
         extras["pay_staff"] = pay_staff
-    from staffing.domain.instance import Meta
-
     inst = Instance(meta=Meta(name="pay case", year=year), institutions=INSTITUTIONS, posts=POSTS,
                     staff=staff, extras=extras)
     roster = Roster(assignments=[Assignment(person=p["id"], post=p["post"]) for p in people])
@@ -94,11 +93,13 @@ def pay_policy(lines: dict[str, Any] | None = None, rules: dict[str, Any] | None
 
 def checked(inst: Instance, policy: Policy, roster: Roster, plan: PayPlan,
             **options: Any) -> list[Violation]:
+    """The violations the pay checker finds in a plan."""
     violations, _ = check_pay(inst, policy, roster, plan, **options)
     return violations
 
 
 def of_rule(violations: list[Violation], rule: str) -> list[Violation]:
+    """The violations of one rule."""
     return [v for v in violations if v.rule == rule]
 
 
@@ -113,8 +114,6 @@ def plan_ok(inst: Instance, policy: Policy, roster: Roster, plan: PayPlan,
 
 def solve(inst: Instance, roster: Roster, policy: Policy, **options: Any) -> PayPlan:
     """`distribute_pay`, and the plan must pass the checker under its own policy."""
-    from staffing import distribute_pay
-
     return plan_ok(inst, policy, roster, distribute_pay(inst, roster, policy, **options))
 
 
@@ -133,12 +132,7 @@ def assert_fen_exact(plan: PayPlan) -> None:
 
 
 def fund_paid(plan: PayPlan, fund: str) -> int:
+    """What a plan pays from one fund, in fen (the fund must be in use)."""
     use = plan.fund(fund)
     assert use is not None, fund
     return Yuan(use.paid).fen
-
-
-def line(plan: PayPlan, person: str, name: str) -> Decimal:
-    return Decimal(getattr(plan.by_person[person], name))
-
-

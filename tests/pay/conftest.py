@@ -35,4 +35,5 @@ def demo_roster(demo: staffing.Instance) -> Roster:
 
 @pytest.fixture(scope="session")
 def models() -> dict[str, staffing.Policy]:
+    """Every policy model of ``models/``, by file stem."""
     return {path.stem: staffing.load_policy(path) for path in MODELS}

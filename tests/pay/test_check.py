@@ -15,12 +15,14 @@ def case():
 
 
 def test_plan_from_lines_only_checks_the_same() -> None:
+    """Tests that a plan stripped of schedule, figures and manifest passes on its lines alone."""
     inst, roster, policy, plan = case()
     bare = plan.model_copy(update={"schedule": [], "figures": {}, "manifest": {}})
     assert checked(inst, policy, roster, bare) == []
 
 
 def test_structure_problems() -> None:
+    """Tests that pay_lines reports a placed person without a line and a wrong total."""
     inst, roster, policy, plan = case()
     a = plan.by_person["A"]
     wrong_total = a.model_copy(update={"total": Yuan(a.total + 1)})

@@ -27,6 +27,10 @@ def case(demo, demo_roster, tmp_path_factory):
 
 
 def test_pay_then_check(case: Path) -> None:
+    """Tests that ``staffing pay`` plans the demo and ``staffing check --pay`` prints its figures.
+
+    The pay command exits 0 with every pay rule holding; the check prints tier_ratio and gini.
+    """
     model = ROOT / "models" / "nanxun-2024.yaml"
     result = invoke("pay", case / "demo", case / "roster.csv", "--policy", model,
                     "--out", case / "out")
@@ -38,6 +42,7 @@ def test_pay_then_check(case: Path) -> None:
 
 
 def test_infeasible_target_exits_1_with_the_budget(case: Path) -> None:
+    """Tests that an unreachable ratio target exits 1, naming the rule, and writes no pay.csv."""
     model = ROOT / "models" / "nanxun-2024.yaml"
     result = invoke("pay", case / "demo", case / "roster.csv", "--policy", model,
                     "--ratio-target", "4", "--out", case / "bad")
@@ -48,6 +53,7 @@ def test_infeasible_target_exits_1_with_the_budget(case: Path) -> None:
 
 
 def test_budget_option(case: Path) -> None:
+    """Tests that ``--budget performance=YUAN`` plans with that fund size and prints it."""
     model = ROOT / "models" / "guangdong-2019.yaml"
     result = invoke("pay", case / "demo", case / "roster.csv", "--policy", model,
                     "--budget", "performance=40000000.5", "--out", case / "big")
@@ -56,6 +62,7 @@ def test_budget_option(case: Path) -> None:
 
 
 def test_bad_input_exits_2_without_output(case: Path, tmp_path: Path) -> None:
+    """Tests that a bad amount in pay_funds.csv exits 2 naming the file, with no output folder."""
     model = ROOT / "models" / "nanxun-2024.yaml"
     bad = tmp_path / "demo"
     staffing.save(staffing.load(case / "demo"), bad)

@@ -9,6 +9,10 @@ from tests.pay.builders import build, pay_policy, person
 
 
 def test_classes_and_weights() -> None:
+    """Tests that pay classes are grade x tier x hardship and weights multiply the coefficients.
+
+    With ``post_class: grade_discipline`` the GP post gets a class of its own.
+    """
     people = [person("A", "T-J", 10), person("B", "T-GP", 20), person("C", "V-N", 30),
               person("D", "H-I", 40)]
     inst, roster = build(people)
@@ -24,6 +28,10 @@ def test_classes_and_weights() -> None:
 
 
 def test_plain_formula_spends_the_net_pool() -> None:
+    """Tests that the plain formula spends the pool net of the rotated person's allowance.
+
+    Only the county person placed at a village counts as rotated.
+    """
     people = [person("A", "T-J", 10), person("B", "H-I", 40, home=None),
               person("R", "V-J", 30, home="H-J")]
     inst, roster = build(people, {"performance": 200000})
@@ -35,6 +43,7 @@ def test_plain_formula_spends_the_net_pool() -> None:
 
 
 def test_lead_hospital() -> None:
+    """Tests that the lead mask holds the lead hospital's staff, the county mask all hospitals'."""
     inst, roster = build([person("A", "H-J", 1), person("B", "H2-J", 1), person("C", "T-J", 1)])
     data = PayData.build(inst, roster, pay_policy())
     assert data.lead_mask("lead").tolist() == [True, False, False]

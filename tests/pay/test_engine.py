@@ -15,6 +15,11 @@ MODEL_NAMES = ["chongqing-2024", "guangdong-2019", "nanxun-2024", "shenzhen-luoh
 
 @pytest.mark.parametrize("name", MODEL_NAMES)
 def test_demo_county_under_every_model(demo, demo_roster, models, name) -> None:
+    """Tests that the demo county's roster gets an optimal, checked plan under each model.
+
+    Everyone is paid or listed unpaid, the six rotated people get an allowance, and the
+    manifest records the policy hash, the instance hash and the solver status.
+    """
     policy = models[name]
     plan = solve(demo, demo_roster, policy)
     plan_ok(demo, policy, demo_roster, plan)
@@ -28,12 +33,14 @@ def test_demo_county_under_every_model(demo, demo_roster, models, name) -> None:
 
 
 def test_the_current_roster_too(demo, models) -> None:
+    """Tests that the demo's current roster gets a checked plan under every model."""
     roster = Roster.current(demo)
     for policy in models.values():
         plan_ok(demo, policy, roster, solve(demo, roster, policy))
 
 
 def test_same_inputs_same_plan(demo, demo_roster, models) -> None:
+    """Tests that solving twice gives identical lines and fund use."""
     policy = models["nanxun-2024"]
     first = solve(demo, demo_roster, policy)
     second = solve(demo, demo_roster, policy)
@@ -41,6 +48,7 @@ def test_same_inputs_same_plan(demo, demo_roster, models) -> None:
 
 
 def test_a_budget_override_is_spent_and_recorded(demo, demo_roster, models) -> None:
+    """Tests that a budget override is the plan's performance budget and is recorded as given."""
     policy = models["guangdong-2019"]
     size = demo.extras["pay_funds"][0].amount
     plan = solve(demo, demo_roster, policy, budget=Yuan(size + Yuan("1000.01")))
@@ -50,6 +58,7 @@ def test_a_budget_override_is_spent_and_recorded(demo, demo_roster, models) -> N
 
 
 def test_closest_to_the_formula_when_no_rule_binds() -> None:
+    """Tests that without a binding rule every performance line is within two fen of the formula."""
     people = [person(f"P{i}", post, pts) for i, (post, pts) in
               enumerate([("H-J", 40), ("H-I", 90), ("T-J", 55), ("V-N", 20), ("T-I", 70)])]
     inst, roster = build(people, {"performance": "300000.00"})
@@ -61,6 +70,7 @@ def test_closest_to_the_formula_when_no_rule_binds() -> None:
 
 
 def test_unplaced_people_are_not_paid() -> None:
+    """Tests that a person without a post gets no line and is listed as unpaid."""
     inst, roster = build([person("A", "T-J", 40), person("B", None, 30)])
     policy = pay_policy()
     plan = plan_ok(inst, policy, roster, solve(inst, roster, policy))
@@ -68,6 +78,7 @@ def test_unplaced_people_are_not_paid() -> None:
 
 
 def test_bad_pay_inputs_raise_one_located_error() -> None:
+    """Tests that a missing fund and two missing grade rows come in one InputError."""
     people = [person("A", "T-J", 40), person("S", "H-S", 40)]
     inst, roster = build(people, {"surplus": 100}, grades=[])
     policy = pay_policy(lines={"surplus_award": {}})
@@ -78,12 +89,14 @@ def test_bad_pay_inputs_raise_one_located_error() -> None:
 
 
 def test_a_policy_without_pay_is_refused() -> None:
+    """Tests that a policy without a pay section raises PolicyError."""
     inst, roster = build([person("A", "T-J", 40)])
     with pytest.raises(staffing.PolicyError):
         solve(inst, roster, staffing.Policy(name="no pay"))
 
 
 def test_table_values_reach_the_lines(demo, demo_roster, models) -> None:
+    """Tests that under the Luohu model family-doctor lines are paid in multiples of 120 yuan."""
     plan = solve(demo, demo_roster, models["shenzhen-luohu-2017"])
     fd = np.array([float(pl.family_doctor) for pl in plan.lines])
     assert fd.sum() > 0 and np.all(np.mod(np.round(fd * 100), 12000) == 0)

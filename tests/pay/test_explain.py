@@ -6,10 +6,16 @@ import pytest
 
 from staffing import InfeasibleError
 from staffing.pay.codes import Fund
+from staffing.pay.money import Yuan
 from tests.pay.builders import build, pay_policy, person, plan_ok, solve
 
 
 def test_demo_ratio_target_needs_extra_budget_and_rerun_succeeds(demo, demo_roster, models):
+    """Tests that an unreachable protected ratio on the demo is explained and repaired.
+
+    The explanation names budget and tier_ratio and the performance fund; its least extra
+    budget makes a plan while one fen less does not; its reachable ratio works as a target.
+    """
     nanxun = models["nanxun-2024"]
     policy = nanxun.replace(pay=nanxun.pay.with_rule("tier_ratio", target=1.4, protect_lead=True))
     with pytest.raises(InfeasibleError) as error:
@@ -22,8 +28,6 @@ def test_demo_ratio_target_needs_extra_budget_and_rerun_succeeds(demo, demo_rost
     plan_ok(demo, policy, demo_roster, plan)
     assert plan.figures["tier_ratio"] >= 1.4
     # one fen less is not enough: the extra budget is the least one
-    from staffing.pay.money import Yuan
-
     short = {f.value: Yuan.of_fen(explanation.budgets[f] + extra - 1)
              for f, extra in explanation.extra_budget.items()}
     with pytest.raises(InfeasibleError):
@@ -37,6 +41,11 @@ def test_demo_ratio_target_needs_extra_budget_and_rerun_succeeds(demo, demo_rost
 
 
 def test_conflicting_rules_are_named() -> None:
+    """Tests that a floor and a reward share that cannot hold together are named, tier_ratio not.
+
+    The budget the explanation names gives a checked plan, and the floor or the share is
+    reported with its reachable value.
+    """
     people = [person(f"H{i}", "H-S", 150) for i in range(3)] + \
         [person(f"V{i}", "V-N", 10) for i in range(3)]
     inst, roster = build(people, {"performance": 300000})
@@ -56,6 +65,7 @@ def test_conflicting_rules_are_named() -> None:
 
 
 def test_explanation_as_data() -> None:
+    """Tests that to_dict gives the conflicting rules and the extra and needed budget as text."""
     people = [person("T", "T-J", 40), person("H", "H-J", 80)]
     inst, roster = build(people, {"performance": 50000})
     policy = pay_policy(rules={"living_floor": {"annual_floor": 60000}})

@@ -14,6 +14,7 @@ points = st.lists(st.tuples(st.integers(0, 50), st.integers(0, 50)), min_size=1,
 @settings(max_examples=150, deadline=None)
 @given(points, st.booleans())
 def test_candidates_reach_the_extremes(pts: list[tuple[int, int]], nonneg: bool) -> None:
+    """Tests that the candidates hold the largest and smallest ``y + s x`` for 41 slopes."""
     x = np.array([p[0] for p in pts], dtype=float)
     y = np.array([p[1] for p in pts], dtype=float)
     tops, bottoms = max_candidates(x, y, nonneg), min_candidates(x, y, nonneg)

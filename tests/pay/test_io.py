@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+import staffing.pay.io as pay_io
 from staffing.errors import InputError
 from staffing.pay.io import read_pay_plan, write_pay
 from tests.pay.builders import build, checked, pay_policy, person, solve
@@ -27,6 +28,7 @@ def written(demo, demo_roster, models, tmp_path_factory):
 
 
 def test_every_file_is_written(written) -> None:
+    """Tests that exactly the documented files are written, with figures and a full manifest."""
     out, _, _ = written
     assert {p.name for p in out.iterdir()} == FILES
     figures = json.loads((out / "figures.json").read_text(encoding="utf-8"))["figures"]
@@ -37,6 +39,10 @@ def test_every_file_is_written(written) -> None:
 
 
 def test_read_back_equals_and_checks(written, demo, demo_roster) -> None:
+    """Tests that pay.csv or its folder reads back to the same lines, which pass the checker.
+
+    The folder also gives back the same fund use.
+    """
     out, plan, policy = written
     for path in (out, out / "pay.csv"):
         back = read_pay_plan(path, demo)
@@ -46,6 +52,10 @@ def test_read_back_equals_and_checks(written, demo, demo_roster) -> None:
 
 
 def test_money_cells_are_exact(written) -> None:
+    """Tests that CSV amounts have two decimals and the workbook holds exact totals.
+
+    The pay sheet has bilingual headers; its first total equals the plan's to the fen.
+    """
     out, plan, _ = written
     text = (out / "pay.csv").read_text(encoding="utf-8").splitlines()
     header = text[0].split(",")
@@ -62,6 +72,7 @@ def test_money_cells_are_exact(written) -> None:
 
 
 def test_totals_add_up(written) -> None:
+    """Tests that the tier rows of totals.csv add up to the plan's total."""
     out, plan, _ = written
     lines = (out / "totals.csv").read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")
@@ -70,6 +81,7 @@ def test_totals_add_up(written) -> None:
 
 
 def test_bad_pay_csv_is_located(tmp_path: Path) -> None:
+    """Tests that an unknown person and a three-decimal amount in pay.csv are located by row."""
     inst, roster = build([person("A", "T-J", 40), person("B", "T-J", 50)])
     plan = solve(inst, roster, pay_policy())
     write_pay(tmp_path / "p", plan, inst, roster, pay_policy())
@@ -85,9 +97,9 @@ def test_bad_pay_csv_is_located(tmp_path: Path) -> None:
 
 
 def test_no_partial_output_on_failure(tmp_path: Path, monkeypatch) -> None:
+    """Tests that a failure while writing the workbook leaves no output file behind."""
     inst, roster = build([person("A", "T-J", 40)])
     plan = solve(inst, roster, pay_policy())
-    import staffing.pay.io as pay_io
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")

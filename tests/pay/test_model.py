@@ -18,10 +18,12 @@ def model_of(n: int) -> PayModel:
 
 
 def test_size_does_not_grow_with_people() -> None:
+    """Tests that the LP has the same size for 15 and for 600 people."""
     assert model_of(5).size == model_of(200).size
 
 
 def test_polished_values_spend_the_budget_exactly() -> None:
+    """Tests that the polished values hold the rows and spend the budget within 0.01 fen."""
     model = model_of(40)
     assert model.solve() == "optimal"
     assert model.residual < 1e-12
@@ -31,6 +33,7 @@ def test_polished_values_spend_the_budget_exactly() -> None:
 
 
 def test_hull_rows_only() -> None:
+    """Tests that the income-gap rule adds fewer than ten rows for a class of 300 people."""
     people = [person(f"P{i}", "T-J", float(i)) for i in range(300)]
     inst, roster = build(people)
     data = PayData.build(inst, roster, pay_policy(rules={"income_gap": {"max_to_min": 3}}))

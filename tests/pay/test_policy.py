@@ -15,6 +15,7 @@ MODELS = sorted((Path(__file__).resolve().parents[2] / "models").glob("*.yaml"))
 
 @pytest.mark.parametrize("path", MODELS, ids=lambda p: p.stem)
 def test_models_have_pay_sections_with_sources(path: Path) -> None:
+    """Tests that each model has a pay section with a source, and every pay rule cites one."""
     policy = staffing.load_policy(path)
     assert policy.pay is not None and policy.pay.source
     for rule in policy.pay.rule_objects():
@@ -22,6 +23,7 @@ def test_models_have_pay_sections_with_sources(path: Path) -> None:
 
 
 def test_the_models_carry_their_own_rules() -> None:
+    """Tests that each model holds its jurisdiction's pay lines and rules, Luohu's amounts too."""
     by_name = {p.stem: staffing.load_policy(p).pay for p in MODELS}
     nanxun, luohu = by_name["nanxun-2024"], by_name["shenzhen-luohu-2017"]
     guangdong, chongqing = by_name["guangdong-2019"], by_name["chongqing-2024"]
@@ -35,6 +37,7 @@ def test_the_models_carry_their_own_rules() -> None:
 
 
 def test_errors_in_the_pay_section_are_located() -> None:
+    """Tests that bad pay parameters are located by line and key path."""
     text = """name: x
 pay:
   lines:
@@ -56,6 +59,7 @@ pay:
 
 
 def test_policy_hash_covers_the_pay_section() -> None:
+    """Tests that changing a pay rule changes the policy hash."""
     policy = staffing.load_policy(MODELS[0])
     other = policy.replace(pay=policy.pay.with_rule("tier_ratio", target=0.5))
     assert policy.hash() != other.hash()

@@ -68,6 +68,10 @@ def cases(draw: Any) -> tuple[Any, Any, Any]:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases())
 def test_plans_pass_the_checker_to_the_fen(case: tuple[Any, Any, Any]) -> None:
+    """Tests that each generated case gives a checked plan that adds up to the fen.
+
+    An infeasible case is solved again at the budget its explanation names (if any helps).
+    """
     inst, roster, policy = case
     try:
         plan = solve(inst, roster, policy)

@@ -13,6 +13,7 @@ from staffing.pay.rounding import fen_amounts, largest_remainder, target_total
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.floats(0, 1e7, allow_nan=False), min_size=1, max_size=60))
 def test_exact_total_and_within_a_fen(values: list[float]) -> None:
+    """Tests that rounded lines add up to the target total and each moves by less than a fen."""
     fen = fen_amounts(np.array(values) / 100)
     total = target_total(fen)
     rounded = largest_remainder(fen, total, np.arange(len(fen)))
@@ -23,7 +24,7 @@ def test_exact_total_and_within_a_fen(values: list[float]) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 300), st.floats(0, 1e6)), min_size=2, max_size=40))
 def test_more_never_rounds_below_less(items: list[tuple[int, float]]) -> None:
-    """A larger amount, or an equal amount with more points, never gets the smaller rounding."""
+    """Tests that a larger amount, or an equal one with more points, never rounds lower."""
     points = np.array([p for p, _ in items], dtype=float)
     fen = fen_amounts(np.array([x for _, x in items]) / 100)
     rounded = largest_remainder(fen, target_total(fen), points)
@@ -34,6 +35,10 @@ def test_more_never_rounds_below_less(items: list[tuple[int, float]]) -> None:
 
 
 def test_cap_and_impossible_totals() -> None:
+    """Tests that the total is capped and that rounding to an unreachable total raises.
+
+    Two equal remainders may each take the missing fen; 40 fen from 10.6 + 20.6 raises ValueError.
+    """
     fen = np.array([10.6, 20.6])
     assert target_total(fen, cap=30) == 30
     assert list(largest_remainder(fen, 31)) in ([11, 20], [10, 21])

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 import staffing
 from staffing.errors import InputError
+from staffing.io.workbook import write_template
 from staffing.pay.synth import with_pay_tables
 from tests.pay.builders import build, person
 
@@ -22,6 +24,7 @@ def with_pay() -> staffing.Instance:
 
 @pytest.mark.parametrize("target", ["bundle", "bundle.xlsx", "bundle.json"])
 def test_round_trip(with_pay: staffing.Instance, tmp_path: Path, target: str) -> None:
+    """Tests that the pay tables read back unchanged from a folder, a workbook and JSON."""
     staffing.save(with_pay, tmp_path / target)
     back = staffing.load(tmp_path / target)
     for name in PAY:
@@ -29,6 +32,7 @@ def test_round_trip(with_pay: staffing.Instance, tmp_path: Path, target: str) ->
 
 
 def test_bad_cells_are_located(tmp_path: Path) -> None:
+    """Tests that bad amounts, an unknown fund and inconsistent separate pay are each located."""
     inst, _ = build([person("A", "T-J", 10)])
     staffing.save(inst, tmp_path / "b")
     (tmp_path / "b" / "pay_funds.csv").write_text(
@@ -47,8 +51,7 @@ def test_bad_cells_are_located(tmp_path: Path) -> None:
 
 
 def test_cross_row_problems_are_located(tmp_path: Path) -> None:
-    """Tests that loading a bundle reports duplicate and unknown people and posts of the pay
-    tables, each located."""
+    """Tests that unknown and duplicate people and unknown posts in pay_staff are located."""
     inst, _ = build([person("A", "T-J", 10)])
     staffing.save(inst, tmp_path / "b")
     (tmp_path / "b" / "pay_staff.csv").write_text(
@@ -62,10 +65,7 @@ def test_cross_row_problems_are_located(tmp_path: Path) -> None:
 
 
 def test_template_has_the_pay_sheets(tmp_path: Path) -> None:
-    from openpyxl import load_workbook
-
-    from staffing.io.workbook import write_template
-
+    """Tests that the template workbook has a sheet for every pay table."""
     write_template(tmp_path / "t.xlsx")
     names = load_workbook(tmp_path / "t.xlsx").sheetnames
     for name in PAY:

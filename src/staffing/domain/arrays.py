@@ -21,7 +21,7 @@ NO_POST = -1
 
 @dataclass(frozen=True)
 class InstanceArrays:
-    """Integer codes per person and per post, aligned with ``instance.staff`` / ``instance.posts``."""
+    """Integer codes per person and per post, aligned with ``instance.staff`` and ``.posts``."""
 
     person_ids: list[str]
     post_ids: list[str]
@@ -52,6 +52,7 @@ class InstanceArrays:
 
     @classmethod
     def of(cls, instance: Instance) -> InstanceArrays:
+        """The arrays of an instance."""
         people, posts = instance.staff, instance.posts
         post_index = {p.id: i for i, p in enumerate(posts)}
         inst_ids = [i.id for i in instance.institutions]
@@ -75,9 +76,10 @@ class InstanceArrays:
             title=arr([p.title.level for p in people]),
             licence=arr([LICENCES.index(p.licence) for p in people]),
             pool=arr([POOLS.index(p.pool) if p.pool is not None else NO_POOL for p in people]),
-            current_post=arr(
-                [post_index.get(p.current_post, NO_POST) if p.current_post else NO_POST for p in people]
-            ),
+            current_post=arr([
+                post_index.get(p.current_post, NO_POST) if p.current_post else NO_POST
+                for p in people
+            ]),
             months=arr([p.grassroots_months for p in people]),
             promotion=arr([p.promotion_candidate for p in people], bool),
             recruit=arr([p.new_recruit for p in people], bool),
@@ -94,7 +96,6 @@ class InstanceArrays:
             post_accepts=accepts,
             institution_ids=inst_ids,
         )
-
 
     @cached_property
     def licence_covers_village(self) -> np.ndarray:

@@ -7,6 +7,7 @@ workbook filled in from the drop-down lists of the template loads as it is.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Self
 
 
 class Coded(StrEnum):
@@ -17,7 +18,7 @@ class Coded(StrEnum):
         return _ZH_LABELS[type(self).__name__][self.value]
 
     @classmethod
-    def parse(cls, raw: object) -> Coded:
+    def parse(cls, raw: object) -> Self:
         """Return the member named by its code or Chinese label; raise ValueError."""
         if isinstance(raw, cls):
             return raw

@@ -24,6 +24,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from staffing.domain.enums import (
+    Coded,
     Discipline,
     Education,
     Licence,
@@ -34,8 +35,9 @@ from staffing.domain.enums import (
 )
 
 
-def _coded(enum_type: type) -> BeforeValidator:
-    return BeforeValidator(lambda raw: enum_type.parse(raw))
+def _coded(enum_type: type[Coded]) -> BeforeValidator:
+    """A validator reading a coded value from its code or its Chinese label."""
+    return BeforeValidator(enum_type.parse)
 
 
 _TRUE = {"true", "yes", "y", "1", "是", "t", "x", "✓"}
@@ -125,8 +127,12 @@ class Institution(Row):
         "常住人口", "resident population served (required for townships and villages)", None,
         validate_default=True,
     )
-    distance_km: float = column("到乡镇距离(公里)", "road distance to the township centre", 0.0, ge=0)
-    hardship: int = column("艰苦边远类别", "hardship class 0 (none) to 3 (most remote)", 0, ge=0, le=3)
+    distance_km: float = column(
+        "到乡镇距离(公里)", "road distance to the township centre", 0.0, ge=0
+    )
+    hardship: int = column(
+        "艰苦边远类别", "hardship class 0 (none) to 3 (most remote)", 0, ge=0, le=3
+    )
     headcount_county: Count = column("县级编制数", "approved county-pool headcount", 0)
     headcount_grassroots: Count = column("基层编制数", "approved grassroots-pool headcount", 0)
     contract_places: Count = column("编外用工数", "approved off-establishment contract places", 0)
@@ -154,13 +160,10 @@ class Post(Row):
     institution: Identifier = column("所属机构", "institution id")
     name: str = column("岗位名称", "post name", "")
     discipline: DisciplineField = column("专业", "discipline of the post")
-    grade: TitleField = column("岗位等级", "post grade: none (non-professional) to senior", Title.NONE)
-    places: int = Field(
-        1,
-        description="number of places",
-        json_schema_extra={"zh": "岗位数"},
-        ge=1,
+    grade: TitleField = column(
+        "岗位等级", "post grade: none (non-professional) to senior", Title.NONE
     )
+    places: int = column("岗位数", "number of places", 1, ge=1)
     floor: Count = column("最低配员", "places that must be filled", 0)
     licence: LicenceField = column("执业资格要求", "licence required", Licence.NONE)
     min_title: TitleField = column("最低职称", "minimum professional title", Title.NONE)
@@ -187,13 +190,17 @@ class Staff(Row):
     title: TitleField = column("职称", "professional title", Title.NONE)
     licence: LicenceField = column("执业资格", "licence held", Licence.NONE)
     education: EducationField = column("学历", "highest degree", Education.COLLEGE)
-    residency_certificate: Flag = column("住培合格证", "holds a residency-training certificate", False)
+    residency_certificate: Flag = column(
+        "住培合格证", "holds a residency-training certificate", False
+    )
     pool: PoolField | None = column(
         "编制类别", "headcount pool held (blank: new recruit, decided by the engine)", None
     )
     current_post: Identifier | None = column("现岗位", "current post id (blank if none)", None)
     grassroots_months: Count = column("基层连续工作月数", "continuous months at grassroots", 0)
-    promotion_candidate: Flag = column("拟晋升副高", "candidate for associate senior this cycle", False)
+    promotion_candidate: Flag = column(
+        "拟晋升副高", "candidate for associate senior this cycle", False
+    )
     new_recruit: Flag = column("新招录", "recruited this year", False)
     city_dispatched: Flag = column("市级下派", "sent by a city hospital", False)
     dispatch_months: Count = column("下派月数", "length of the city dispatch in months", 0)
@@ -217,16 +224,14 @@ class Staff(Row):
 
 class Choice(Row):
     person: Identifier = column("工号", "person id")
-    rank: int = Field(..., ge=1, description="1 = first choice", json_schema_extra={"zh": "志愿序号"})
+    rank: int = column("志愿序号", "1 = first choice", ge=1)
     post: Identifier = column("岗位编号", "post id")
 
 
 class PanelRank(Row):
     post: Identifier = column("岗位编号", "post id")
     person: Identifier = column("工号", "applicant id")
-    rank: int = Field(
-        ..., ge=1, description="1 = best; equal ranks are ties", json_schema_extra={"zh": "排名"}
-    )
+    rank: int = column("排名", "1 = best; equal ranks are ties", ge=1)
 
 
 class Meta(Row):

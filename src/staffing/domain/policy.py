@@ -87,7 +87,8 @@ class Policy(BaseModel):
         if raw is None:
             raw = {}
         if not isinstance(raw, dict):
-            raise ValueError("rules must be a mapping of rule name to parameters")
+            raise ValueError(  # noqa: TRY004  (pydantic wants ValueError)
+                "rules must be a mapping of rule name to parameters")
         parsed: dict[str, Any] = {}
         for name, params in raw.items():
             if name not in CATALOGUE:

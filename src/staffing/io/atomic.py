@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -34,13 +34,9 @@ def _umask() -> int:
 
 
 def write_text(target: Path, text: str) -> None:
+    """Write UTF-8 text to ``target`` atomically, line ends as given."""
     with atomic_path(target) as tmp:
         tmp.write_text(text, encoding="utf-8", newline="")
-
-
-def write_bytes(target: Path, data: bytes) -> None:
-    with atomic_path(target) as tmp:
-        tmp.write_bytes(data)
 
 
 @contextmanager
@@ -63,9 +59,3 @@ def atomic_dir(target: Path) -> Iterator[Path]:
                 os.replace(item, dest)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-
-
-def write_with(target: Path, writer: Callable[[Path], None]) -> None:
-    """Run ``writer`` on a temporary path and move the result to ``target``."""
-    with atomic_path(target) as tmp:
-        writer(tmp)

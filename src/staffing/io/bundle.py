@@ -22,6 +22,8 @@ from staffing.io.atomic import atomic_dir, write_text
 from staffing.io.encoding import read_text
 from staffing.io.tables import META, RawTable, TableSpec, all_tables, cell_text, parse_table
 
+_CORE = {"institutions", "posts", "staff", "choices", "rankings"}  # the fields of `Instance`
+
 # ----------------------------------------------------------------------------- reading
 
 
@@ -111,15 +113,14 @@ def _read_json(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
     raw: dict[str, RawTable] = {}
     problems: list[Problem] = []
     known = {META.name, *all_tables()}
-    for name, rows in data.items():
+    for name, table in data.items():
         if name not in known:
             problems.append(
                 Problem(path.name, f"unknown table '{name}', ignored", "unknown_table",
                         expected="one of " + ", ".join(sorted(known)), severity="warning")
             )
             continue
-        if name == META.name and isinstance(rows, dict):
-            rows = [rows]
+        rows = [table] if name == META.name and isinstance(table, dict) else table
         if not isinstance(rows, list):
             problems.append(Problem(f"{path.name}:{name}", "must be a list of objects", "json",
                                     value=type(rows).__name__, expected="a list of objects"))
@@ -199,9 +200,6 @@ def build_instance(raw: dict[str, RawTable]) -> tuple[Instance | None, list[Prob
     return instance.with_locations(locations), problems
 
 
-_CORE = {"institutions", "posts", "staff", "choices", "rankings"}
-
-
 # ----------------------------------------------------------------------------- writing
 
 
@@ -216,6 +214,7 @@ def table_rows(instance: Instance) -> dict[str, tuple[TableSpec, list[Any]]]:
 
 
 def csv_text(spec: TableSpec, rows: list[Any]) -> str:
+    """Rows of a table as CSV text: a header of column codes, then one line per row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(spec.columns)
@@ -232,6 +231,7 @@ def write_csv_folder(instance: Instance, folder: Path) -> None:
 
 
 def instance_json(instance: Instance) -> str:
+    """An instance as the JSON text of a ``.json`` bundle."""
     data: dict[str, Any] = {}
     for name, (spec, rows) in table_rows(instance).items():
         dumped = [_json_row(row, spec) for row in rows]

@@ -43,7 +43,8 @@ def _key_line(root: yaml.Node | None, path: tuple[Any, ...]) -> int | None:
 
 
 def _problems(error: ValidationError, prefix: tuple[Any, ...], root: yaml.Node | None,
-              source: str, data: Any) -> list[Problem]:
+              source: str) -> list[Problem]:
+    """Located problems of a pydantic error on the part of the policy at ``prefix``."""
     problems = []
     for item in error.errors():
         loc = prefix + tuple(item.get("loc") or ())
@@ -138,7 +139,7 @@ def parse_policy(text: str, source: str = "policy") -> Policy:
         try:
             parsed = rule_type.Params.model_validate(params or {})
         except ValidationError as error:
-            problems.extend(_problems(error, ("rules", name), root, source, data))
+            problems.extend(_problems(error, ("rules", name), root, source))
             continue
         if not parsed.hard and not rule_type.soft_capable:
             problems.append(
@@ -153,7 +154,7 @@ def parse_policy(text: str, source: str = "policy") -> Policy:
     try:
         return Policy.model_validate({**data, "rules": parsed_rules})
     except ValidationError as error:
-        raise PolicyError(_problems(error, (), root, source, data)) from None
+        raise PolicyError(_problems(error, (), root, source)) from None
 
 
 def load_policy(path: str | Path) -> Policy:
@@ -171,7 +172,9 @@ def load_policy(path: str | Path) -> Policy:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise PolicyError([Problem(path.name, "policy file is not UTF-8 text", "encoding")]) from None
+        raise PolicyError(
+            [Problem(path.name, "policy file is not UTF-8 text", "encoding")]
+        ) from None
     return parse_policy(text, path.name)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from staffing.domain.enums import Tier
 from staffing.domain.instance import Instance
 from staffing.domain.roster import Assignment, Roster
 from staffing.errors import InputError, Problem, raise_if_errors
@@ -12,7 +13,8 @@ from staffing.io.bundle import csv_text, parse_csv_text
 from staffing.io.encoding import read_text
 from staffing.io.tables import TableSpec, parse_table
 
-ROSTER_TABLE = TableSpec("roster", Assignment, "名单", "one row per person: post held and pool charged")
+ROSTER_TABLE = TableSpec("roster", Assignment, "名单",
+                         "one row per person: post held and pool charged")
 
 
 def read_roster(path: str | Path, instance: Instance) -> Roster:
@@ -38,23 +40,34 @@ def roster_problems(instance: Instance, rows: list[Assignment], numbers: list[in
     numbers = numbers or [i + 2 for i in range(len(rows))]
     seen: dict[str, int] = {}
     problems = []
-    villages = {i.id for i in instance.institutions if i.tier.value == "village"}
+    villages = {i.id for i in instance.institutions if i.tier is Tier.VILLAGE}
     for row, a in zip(numbers, rows):
-        if a.person not in instance.person_by_id:
-            problems.append(Problem(source, "unknown person id", "unknown_reference", row, "person",
-                                    a.person, "an id listed in the staff table"))
-        elif a.person in seen:
-            problems.append(Problem(source, f"person listed twice (also row {seen[a.person]})",
-                                    "duplicate_id", row, "person", a.person, "one row per person"))
-        else:
-            seen[a.person] = row
-        if a.post is not None and a.post not in instance.post_by_id:
-            problems.append(Problem(source, "unknown post id", "unknown_reference", row, "post",
-                                    a.post, "an id listed in the posts table"))
+        problems.extend(reference_problems(instance, source, row, a.person, a.post, seen))
         for village in a.tour_villages:
             if village not in villages:
                 problems.append(Problem(source, "unknown village id", "unknown_reference", row,
                                         "tour_villages", village, "a village institution id"))
+    return problems
+
+
+def reference_problems(instance: Instance, source: str, row: int, person: str,
+                       post: str | None, seen: dict[str, int]) -> list[Problem]:
+    """Problems of one row placing a person at a post: unknown ids, a person listed twice.
+
+    ``seen`` maps every person met so far to their row; the row's person is added to it.
+    """
+    problems = []
+    if person not in instance.person_by_id:
+        problems.append(Problem(source, "unknown person id", "unknown_reference", row, "person",
+                                person, "an id listed in the staff table"))
+    elif person in seen:
+        problems.append(Problem(source, f"person listed twice (also row {seen[person]})",
+                                "duplicate_id", row, "person", person, "one row per person"))
+    else:
+        seen[person] = row
+    if post is not None and post not in instance.post_by_id:
+        problems.append(Problem(source, "unknown post id", "unknown_reference", row, "post",
+                                post, "an id listed in the posts table"))
     return problems
 
 
@@ -66,8 +79,10 @@ def complete(instance: Instance, rows: list[Assignment], **fields: object) -> Ro
 
 
 def roster_csv(roster: Roster) -> str:
+    """A roster as the text of ``roster.csv``."""
     return csv_text(ROSTER_TABLE, roster.assignments)
 
 
 def write_roster(roster: Roster, path: str | Path) -> None:
+    """Write a roster as ``roster.csv`` (atomically)."""
     write_text(Path(path), roster_csv(roster))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from staffing.domain.enums import Coded
 from staffing.domain.instance import Choice, Institution, Meta, PanelRank, Post, Staff
@@ -60,7 +61,8 @@ class TableSpec:
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
     for spec in [
-        TableSpec("institutions", Institution, "机构", "county hospitals, township centres, villages"),
+        TableSpec("institutions", Institution, "机构",
+                  "county hospitals, township centres, villages"),
         TableSpec("posts", Post, "岗位", "posts with places, grade and requirements"),
         TableSpec("staff", Staff, "人员", "every person taking part in the round"),
         TableSpec("choices", Choice, "志愿", "each person's ranked posts", required=False),
@@ -79,6 +81,7 @@ def register_extra_table(spec: TableSpec) -> None:
 
 
 def all_tables() -> dict[str, TableSpec]:
+    """The core tables of an instance, then the registered optional ones."""
     return {**TABLES, **EXTRA_TABLES}
 
 
@@ -141,8 +144,8 @@ def map_headers(spec: TableSpec, raw: RawTable) -> tuple[dict[str, str], list[Pr
     for header in raw.headers:
         if header is None or str(header).strip() == "":
             continue
-        col = next((lookup[n] for n in _normalise_header(header) if n in lookup), None)
-        if col is None:
+        found = next((lookup[n] for n in _normalise_header(header) if n in lookup), None)
+        if found is None:
             problems.append(
                 Problem(
                     raw.source,
@@ -154,12 +157,12 @@ def map_headers(spec: TableSpec, raw: RawTable) -> tuple[dict[str, str], list[Pr
                     severity="warning",
                 )
             )
-        elif col in mapping.values():
+        elif found in mapping.values():
             problems.append(
                 Problem(raw.source, "column appears twice", "duplicate_column", 1, str(header))
             )
         else:
-            mapping[header] = col
+            mapping[header] = found
     for col in spec.required_columns():
         if col not in mapping.values():
             problems.append(
@@ -183,7 +186,7 @@ def _is_blank(value: Any) -> bool:
     return isinstance(value, str) and value.strip() == ""
 
 
-def _expected_for(error: dict[str, Any], spec: TableSpec, column: str | None) -> str | None:
+def _expected_for(error: ErrorDetails, spec: TableSpec, column: str | None) -> str | None:
     """What would have been valid, in words, for one pydantic error."""
     ctx = error.get("ctx") or {}
     kind = error["type"]
@@ -202,17 +205,18 @@ def _expected_for(error: dict[str, Any], spec: TableSpec, column: str | None) ->
     if column is not None and column in spec.model.model_fields:
         if spec.model.model_fields[column].annotation is bool:
             return "yes or no (是 / 否)"
-        coded = _coded_type(spec.model.model_fields[column].annotation)
+        coded = coded_type(spec.model.model_fields[column].annotation)
         if coded is not None:
             return "one of " + coded.choices()
     return None
 
 
-def _coded_type(annotation: Any) -> type[Coded] | None:
+def coded_type(annotation: Any) -> type[Coded] | None:
+    """The coded type of a column annotation (also inside ``X | None`` and lists), if any."""
     if isinstance(annotation, type) and issubclass(annotation, Coded):
         return annotation
     for arg in getattr(annotation, "__args__", ()):
-        found = _coded_type(arg)
+        found = coded_type(arg)
         if found is not None:
             return found
     return None

@@ -27,8 +27,8 @@ from staffing.io.tables import (
     SHEET_SEP,
     RawTable,
     TableSpec,
-    _coded_type,
     all_tables,
+    coded_type,
     row_cells,
 )
 
@@ -37,11 +37,6 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _FIXED_TIME = "2000-01-01T00:00:00Z"
 GUIDE_SHEET = f"说明{SHEET_SEP}instructions"
 CODES_SHEET = f"代码{SHEET_SEP}codes"
-
-
-def sheet_title(spec: TableSpec) -> str:
-    """The sheet name of a table, e.g. ``人员／staff``."""
-    return spec.sheet_name
 
 
 def _sheet_key(title: str) -> list[str]:
@@ -56,27 +51,26 @@ def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
     """Read every known sheet of a workbook into raw tables."""
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for a corrupt file
+    except Exception as error:  # noqa: BLE001  (openpyxl raises many types for a corrupt file)
         return {}, [
             Problem(path.name, f"cannot open the workbook: {error}", "xlsx",
                     expected="an .xlsx file saved by Excel or WPS")
         ]
-    specs = {META.name: META, **all_tables()}
     lookup: dict[str, TableSpec] = {}
-    for spec in specs.values():
+    for spec in [META, *all_tables().values()]:
         lookup[spec.name] = spec
         lookup[spec.zh] = spec
     raw: dict[str, RawTable] = {}
     problems: list[Problem] = []
     for sheet in book.worksheets:
-        spec = next((lookup[k] for k in _sheet_key(sheet.title) if k in lookup), None)
-        if spec is None:
+        found = next((lookup[k] for k in _sheet_key(sheet.title) if k in lookup), None)
+        if found is None:
             continue  # instructions and code lists
         source = f"{path.name} sheet '{sheet.title}'"
         rows = sheet.iter_rows(values_only=True)
         header = next(rows, None)
         if header is None:
-            raw[spec.name] = RawTable(source, [])
+            raw[found.name] = RawTable(source, [])
             continue
         headers = [str(h).strip() if h is not None else "" for h in header]
         table = RawTable(source, headers)
@@ -84,20 +78,24 @@ def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
             if cells is None or all(c is None or str(c).strip() == "" for c in cells):
                 continue
             table.append(number, cells)
-        raw[spec.name] = table
+        raw[found.name] = table
     book.close()
     return raw, problems
 
 
-def _write_header(sheet: Any, spec: TableSpec) -> None:
-    sheet.append([spec.bilingual_header(col) for col in spec.columns])
-    for index, col in enumerate(spec.columns, start=1):
+def write_header(sheet: Any, headers: list[str]) -> None:
+    """Write a bold, shaded header row, size the columns to it and freeze it."""
+    sheet.append(headers)
+    for index, header in enumerate(headers, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
-        width = max(12, len(spec.bilingual_header(col)) + 4)
-        sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, len(header) + 4)
     sheet.freeze_panes = "A2"
+
+
+def _write_header(sheet: Any, spec: TableSpec) -> None:
+    write_header(sheet, [spec.bilingual_header(col) for col in spec.columns])
 
 
 def write_workbook(instance: Instance, path: Path, *, deterministic: bool = True) -> None:
@@ -107,7 +105,7 @@ def write_workbook(instance: Instance, path: Path, *, deterministic: bool = True
     book = Workbook()
     book.remove(book.active)
     for spec, rows in table_rows(instance).values():
-        sheet = book.create_sheet(sheet_title(spec))
+        sheet = book.create_sheet(spec.sheet_name)
         _write_header(sheet, spec)
         for row in rows:
             sheet.append([_exact(value) for value in row_cells(row, spec.columns)])
@@ -139,8 +137,9 @@ def normalise_xlsx(path: Path) -> None:
         entries = [(info, source.read(info.filename)) for info in source.infolist()]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for info, data in entries:
+            content = data
             if info.filename == "docProps/core.xml":
-                data = re.sub(
+                content = re.sub(
                     rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
                     lambda m: m.group(1) + _FIXED_TIME.encode() + m.group(2),
                     data,
@@ -148,7 +147,7 @@ def normalise_xlsx(path: Path) -> None:
             fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
-            target.writestr(fixed, data)
+            target.writestr(fixed, content)
 
 
 _INSTRUCTIONS = [
@@ -180,12 +179,12 @@ def write_template(path: Path) -> None:
     list_ranges = _write_code_lists(lists)
     specs = [META, *all_tables().values()]
     for spec in specs:
-        sheet = book.create_sheet(sheet_title(spec))
+        sheet = book.create_sheet(spec.sheet_name)
         _write_header(sheet, spec)
         _describe_columns(guide, spec)
         for index, col in enumerate(spec.columns, start=1):
             annotation = spec.model.model_fields[col].annotation
-            coded = _coded_type(annotation)
+            coded = coded_type(annotation)
             if col == "accepts":
                 continue
             if coded is not None:
@@ -209,12 +208,12 @@ def write_template(path: Path) -> None:
 _FLAG_VALUES = ["是", "否", "yes", "no"]
 
 
-def _coded_types() -> list[type[Coded]]:
+def coded_types() -> list[type[Coded]]:
     """Every coded type used by a column of a registered table, in table order."""
     found: dict[str, type[Coded]] = {}
     for spec in [META, *all_tables().values()]:
         for field in spec.model.model_fields.values():
-            coded = _coded_type(field.annotation)
+            coded = coded_type(field.annotation)
             if coded is not None:
                 found.setdefault(coded.__name__, coded)
     return list(found.values())
@@ -226,7 +225,7 @@ def _write_code_lists(sheet: Any) -> dict[str, str]:
     Returns the range formula of each list, keyed by type name (``Flag`` for yes/no).
     """
     lists: dict[str, list[str]] = {}
-    for coded in _coded_types():
+    for coded in coded_types():
         members: list[Coded] = list(coded)
         lists[coded.__name__] = [m.zh for m in members] + [m.value for m in members]
     lists["Flag"] = _FLAG_VALUES
@@ -242,7 +241,7 @@ def _write_code_lists(sheet: Any) -> dict[str, str]:
 
 def _describe_columns(guide: Any, spec: TableSpec) -> None:
     guide.append([])
-    guide.append([sheet_title(spec), spec.description])
+    guide.append([spec.sheet_name, spec.description])
     for col in spec.columns:
         field = spec.model.model_fields[col]
         need = "必填 required" if field.is_required() else "可选 optional"

@@ -29,17 +29,20 @@ import numpy as np
 from staffing.domain.enums import Tier, Title
 from staffing.domain.instance import Instance
 from staffing.domain.roster import Roster
-from staffing.errors import PolicyError, Problem, raise_if_errors
+from staffing.errors import InputError, PolicyError, Problem, raise_if_errors
+from staffing.io.tables import TableSpec
 from staffing.pay.codes import Fund, Line, SeparateKind
 from staffing.pay.money import parse_money
 from staffing.pay.tables import (
     FUNDS_TABLE,
     GRADES_TABLE,
+    PAY_TABLES,
     PERSONS_TABLE,
     SENIORITY_TABLE,
     PayPerson,
     rows,
 )
+from staffing.validation import cell_at
 
 if TYPE_CHECKING:
     from staffing.domain.policy import Policy
@@ -228,16 +231,13 @@ class PayData:
 
     def _grade_problems(self) -> list[Problem]:
         grades = {row.grade.level for row in rows(self.instance, GRADES_TABLE.name)}
-        paid_base = (self.tier >= 0) & np.array(
-            [k is not SeparateKind.ANNUAL_SALARY for k in self.kind], dtype=bool).reshape(self.n)
-        needed: Counter[int] = Counter(int(g) for g in self.grade[paid_base])
+        needed: Counter[int] = Counter(int(g) for g in self.grade[self.base_paid()])
         for pid in self.people:
             home = self.home_post[self.index[pid]]
             if self.rotated[self.index[pid]] and home is not None:
                 needed[self.instance.post_by_id[home].grade.level] += 1
         titles = list(Title)
-        source = self.instance.locate(GRADES_TABLE.name, 0)[0] if grades else (
-            f"{GRADES_TABLE.file_name} / sheet '{GRADES_TABLE.zh}'")
+        source = _table_source(self.instance, GRADES_TABLE)
         return [
             Problem(source, f"no pay row for post grade '{titles[g].value}', held by "
                     f"{count} paid people", "missing_grade", value=titles[g].value,
@@ -255,7 +255,9 @@ class PayData:
         label: dict[tuple[str, int, int], tuple[str, int]] = {}
         posts = self.instance.post_by_id
         for i in np.flatnonzero(self.pool):
-            post = posts[self.post[i]]  # type: ignore[index]
+            post_id = self.post[i]
+            assert post_id is not None  # the pool holds placed people only
+            post = posts[post_id]
             pc = post.grade.value if pay.post_class == "grade" else (
                 f"{post.grade.value}:{post.discipline.value}")
             key = (pc, int(self.tier[i]), int(self.hardship[i]))
@@ -314,6 +316,11 @@ class PayData:
     def surplus_on(self) -> bool:
         return self.pay.lines.surplus_award is not None
 
+    def base_paid(self) -> np.ndarray:
+        """People paid base pay: placed at a post and not on an annual salary."""
+        return (self.tier >= 0) & np.array(
+            [k is not SeparateKind.ANNUAL_SALARY for k in self.kind], dtype=bool).reshape(self.n)
+
     def fixed_line(self, line: Line) -> np.ndarray:
         """One fixed line in fen per person (zeros if the line is not paid)."""
         found = self.fixed.get(line)
@@ -369,7 +376,7 @@ def parse_budget(budget: Any) -> tuple[dict[Fund, int], list[Problem]]:
     problems = []
     for name, amount in items:
         try:
-            fund = Fund(Fund.parse(name))
+            fund = Fund.parse(name)
         except ValueError:
             problems.append(Problem("budget", "unknown fund", "unknown_fund", value=name,
                                     expected="one of " + Fund.choices()))
@@ -385,11 +392,6 @@ def parse_budget(budget: Any) -> tuple[dict[Fund, int], list[Problem]]:
 def table_problems(instance: Instance) -> list[Problem]:
     """Cross-row problems of the pay tables: duplicates and unknown references, located."""
     problems: list[Problem] = []
-
-    def at(table: str, index: int, column: str) -> dict[str, Any]:
-        source, row = instance.locate(table, index)
-        return {"source": source, "row": row, "column": column}
-
     for spec, key in ((FUNDS_TABLE, "fund"), (GRADES_TABLE, "grade"),
                       (SENIORITY_TABLE, "min_years"), (PERSONS_TABLE, "person")):
         seen: dict[Any, int] = {}
@@ -401,30 +403,35 @@ def table_problems(instance: Instance) -> list[Problem]:
                 problems.append(Problem(
                     message=f"{key} '{shown}' given twice (first on row {first})",
                     kind="duplicate", value=shown, expected=f"one row per {key}",
-                    **at(spec.name, index, key)))
+                    **cell_at(instance, spec.name, index, key)))
             else:
                 seen[value] = index
     for index, row in enumerate(rows(instance, PERSONS_TABLE.name)):
         if row.person not in instance.person_by_id:
             problems.append(Problem(message="unknown person id", kind="unknown_reference",
                                     value=row.person, expected="an id listed in the staff table",
-                                    **at(PERSONS_TABLE.name, index, "person")))
+                                    **cell_at(instance, PERSONS_TABLE.name, index, "person")))
         if row.home_post is not None and row.home_post not in instance.post_by_id:
             problems.append(Problem(message="unknown post id", kind="unknown_reference",
                                     value=row.home_post, expected="an id listed in the posts table",
-                                    **at(PERSONS_TABLE.name, index, "home_post")))
+                                    **cell_at(instance, PERSONS_TABLE.name, index, "home_post")))
     return problems
+
+
+def _table_source(instance: Instance, spec: TableSpec) -> str:
+    """Where a pay table was read from (its file and sheet names when it has no rows)."""
+    if rows(instance, spec.name):
+        return instance.locate(spec.name, 0)[0]
+    return f"{spec.file_name} / sheet '{spec.zh}'"
 
 
 def fund_problem(data: PayData, fund: Fund, needed_by: str) -> list[Problem]:
     """A problem if ``fund`` has no row in ``pay_funds`` (and no budget override)."""
     if fund in data.funds_given:
         return []
-    source = (data.instance.locate(FUNDS_TABLE.name, 0)[0]
-              if rows(data.instance, FUNDS_TABLE.name)
-              else f"{FUNDS_TABLE.file_name} / sheet '{FUNDS_TABLE.zh}'")
-    return [Problem(source, f"fund '{fund.value}' ({fund.zh}) is needed by {needed_by} but has "
-                    "no row", "missing_fund", column="fund", value=fund.value,
+    return [Problem(_table_source(data.instance, FUNDS_TABLE),
+                    f"fund '{fund.value}' ({fund.zh}) is needed by {needed_by} but has no row",
+                    "missing_fund", column="fund", value=fund.value,
                     expected=f"a row of {FUNDS_TABLE.name} with fund {fund.value} and its amount")]
 
 
@@ -436,12 +443,9 @@ def policy_input_problems(instance: Instance, policy: Policy) -> list[Problem]:
     """
     if policy.pay is None:
         return []
-    from staffing.errors import InputError
-    from staffing.pay.tables import PAY_TABLES
-
     if not any(rows(instance, spec.name) for spec in PAY_TABLES):
         return [Problem(
-            "instance", f"no pay tables: the policy's pay section needs them for 'staffing pay' "
+            "instance", "no pay tables: the policy's pay section needs them for 'staffing pay' "
             "(the allocation does not)", "no_pay_tables", severity="warning",
             expected=", ".join(spec.name for spec in PAY_TABLES))]
     try:

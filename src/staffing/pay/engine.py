@@ -159,7 +159,7 @@ def assemble(data: PayData, amounts: dict[Line, np.ndarray], basic: np.ndarray,
                       for c in data.classes]
     lines = []
     for i, (pid, k) in enumerate(zip(data.people, data.cls.tolist())):
-        fields = {name: column[i] for name, column in zip(names, columns)}
+        fields: dict[str, Any] = {name: column[i] for name, column in zip(names, columns)}
         lines.append(PayLine.model_construct(
             person=pid,
             name=staff[pid].name,
@@ -174,7 +174,7 @@ def assemble(data: PayData, amounts: dict[Line, np.ndarray], basic: np.ndarray,
             surplus_point_value=surplus_values[k] if k >= 0 else 0.0,
             total=totals[i],
             formula=formula_yuan[i] if k >= 0 else zero,
-            **fields,  # type: ignore[arg-type]
+            **fields,
         ))
     funds = []
     for fund in funds_in_use(data):
@@ -241,4 +241,3 @@ def manifest(data: PayData, model: Any, status: str, time_limit: float | None,
     out["funds"] = {f.value: str(Yuan.of_fen(v)) for f, v in data.funds.items()}
     out["timings"] = {k: round(v, 4) for k, v in timings.items()}
     return out
-

@@ -96,4 +96,3 @@ def general(view: PayView) -> dict[str, Any]:
     ratio = next((r for r in data.rules() if r.name == "tier_ratio"), None)
     out.update((ratio or TierRatio(TierRatioParams())).figures(view))
     return out
-

@@ -26,8 +26,6 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from staffing.domain.instance import Instance
 from staffing.domain.policy import Policy
@@ -36,17 +34,15 @@ from staffing.errors import InputError, Problem, raise_if_errors
 from staffing.io.atomic import atomic_dir
 from staffing.io.bundle import csv_text, parse_csv_text
 from staffing.io.encoding import read_text
+from staffing.io.roster_io import reference_problems
 from staffing.io.tables import TableSpec, parse_table, row_cells
-from staffing.io.workbook import save_book
+from staffing.io.workbook import save_book, write_header
 from staffing.pay.money import Yuan
 from staffing.pay.plan import ClassSchedule, FundUse, PayLine, PayPlan
 
 PAY_TABLE = TableSpec("pay", PayLine, "工资明细", "one row per paid person, every line in yuan")
 FUNDS_OUT = TableSpec("funds", FundUse, "资金使用", "budget, paid and left over of each fund")
 SCHEDULE_OUT = TableSpec("schedule", ClassSchedule, "分配方案", "schedule of each pay class")
-
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 # ------------------------------------------------------------------------------ writing
@@ -96,13 +92,7 @@ def _totals_csv(by_institution: list[dict[str, Any]], by_tier: list[dict[str, An
 
 def _sheet(book: Workbook, title: str, headers: list[str], rows: list[Any]) -> None:
     sheet = book.create_sheet(title)
-    sheet.append(headers)
-    for index, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=1, column=index)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        sheet.column_dimensions[get_column_letter(index)].width = max(12, len(header) + 4)
-    sheet.freeze_panes = "A2"
+    write_header(sheet, headers)
     for row in rows:
         sheet.append(row)
 
@@ -113,8 +103,7 @@ def _workbook(plan: PayPlan, by_institution: list[dict[str, Any]],
     book.remove(book.active)
     for spec, rows in ((PAY_TABLE, plan.lines), (FUNDS_OUT, plan.funds),
                        (SCHEDULE_OUT, plan.schedule)):
-        _sheet(book, spec.sheet_name if hasattr(spec, "sheet_name") else spec.name,
-               [spec.bilingual_header(c) for c in spec.columns],
+        _sheet(book, spec.sheet_name, [spec.bilingual_header(c) for c in spec.columns],
                [row_cells(r, spec.columns) for r in rows])
     sheets = (("机构汇总／institutions", by_institution), ("层级汇总／tiers", by_tier))
     for title, records in sheets:
@@ -160,19 +149,7 @@ def read_pay_plan(path: str | Path, instance: Instance) -> PayPlan:
     problems = []
     seen: dict[str, int] = {}
     for row, line in zip(numbers, lines):
-        if line.person not in instance.person_by_id:
-            problems.append(Problem(file.name, "unknown person id", "unknown_reference", row,
-                                    "person", line.person, "an id listed in the staff table"))
-        elif line.person in seen:
-            problems.append(Problem(file.name,
-                                    f"person listed twice (also row {seen[line.person]})",
-                                    "duplicate_id", row, "person", line.person,
-                                    "one row per person"))
-        else:
-            seen[line.person] = row
-        if line.post is not None and line.post not in instance.post_by_id:
-            problems.append(Problem(file.name, "unknown post id", "unknown_reference", row,
-                                    "post", line.post, "an id listed in the posts table"))
+        problems.extend(reference_problems(instance, file.name, row, line.person, line.post, seen))
     raise_if_errors(problems)
     funds: list[Any] = []
     if path.is_dir() and (folder / "funds.csv").is_file():

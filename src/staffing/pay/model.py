@@ -46,7 +46,6 @@ import numpy as np
 import pulp
 
 from staffing.pay.codes import Fund
-from staffing.pay.rules.base import LINE_MARGIN, PAY_MARGIN  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:
     from staffing.pay.data import PayData
@@ -74,14 +73,6 @@ class ModelRow:
 class PayModel:
     """The LP of one pay plan; rules add their rows through `add`."""
 
-    def _constrain(self, constraint: pulp.LpConstraint) -> None:
-        self.prob.addConstraint(constraint)
-        self.constraints.append(constraint)
-
-    def _var(self, name: str, lowBound: float | None = None,
-             upBound: float | None = None) -> pulp.LpVariable:
-        return self.prob.add_variable(name, lowBound, upBound)
-
     def __init__(self, data: PayData, rules: list[PayRule] | None = None, *,
                  elastic: set[str] | None = None, extra_budget: bool = False,
                  objective: bool = True):
@@ -96,11 +87,11 @@ class PayModel:
         self.constraints: list[pulp.LpConstraint] = []
         self._rule_rows: list[int] = []  # positions in constraints of the rules' rows
         self.extra: dict[Fund, pulp.LpVariable] = {}
-        self._zero = self._var("zero", lowBound=0, upBound=0)
+        self._zero = self._var("zero", low=0, high=0)
         self._helpers = 0
         plain = data.plain
         assert plain is not None
-        self.a = [self._var(f"basic_{k}", lowBound=0) for k in range(len(data.classes))]
+        self.a = [self._var(f"basic_{k}", low=0) for k in range(len(data.classes))]
         self.v = []
         self.u: list[pulp.LpVariable | None] = []
         for c in data.classes:
@@ -108,18 +99,18 @@ class PayModel:
                 self.v.append(self._var(f"point_{c.index}"))
             else:  # no points in the class: the point value does not matter, keep the formula's
                 self.v.append(self._var(f"point_{c.index}", plain.point_value,
-                                              plain.point_value))
+                                        plain.point_value))
             if not c.surplus:
                 self.u.append(None)
             elif c.weight > 0:
-                self.u.append(self._var(f"surplus_{c.index}", lowBound=0))
+                self.u.append(self._var(f"surplus_{c.index}", low=0))
             else:
                 value = plain.surplus_point_value
                 self.u.append(self._var(f"surplus_{c.index}", value, value))
         self.top: dict[int, pulp.LpVariable] = {}
         if "rotation_no_loss" in self.rule_names:
             for i in np.flatnonzero(data.rotated & data.pool):
-                self.top[int(i)] = self._var(f"topup_{i}", lowBound=0)
+                self.top[int(i)] = self._var(f"topup_{i}", low=0)
         self._top_index = np.array(sorted(self.top), dtype=np.int64)
         self._fixed = data.comparable_fixed().astype(float) / 100
         for rule in self.rules:
@@ -128,6 +119,14 @@ class PayModel:
         self.spread_terms: list[tuple[pulp.LpAffineExpression, float]] = []
         if objective:
             self._deviations()
+
+    def _constrain(self, constraint: pulp.LpConstraint) -> None:
+        self.prob.addConstraint(constraint)
+        self.constraints.append(constraint)
+
+    def _var(self, name: str, low: float | None = None,
+             high: float | None = None) -> pulp.LpVariable:
+        return self.prob.add_variable(name, low, high)
 
     # ------------------------------------------------------------------------ expressions
 
@@ -215,20 +214,19 @@ class PayModel:
         if fund is not None and self.extra_budget:
             extra = self.extra.get(fund)
             if extra is None:
-                extra = self.extra[fund] = self._var(f"extra_{fund.value}", lowBound=0)
+                extra = self.extra[fund] = self._var(f"extra_{fund.value}", low=0)
             terms[extra] = -1.0
         scale = max((abs(c) for c in terms.values()), default=1.0)
         scaled = {v: c / scale for v, c in terms.items()} or {self._zero: 1.0}
         row = ModelRow(name, key, detail, sense, scale, unit, people=people,
                        institutions=institutions)
         if name in self.elastic and relaxable:
-            row.slack = self._var(f"slack_{len(self.rows)}", lowBound=0)
+            row.slack = self._var(f"slack_{len(self.rows)}", low=0)
             scaled[row.slack] = 1.0 if sense == ">=" else -1.0
         expr = pulp.LpAffineExpression(scaled)
         lp_sense = pulp.LpConstraintGE if sense == ">=" else pulp.LpConstraintLE
         self._rule_rows.append(len(self.constraints))
-        self._constrain(pulp.LpConstraint(expr, lp_sense, f"r{len(self.rows)}",
-                                                  bound / scale))
+        self._constrain(pulp.LpConstraint(expr, lp_sense, f"r{len(self.rows)}", bound / scale))
         self.rows.append(row)
         return row
 
@@ -249,8 +247,8 @@ class PayModel:
                 if u is not None:
                     targets.append((u, plain.surplus_point_value, c.weight, "s"))
             for var, target, weight, tag in targets:
-                up = self._var(f"up{tag}_{k}", lowBound=0)
-                down = self._var(f"dn{tag}_{k}", lowBound=0)
+                up = self._var(f"up{tag}_{k}", low=0)
+                down = self._var(f"dn{tag}_{k}", low=0)
                 self._constrain(pulp.LpConstraint(
                     pulp.LpAffineExpression({var: 1.0, up: -1.0, down: 1.0}),
                     pulp.LpConstraintEQ, f"dev{tag}_{k}", target))
@@ -280,7 +278,7 @@ class PayModel:
             return status
         deviation = float(pulp.value(self.l1) or 0.0)
         self.stage1 = deviation
-        t = self._var("spread", lowBound=0)
+        t = self._var("spread", low=0)
         scale = max(1.0, deviation)
         self._constrain(pulp.LpConstraint(
             self.l1 / scale, pulp.LpConstraintLE, "stage1",

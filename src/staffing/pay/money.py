@@ -27,10 +27,12 @@ class Yuan(Decimal):
 
     @property
     def fen(self) -> int:
+        """The amount in integer fen."""
         return int(self.scaleb(2))
 
     @classmethod
     def of_fen(cls, fen: int) -> Yuan:
+        """The amount of ``fen`` integer fen, in yuan."""
         return cls(Decimal(int(fen)).scaleb(-2).quantize(FEN))
 
 
@@ -99,13 +101,15 @@ def to_fen(amount: Any) -> int:
 
 def fen_text(fen: int) -> str:
     """Integer fen as yuan text with two decimals (``123456`` -> ``1234.56``)."""
-    sign = "-" if fen < 0 else ""
-    whole, part = divmod(abs(int(fen)), 100)
-    return f"{sign}{whole}.{part:02d}"
+    return _yuan_text(fen, "")
 
 
 def fen_display(fen: int) -> str:
     """Integer fen as yuan with thousands separators, for messages (``1,234.56``)."""
+    return _yuan_text(fen, ",")
+
+
+def _yuan_text(fen: int, grouping: str) -> str:
     sign = "-" if fen < 0 else ""
     whole, part = divmod(abs(int(fen)), 100)
-    return f"{sign}{whole:,}.{part:02d}"
+    return f"{sign}{whole:{grouping}}.{part:02d}"

@@ -130,4 +130,3 @@ class PayPlan(BaseModel):
         paid = sum(Yuan(f.paid).fen for f in self.funds)
         return (f"pay plan ({self.status}): {len(self.lines)} people, "
                 f"{Yuan.of_fen(paid):,} yuan from {len(self.funds)} funds")
-

@@ -9,7 +9,7 @@ the domain brief and to public pay scales:
 - family-doctor teams: each centre's residents signed at about 58% [Luohu],
   shared among the team posts of the centre and its villages;
 - separately set pay: an annual salary for the head of the lead hospital
-  and talent pay for about 1% of county senior staff, 300,000-400,000 yuan
+  and talent pay for about 4% of county senior staff, 300,000-400,000 yuan
   [Luohu lead-recruitment salaries];
 - funds: a performance-pay total of about 60,000 yuan a head in the pool, an
   insurance surplus of 4% of it, and subsidy funds sized to what the current
@@ -135,4 +135,3 @@ def with_pay_tables(instance: Instance, seed: int) -> Instance:
 
 def _yuan(amount: float) -> Yuan:
     return Yuan(f"{round(amount, 2):.2f}")
-

@@ -18,21 +18,17 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import model_validator
-from pydantic_core import PydanticCustomError
 
 from staffing.domain.enums import Title
-from staffing.domain.instance import Count, Identifier, Row, TitleField, column
+from staffing.domain.instance import Count, Identifier, Row, TitleField, cell_error, column
 from staffing.io.tables import TableSpec, register_extra_table
 from staffing.pay.codes import FundField, SeparateKind, SeparateKindField
 from staffing.pay.money import Money, Yuan
 
 
-def _cell_error(column_name: str, message: str) -> PydanticCustomError:
-    """A whole-row error located at one cell (``ctx['column']``)."""
-    return PydanticCustomError("row_rule", message, {"column": column_name})
-
-
 class PayFund(Row):
+    """The size of one fund for the year."""
+
     fund: FundField = column(
         "资金", "performance, surplus, family_doctor, graduate or separate")
     amount: Money = column("金额(元)", "size of the fund for the year, yuan (2 decimals at most)")
@@ -40,6 +36,8 @@ class PayFund(Row):
 
 
 class PayGrade(Row):
+    """The annual post wage and post coefficient of one post grade."""
+
     grade: TitleField = column("岗位等级", "post grade: none, junior, intermediate, ...")
     base: Money = column("岗位工资(元/年)", "annual post wage of the grade (base pay)")
     coefficient: float = column(
@@ -47,11 +45,15 @@ class PayGrade(Row):
 
 
 class PaySeniority(Row):
+    """One band of the seniority wage: the annual amount from ``min_years`` of service on."""
+
     min_years: Count = column("起始工龄(年)", "the band starts at this many years of service")
     amount: Money = column("薪级工资(元/年)", "annual seniority wage of the band (base pay)")
 
 
 class PayPerson(Row):
+    """One person's pay facts: signed residents, home post and pay, separately set pay."""
+
     person: Identifier = column("工号", "person id")
     signed_residents: Count = column(
         "签约居民数", "signed insured residents of the person's family-doctor team share", 0)
@@ -72,11 +74,10 @@ class PayPerson(Row):
     @model_validator(mode="after")
     def _separate_amount(self) -> PayPerson:
         if self.separate is SeparateKind.NONE and self.separate_amount > 0:
-            raise _cell_error("separate_amount",
-                              "an amount is given but the separate kind is none")
+            raise cell_error("separate_amount",
+                             "an amount is given but the separate kind is none")
         if self.separate is not SeparateKind.NONE and self.separate_amount <= 0:
-            raise _cell_error("separate_amount",
-                              f"a {self.separate.value} needs its annual amount")
+            raise cell_error("separate_amount", f"a {self.separate.value} needs its annual amount")
         return self
 
 

@@ -10,6 +10,10 @@ from tests.pay.builders import build, checked, of_rule, pay_policy, person, plan
 
 
 def test_base_pay_from_the_tables() -> None:
+    """Tests that base pay is the grade's post wage plus the seniority band's wage.
+
+    Years of service count from the hire year, or are ``pay_staff.seniority_years`` when given.
+    """
     people = [person("A", "H-I", 50, hire_year=2020), person("B", "T-J", 50, hire_year=2010),
               person("C", "V-N", 50)]
     overrides = [PayPerson(person="C", seniority_years=3)]
@@ -23,6 +27,7 @@ def test_base_pay_from_the_tables() -> None:
 
 
 def test_a_wrong_base_line_is_found() -> None:
+    """Tests that the checker reports base_pay for a post-wage line that differs from the tables."""
     inst, roster = build([person("A", "H-I", 50), person("B", "T-J", 40)])
     policy = pay_policy()
     plan = solve(inst, roster, policy)

@@ -20,6 +20,7 @@ from tests.pay.builders import (
 
 
 def test_the_pool_is_spent_to_the_fen() -> None:
+    """Tests that the performance lines spend an odd-fen pool (420,000.07 yuan) to the fen."""
     people = [person(f"P{i}", "T-J", 10 + i * 7.3) for i in range(7)]
     inst, roster = build(people, {"performance": "420000.07"})
     policy = pay_policy()
@@ -28,6 +29,7 @@ def test_the_pool_is_spent_to_the_fen() -> None:
 
 
 def test_overspending_is_found() -> None:
+    """Tests that a reward one yuan above the fund is reported as a budget violation of 100 fen."""
     people = [person(f"P{i}", "T-J", 10 + i) for i in range(3)]
     inst, roster = build(people, {"performance": 150000})
     policy = pay_policy()
@@ -40,6 +42,10 @@ def test_overspending_is_found() -> None:
 
 
 def test_a_subsidy_fund_too_small_needs_exactly_its_shortfall() -> None:
+    """Tests that a family-doctor fund 80,120 yuan short is infeasible and needs exactly that.
+
+    With the budget the explanation names, the plan spends the fund to the fen.
+    """
     people = [person("GP", "T-GP", 50), person("N", "T-NUR", 50)]
     staff = [PayPerson(person="GP", signed_residents=1000), PayPerson(person="N",
                                                                      signed_residents=501)]

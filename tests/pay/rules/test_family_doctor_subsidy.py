@@ -9,6 +9,7 @@ from tests.pay.builders import build, pay_policy, person, plan_ok, solve
 
 
 def test_per_signed_resident() -> None:
+    """Tests that team posts get 120 yuan per signed resident, other posts none, rest left over."""
     people = [person("GP", "T-GP", 50), person("N", "T-NUR", 50), person("X", "T-J", 50)]
     staff = [PayPerson(person="GP", signed_residents=800), PayPerson(person="N",
                                                                     signed_residents=300),

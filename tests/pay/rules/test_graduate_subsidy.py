@@ -9,11 +9,16 @@ from tests.pay.builders import build, pay_policy, person, plan_ok, solve
 
 
 def test_instalments_add_up() -> None:
+    """Tests that instalments add up to the total, the odd fen paid in the first years."""
     assert instalments(25_000_003, 5) == [5_000_001, 5_000_001, 5_000_001, 5_000_000, 5_000_000]
     assert sum(instalments(35_000_000, 5)) == 35_000_000
 
 
 def test_luohu_scale() -> None:
+    """Tests that certified graduates at grassroots get a fifth of their degree's total a year.
+
+    Nobody is paid after five years, without the certificate, or at a county post.
+    """
     people = [
         person("B", "T-J", 50, education="bachelor", residency_certificate=True, hire_year=2023),
         person("M", "V-J", 50, education="master", residency_certificate=True, hire_year=2025),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from tests.pay.builders import build, checked, of_rule, pay_policy, person, plan_ok, solve
 
@@ -15,6 +16,7 @@ def case():
 
 @pytest.mark.parametrize("bound,cap", [("max_to_min", 2.0), ("max_to_mean", 1.3)])
 def test_gap_binds(bound: str, cap: float) -> None:
+    """Tests that the plain plan breaks each gap cap and the plan meets it within 0.01."""
     inst, roster = case()
     plain = solve(inst, roster, pay_policy())
     policy = pay_policy(rules={"income_gap": {bound: cap}})
@@ -24,7 +26,6 @@ def test_gap_binds(bound: str, cap: float) -> None:
 
 
 def test_a_gap_rule_needs_a_bound() -> None:
-    from pydantic import ValidationError
-
+    """Tests that an income_gap rule with neither max_to_min nor max_to_mean is refused."""
     with pytest.raises(ValidationError):
         pay_policy(rules={"income_gap": {}})

@@ -8,6 +8,7 @@ from tests.pay.builders import build, checked, of_rule, pay_policy, person, plan
 
 
 def test_floor_binds() -> None:
+    """Tests that the plain plan breaks the floor and the plan lifts fixed pay exactly to it."""
     people = [person("V", "V-N", 30, hire_year=2024), person("H", "H-I", 90)]
     inst, roster = build(people)
     plain = solve(inst, roster, pay_policy())
@@ -19,6 +20,7 @@ def test_floor_binds() -> None:
 
 
 def test_floor_below_pay_changes_nothing() -> None:
+    """Tests that a floor below everyone's fixed pay leaves the plan at the formula's."""
     people = [person("V", "V-N", 30), person("H", "H-I", 90)]
     inst, roster = build(people)
     policy = pay_policy(rules={"living_floor": {"annual_floor": 1000}})

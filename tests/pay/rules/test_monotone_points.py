@@ -15,6 +15,10 @@ def case():
 
 
 def test_without_the_rule_more_points_can_mean_less_pay() -> None:
+    """Tests that without monotone_points a tight gap cap gives more points a negative reward.
+
+    The plan is otherwise sound, and the checker under the rule reports the senior person.
+    """
     inst, roster = case()
     loose = pay_policy(rules={"income_gap": {"max_to_min": 1.01}, "monotone_points": None})
     plan = solve(inst, roster, loose)
@@ -26,6 +30,7 @@ def test_without_the_rule_more_points_can_mean_less_pay() -> None:
 
 
 def test_with_the_rule_the_conflict_is_explained() -> None:
+    """Tests that with monotone_points the tight gap cap is infeasible, naming both rules."""
     inst, roster = case()
     strict = pay_policy(rules={"income_gap": {"max_to_min": 1.01}})
     with pytest.raises(InfeasibleError) as error:
@@ -35,6 +40,7 @@ def test_with_the_rule_the_conflict_is_explained() -> None:
 
 
 def test_plain_plans_are_monotone() -> None:
+    """Tests that a plain plan's performance pay never falls as points rise within a class."""
     people = [person(f"P{i}", "T-J", points) for i, points in enumerate([5, 50, 50, 51, 99])]
     inst, roster = build(people)
     policy = pay_policy()

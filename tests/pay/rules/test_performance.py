@@ -7,6 +7,10 @@ from tests.pay.builders import build, checked, of_rule, pay_policy, person, plan
 
 
 def test_one_schedule_per_class() -> None:
+    """Tests that points carry post, tier and hardship coefficients and each class one value.
+
+    Five township juniors share one point value; with a county member there are two schedules.
+    """
     people = [person(f"P{i}", "T-J", 30 + 7 * i) for i in range(5)] + [person("H", "H-I", 77)]
     inst, roster = build(people)
     policy = pay_policy(lines={"performance": {"tier_coefficients": {"township": 1.2},
@@ -20,6 +24,7 @@ def test_one_schedule_per_class() -> None:
 
 
 def test_a_line_off_the_schedule_is_found() -> None:
+    """Tests that the checker reports performance when a yuan moves from reward to basic pay."""
     people = [person(f"P{i}", "T-J", 30 + 7 * i) for i in range(3)]
     inst, roster = build(people)
     policy = pay_policy()

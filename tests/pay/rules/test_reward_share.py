@@ -6,6 +6,7 @@ from tests.pay.builders import build, checked, of_rule, pay_policy, person, plan
 
 
 def test_reward_share_binds() -> None:
+    """Tests that a 0.4 reward share breaks a 0.5 floor and the plan lifts it to just above 0.5."""
     people = [person(f"P{i}", "T-J", 20 + 10 * i) for i in range(6)]
     inst, roster = build(people)
     heavy_basic = {"performance": {"basic_share": 0.6}}

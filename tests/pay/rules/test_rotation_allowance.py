@@ -8,6 +8,10 @@ from tests.pay.builders import build, pay_policy, person, plan_ok, solve
 
 
 def test_allowance_by_tier() -> None:
+    """Tests that county staff rotated to grassroots get their tier's allowance, others none.
+
+    The performance fund pays the allowances along with basic and reward pay.
+    """
     people = [person("TV", "V-J", 50, home="H-J"), person("TT", "T-J", 50, home="H-J"),
               person("STAY", "H-J", 50), person("LOCAL", "V-J", 50, home="T-J")]
     inst, roster = build(people)

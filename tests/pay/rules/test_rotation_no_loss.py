@@ -15,6 +15,11 @@ def people():
 
 
 def test_no_loss_binds() -> None:
+    """Tests that the plain plan breaks no-loss for the rotated person only, and the plan fixes it.
+
+    The plan pays them at least a senior's pay by a personal top-up, nobody else gets one,
+    and the village doctor beside them keeps the same point value.
+    """
     inst, roster = build(people())
     plain = solve(inst, roster, pay_policy())
     policy = pay_policy(rules={"rotation_no_loss": {}})
@@ -31,6 +36,7 @@ def test_no_loss_binds() -> None:
 
 
 def test_known_home_pay_is_the_reference() -> None:
+    """Tests that a given home_pay is the guarantee: the rotated person gets it, within ten fen."""
     home = PayPerson(person="R", home_pay=Yuan("150000.00"))
     inst, roster = build(people(), pay_staff=[home])
     policy = pay_policy(rules={"rotation_no_loss": {}})

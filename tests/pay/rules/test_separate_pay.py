@@ -10,6 +10,10 @@ from tests.pay.builders import build, pay_policy, person, plan_ok, solve
 
 
 def test_outside_the_pool() -> None:
+    """Tests that annual salaries and talent pay come from the separate fund, outside the pool.
+
+    An annual salary is the whole pay; talent also gets base pay but no performance lines.
+    """
     people = [person("HEAD", "H-S", 90), person("TAL", "H-A", 90), person("P", "H-J", 50),
               person("Q", "T-J", 50)]
     staff = [PayPerson(person="HEAD", separate="annual_salary", separate_amount=Yuan("400000")),
@@ -26,6 +30,7 @@ def test_outside_the_pool() -> None:
 
 
 def test_without_the_line_they_are_paid_from_the_pool() -> None:
+    """Tests that without separate_pay a head listed with an annual salary is paid from the pool."""
     people = [person("HEAD", "H-S", 90), person("P", "H-J", 50)]
     staff = [PayPerson(person="HEAD", separate="annual_salary", separate_amount=Yuan("400000"))]
     inst, roster = build(people, {"performance": 120000}, pay_staff=staff)

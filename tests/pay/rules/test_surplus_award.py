@@ -12,6 +12,7 @@ def case():
 
 
 def test_grassroots_only_and_spent_to_the_fen() -> None:
+    """Tests that the surplus goes to township and village staff only, spent to the fen."""
     inst, roster = case()
     policy = pay_policy(lines={"surplus_award": {}})
     plan = plan_ok(inst, policy, roster, solve(inst, roster, policy))
@@ -21,6 +22,7 @@ def test_grassroots_only_and_spent_to_the_fen() -> None:
 
 
 def test_surplus_to_the_county_is_found() -> None:
+    """Tests that the checker reports surplus_award when a yuan of it moves to county staff."""
     inst, roster = case()
     policy = pay_policy(lines={"surplus_award": {}})
     plan = solve(inst, roster, policy)

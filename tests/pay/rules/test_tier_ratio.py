@@ -17,6 +17,7 @@ def case():
 
 
 def test_ratio_binds_at_the_target() -> None:
+    """Tests that the plain plan is below a 0.95 ratio and the plan reaches it within 0.0005."""
     inst, roster = case()
     plain = solve(inst, roster, pay_policy())
     assert plain.figures["tier_ratio"] < 0.95
@@ -28,6 +29,7 @@ def test_ratio_binds_at_the_target() -> None:
 
 @pytest.mark.parametrize("scope", ["overall", "each_class"])
 def test_ratio_per_post_class(scope: str) -> None:
+    """Tests that a 1.0 target holds in every post class or overall, as the scope says."""
     people = [person("HJ", "H-J", 80), person("HI", "H-I", 90), person("TJ", "T-J", 30),
               person("TI", "T-I", 30)]
     inst, roster = build(people)
@@ -41,6 +43,11 @@ def test_ratio_per_post_class(scope: str) -> None:
 
 
 def test_lead_protected_costs_money() -> None:
+    """Tests that protect_lead makes the target need extra performance budget only.
+
+    With that budget the ratio holds and the lead hospital keeps the formula's point value
+    and basic pay at the instance's own budget.
+    """
     inst, roster = case()
     policy = pay_policy(rules={"tier_ratio": {"target": 0.95, "protect_lead": True}})
     with pytest.raises(InfeasibleError) as error:
@@ -56,6 +63,7 @@ def test_lead_protected_costs_money() -> None:
 
 
 def test_checker_uses_exact_fractions() -> None:
+    """Tests that the checker reports a target 0.001 above the plan's rounded ratio."""
     inst, roster = case()
     policy = pay_policy(rules={"tier_ratio": {"target": 0.95}})
     plan = solve(inst, roster, policy)

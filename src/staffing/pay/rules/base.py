@@ -16,16 +16,18 @@ nothing heavy: `staffing.domain.policy` imports the parameter models.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
+
+from staffing.pay.codes import Fund
 
 if TYPE_CHECKING:
     import numpy as np
 
     from staffing.errors import Problem
     from staffing.pay.check import PayView
-    from staffing.pay.codes import Fund, Line
+    from staffing.pay.codes import Line
     from staffing.pay.data import PayData
     from staffing.pay.model import PayModel
     from staffing.rules.base import Violation
@@ -43,6 +45,16 @@ class PayParams(BaseModel):
     source: str = ""
 
 
+class FundParams(PayParams):
+    """Parameters of a line paid from one fund (each line sets its own default)."""
+
+    fund: Fund
+
+
+ParamsT = TypeVar("ParamsT", bound=PayParams)
+FundParamsT = TypeVar("FundParamsT", bound=FundParams)
+
+
 @dataclass(frozen=True)
 class Reach:
     """A rule parameter the explainer may move to find the value a budget can reach.
@@ -58,7 +70,7 @@ class Reach:
     label: str
 
 
-class PayRule:
+class PayRule(Generic[ParamsT]):
     """Base of every pay rule. Subclasses set the class attributes and override what applies."""
 
     name: ClassVar[str]
@@ -70,7 +82,7 @@ class PayRule:
     always_on: ClassVar[bool] = False
     reach: ClassVar[Reach | None] = None
 
-    def __init__(self, params: PayParams):
+    def __init__(self, params: ParamsT):
         self.params = params
 
     def __repr__(self) -> str:
@@ -114,6 +126,35 @@ class PayRule:
 
         return Violation(rule=self.name, message=message, hard=True, **fields)
 
-    def with_param(self, **changes: Any) -> PayParams:
+    def with_param(self, **changes: Any) -> ParamsT:
         """These parameters with some changed (validated)."""
         return type(self.params).model_validate({**self.params.model_dump(), **changes})
+
+
+class FixedLine(PayRule[FundParamsT]):
+    """A line each person is entitled to from the inputs alone, paid from ``params.fund``.
+
+    Subclasses set ``line`` and ``paid_as`` (the line in words, for a missing
+    fund) and define `amounts`.
+    """
+
+    kind = "line"
+    line: ClassVar[Line]
+    paid_as: ClassVar[str]
+
+    def amounts(self, data: PayData) -> np.ndarray:
+        """Each paid person's amount of the line, in fen."""
+        raise NotImplementedError
+
+    def validate(self, data: PayData) -> list[Problem]:
+        if not self.amounts(data).any():
+            return []
+        from staffing.pay.data import fund_problem
+
+        return fund_problem(data, self.params.fund, self.paid_as)
+
+    def entitlements(self, data: PayData) -> list[tuple[Line, Fund | None, np.ndarray]]:
+        return [(self.line, self.params.fund, self.amounts(data))]
+
+    def check(self, view: PayView) -> list[Violation]:
+        return view.fixed_mismatches(self, (self.line,))

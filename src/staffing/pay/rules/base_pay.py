@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from staffing.pay.codes import Fund, Line, SeparateKind
+from staffing.pay.codes import Fund, Line
 from staffing.pay.rules.base import PayParams, PayRule
 from staffing.pay.tables import GRADES_TABLE, SENIORITY_TABLE, rows
 
@@ -33,10 +33,11 @@ def seniority_years(data: PayData) -> np.ndarray:
     years = np.zeros(data.n, dtype=np.int64)
     for i, pid in enumerate(data.people):
         row = data.person_rows.get(pid)
+        hire_year = staff[pid].hire_year
         if row is not None and row.seniority_years is not None:
             years[i] = row.seniority_years
-        elif staff[pid].hire_year is not None:
-            years[i] = max(0, data.year - int(staff[pid].hire_year))  # type: ignore[arg-type]
+        elif hire_year is not None:
+            years[i] = max(0, data.year - hire_year)
     return years
 
 
@@ -59,7 +60,7 @@ def post_wage(data: PayData, grade_level: int) -> int:
     return int(table.get(grade_level, 0))
 
 
-class BasePay(PayRule):
+class BasePay(PayRule[BasePayParams]):
     name = "base_pay"
     label_zh = "基本工资"
     label_en = "base pay"
@@ -69,8 +70,7 @@ class BasePay(PayRule):
     always_on = True
 
     def entitlements(self, data: PayData) -> list[tuple[Line, Fund | None, np.ndarray]]:
-        paid = (data.tier >= 0) & np.array(
-            [k is not SeparateKind.ANNUAL_SALARY for k in data.kind], dtype=bool).reshape(data.n)
+        paid = data.base_paid()
         post = np.array([post_wage(data, int(g)) if ok else 0
                          for g, ok in zip(data.grade, paid)], dtype=np.int64).reshape(data.n)
         seniority = np.where(paid, seniority_wage(data, seniority_years(data)), 0)

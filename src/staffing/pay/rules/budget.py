@@ -33,10 +33,16 @@ def funds_in_use(data: PayData) -> list[Fund]:
 
 
 def lines_of(data: PayData, fund: Fund) -> list[Line]:
+    """The lines charged to ``fund``."""
     return [line for line, f in data.line_fund.items() if f is fund]
 
 
-class Budget(PayRule):
+def _paid(view: PayView, fund: Fund) -> int:
+    """What the plan's lines charged to ``fund`` add up to, in fen."""
+    return sum(int(view.amount(line).sum()) for line in lines_of(view.data, fund))
+
+
+class Budget(PayRule[BudgetParams]):
     name = "budget"
     label_zh = "资金总额与专款专用"
     label_en = "budget and earmarks"
@@ -67,7 +73,7 @@ class Budget(PayRule):
         out = []
         for fund in funds_in_use(data):
             size = data.funds.get(fund, 0)
-            paid = sum(int(view.amount(line).sum()) for line in lines_of(data, fund))
+            paid = _paid(view, fund)
             if paid > size:
                 out.append(self.violation(
                     f"fund {fund.value} ({fund.zh}) pays {fen_display(paid)} yuan, above its "
@@ -97,8 +103,7 @@ class Budget(PayRule):
         rows = {}
         for fund in funds_in_use(data):
             size = data.funds.get(fund, 0)
-            paid = sum(int(view.amount(line).sum()) for line in lines_of(data, fund))
+            paid = _paid(view, fund)
             rows[fund.value] = {"budget": fen_display(size), "paid": fen_display(paid),
                                 "left_over": fen_display(size - paid)}
         return {"funds": rows}
-

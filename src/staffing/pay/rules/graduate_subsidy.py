@@ -18,16 +18,13 @@ import numpy as np
 from pydantic import Field
 
 from staffing.domain.enums import Education, Tier
-from staffing.errors import Problem
 from staffing.pay.codes import Fund, Line
-from staffing.pay.data import TIERS, fund_problem
+from staffing.pay.data import TIERS
 from staffing.pay.money import Money, Yuan
-from staffing.pay.rules.base import PayParams, PayRule
+from staffing.pay.rules.base import FixedLine, FundParams
 
 if TYPE_CHECKING:
-    from staffing.pay.check import PayView
     from staffing.pay.data import PayData
-    from staffing.rules.base import Violation
 
 
 def _luohu_totals() -> dict[Education, Decimal]:
@@ -36,7 +33,7 @@ def _luohu_totals() -> dict[Education, Decimal]:
             Education.DOCTORATE: Yuan("350000.00")}
 
 
-class GraduateSubsidyParams(PayParams):
+class GraduateSubsidyParams(FundParams):
     totals: dict[Education, Money] = Field(default_factory=_luohu_totals)
     years: int = Field(5, ge=1, le=10)
     tiers: list[Tier] = Field(default_factory=lambda: [Tier.TOWNSHIP, Tier.VILLAGE], min_length=1)
@@ -50,25 +47,26 @@ def instalments(total_fen: int, years: int) -> list[int]:
     return [base + (1 if k < odd else 0) for k in range(years)]
 
 
-class GraduateSubsidy(PayRule):
+class GraduateSubsidy(FixedLine[GraduateSubsidyParams]):
     name = "graduate_subsidy"
     label_zh = "毕业生生活补助"
     label_en = "graduate living subsidy"
     description = "a total by degree for graduates joining grassroots centres, paid over years"
     Params = GraduateSubsidyParams
-    kind = "line"
+    line = Line.GRADUATE
+    paid_as = "the graduate living subsidy"
 
     def amounts(self, data: PayData) -> np.ndarray:
         p = self.params
-        tiers = {TIERS.index(t) for t in p.tiers}  # type: ignore[attr-defined]
+        tiers = {TIERS.index(t) for t in p.tiers}
         staff = data.instance.person_by_id
         out = np.zeros(data.n, dtype=np.int64)
         for i, pid in enumerate(data.people):
             person = staff[pid]
-            total = p.totals.get(person.education)  # type: ignore[attr-defined]
+            total = p.totals.get(person.education)
             if total is None or int(data.tier[i]) not in tiers:
                 continue
-            if p.residency_certificate and not person.residency_certificate:  # type: ignore[attr-defined]
+            if p.residency_certificate and not person.residency_certificate:
                 continue
             row = data.person_rows.get(pid)
             start = row.graduate_start_year if row is not None and row.graduate_start_year \
@@ -76,17 +74,6 @@ class GraduateSubsidy(PayRule):
             if start is None:
                 continue
             k = data.year - int(start)
-            if 0 <= k < p.years:  # type: ignore[attr-defined]
-                out[i] = instalments(Yuan(total).fen, p.years)[k]  # type: ignore[attr-defined]
+            if 0 <= k < p.years:
+                out[i] = instalments(Yuan(total).fen, p.years)[k]
         return out
-
-    def validate(self, data: PayData) -> list[Problem]:
-        if not self.amounts(data).any():
-            return []
-        return fund_problem(data, self.params.fund, "the graduate living subsidy")  # type: ignore[attr-defined]
-
-    def entitlements(self, data: PayData) -> list[tuple[Line, Fund | None, np.ndarray]]:
-        return [(Line.GRADUATE, self.params.fund, self.amounts(data))]  # type: ignore[attr-defined]
-
-    def check(self, view: PayView) -> list[Violation]:
-        return view.fixed_mismatches(self, (Line.GRADUATE,))

@@ -35,7 +35,7 @@ class IncomeGapParams(PayParams):
         return self
 
 
-class IncomeGap(PayRule):
+class IncomeGap(PayRule[IncomeGapParams]):
     name = "income_gap"
     label_zh = "收入差距调控"
     label_en = "income-gap cap"
@@ -43,7 +43,7 @@ class IncomeGap(PayRule):
     Params = IncomeGapParams
 
     def reachable(self) -> Reach | None:
-        if self.params.max_to_min is not None:  # type: ignore[attr-defined]
+        if self.params.max_to_min is not None:
             return Reach("max_to_min", "min", 1e6, "highest / lowest pay cap")
         return Reach("max_to_mean", "min", 1e6, "highest / mean pay cap")
 
@@ -63,8 +63,8 @@ class IncomeGap(PayRule):
             bottoms.extend(int(m[j]) for j in min_candidates(x, y, model.monotone))
         tops.extend(sorted(topped))
         bottoms.extend(sorted(topped))
-        cap_min = self.params.max_to_min  # type: ignore[attr-defined]
-        cap_mean = self.params.max_to_mean  # type: ignore[attr-defined]
+        cap_min = self.params.max_to_min
+        cap_mean = self.params.max_to_mean
         if cap_mean is not None:
             mean = model.scaled(model.sum_pay(pool), -cap_mean / len(pool))
             for i in tops:
@@ -95,8 +95,8 @@ class IncomeGap(PayRule):
         people = [p for p, ok in zip(data.people, data.pool) if ok]
         hi, lo = int(np.argmax(pay)), int(np.argmin(pay))
         out = []
-        cap_min = self.params.max_to_min  # type: ignore[attr-defined]
-        cap_mean = self.params.max_to_mean  # type: ignore[attr-defined]
+        cap_min = self.params.max_to_min
+        cap_mean = self.params.max_to_mean
         if cap_min is not None and pay[hi] > Fraction(str(cap_min)) * int(pay[lo]):
             out.append(self.violation(
                 f"highest pay {fen_display(int(pay[hi]))} ({people[hi]}) is "

@@ -26,7 +26,7 @@ class LivingFloorParams(PayParams):
     annual_floor: Money = Yuan("36000.00")
 
 
-class LivingFloor(PayRule):
+class LivingFloor(PayRule[LivingFloorParams]):
     name = "living_floor"
     label_zh = "固定薪酬保障基本生活"
     label_en = "basic-living floor"
@@ -36,7 +36,7 @@ class LivingFloor(PayRule):
 
     @property
     def floor_fen(self) -> int:
-        return Yuan(self.params.annual_floor).fen  # type: ignore[attr-defined]
+        return Yuan(self.params.annual_floor).fen
 
     def emit(self, model: PayModel) -> None:
         data = model.data
@@ -57,8 +57,7 @@ class LivingFloor(PayRule):
 
     def check(self, view: PayView) -> list[Violation]:
         data = view.data
-        fixed = view.amount(Line.BASE_POST) + view.amount(Line.BASE_SENIORITY) + \
-            view.amount(Line.BASIC)
+        fixed = _fixed_pay(view)
         out = []
         for i in np.flatnonzero(data.pool & (fixed < self.floor_fen)):
             out.append(self.violation(
@@ -71,6 +70,10 @@ class LivingFloor(PayRule):
         data = view.data
         if not data.pool.any():
             return {}
-        fixed = view.amount(Line.BASE_POST) + view.amount(Line.BASE_SENIORITY) + \
-            view.amount(Line.BASIC)
-        return {"lowest_fixed_pay": fen_display(int(fixed[data.pool].min()))}
+        return {"lowest_fixed_pay": fen_display(int(_fixed_pay(view)[data.pool].min()))}
+
+
+def _fixed_pay(view: PayView) -> np.ndarray:
+    """Base pay plus basic performance pay of each person, in fen."""
+    return view.amount(Line.BASE_POST) + view.amount(Line.BASE_SENIORITY) + \
+        view.amount(Line.BASIC)

@@ -27,7 +27,7 @@ class MonotonePointsParams(PayParams):
     pass
 
 
-class MonotonePoints(PayRule):
+class MonotonePoints(PayRule[MonotonePointsParams]):
     name = "monotone_points"
     label_zh = "绩效随积分单调"
     label_en = "pay monotone in points"

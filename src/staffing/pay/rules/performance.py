@@ -60,7 +60,7 @@ class PerformanceParams(PayParams):
         return value
 
 
-class Performance(PayRule):
+class Performance(PayRule[PerformanceParams]):
     name = "performance"
     label_zh = "绩效工资"
     label_en = "performance pay"

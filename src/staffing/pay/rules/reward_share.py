@@ -25,7 +25,7 @@ class RewardShareParams(PayParams):
     min_share: float = Field(0.6, ge=0, le=1)
 
 
-class RewardShare(PayRule):
+class RewardShare(PayRule[RewardShareParams]):
     name = "reward_share"
     label_zh = "奖励性绩效占比"
     label_en = "reward share"
@@ -34,7 +34,7 @@ class RewardShare(PayRule):
     reach = Reach("min_share", "max", 0.0, "reward share floor")
 
     def emit(self, model: PayModel) -> None:
-        s = self.params.min_share  # type: ignore[attr-defined]
+        s = self.params.min_share
         basic, reward = model.performance_terms()
         terms = {v: (1 - s) * c for v, c in reward.items()}
         for v, c in basic.items():
@@ -49,7 +49,7 @@ class RewardShare(PayRule):
 
     def check(self, view: PayView) -> list[Violation]:
         basic, reward = self.totals(view)
-        s = Fraction(str(self.params.min_share))  # type: ignore[attr-defined]
+        s = Fraction(str(self.params.min_share))
         if basic + reward <= 0 or reward >= s * (basic + reward):
             return []
         needed = s * (basic + reward)
@@ -62,4 +62,3 @@ class RewardShare(PayRule):
         basic, reward = self.totals(view)
         share = reward / (basic + reward) if basic + reward else None
         return {"reward_share": None if share is None else round(share, 4)}
-

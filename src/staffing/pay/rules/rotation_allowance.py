@@ -16,50 +16,37 @@ import numpy as np
 from pydantic import Field
 
 from staffing.domain.enums import Tier
-from staffing.errors import Problem
 from staffing.pay.codes import Fund, Line
-from staffing.pay.data import TIERS, fund_problem
+from staffing.pay.data import TIERS
 from staffing.pay.money import Money, Yuan
-from staffing.pay.rules.base import PayParams, PayRule
+from staffing.pay.rules.base import FixedLine, FundParams
 
 if TYPE_CHECKING:
-    from staffing.pay.check import PayView
     from staffing.pay.data import PayData
-    from staffing.rules.base import Violation
 
 
 def _default_annual() -> dict[Tier, Decimal]:
     return {Tier.TOWNSHIP: Yuan("6000.00"), Tier.VILLAGE: Yuan("9000.00")}
 
 
-class RotationAllowanceParams(PayParams):
+class RotationAllowanceParams(FundParams):
     annual: dict[Tier, Money] = Field(default_factory=_default_annual)
     fund: Fund = Fund.PERFORMANCE
 
 
-class RotationAllowance(PayRule):
+class RotationAllowance(FixedLine[RotationAllowanceParams]):
     name = "rotation_allowance"
     label_zh = "下沉补助"
     label_en = "grassroots allowance for rotated staff"
     description = "a yearly allowance by tier for people rotated from a county post to grassroots"
     Params = RotationAllowanceParams
-    kind = "line"
+    line = Line.ALLOWANCE
+    paid_as = "the grassroots allowance"
 
     def amounts(self, data: PayData) -> np.ndarray:
-        by_tier = np.array([Yuan(self.params.annual.get(t, Decimal(0))).fen  # type: ignore[attr-defined]
-                            for t in TIERS], dtype=np.int64)
+        annual = self.params.annual
+        by_tier = np.array([Yuan(annual.get(t, Decimal(0))).fen for t in TIERS], dtype=np.int64)
         out = np.zeros(data.n, dtype=np.int64)
         rotated = np.flatnonzero(data.rotated)
         out[rotated] = by_tier[data.tier[rotated]]
         return out
-
-    def validate(self, data: PayData) -> list[Problem]:
-        if not self.amounts(data).any():
-            return []
-        return fund_problem(data, self.params.fund, "the grassroots allowance")  # type: ignore[attr-defined]
-
-    def entitlements(self, data: PayData) -> list[tuple[Line, Fund | None, np.ndarray]]:
-        return [(Line.ALLOWANCE, self.params.fund, self.amounts(data))]  # type: ignore[attr-defined]
-
-    def check(self, view: PayView) -> list[Violation]:
-        return view.fixed_mismatches(self, (Line.ALLOWANCE,))

@@ -21,7 +21,7 @@ import numpy as np
 
 from staffing.domain.enums import Tier
 from staffing.pay.codes import Fund, Line
-from staffing.pay.money import fen_display
+from staffing.pay.money import Yuan, fen_display
 from staffing.pay.rules.base import PAY_MARGIN, PayParams, PayRule
 
 if TYPE_CHECKING:
@@ -51,9 +51,11 @@ def home_references(data: PayData) -> np.ndarray:
     for i in np.flatnonzero(data.rotated & data.pool):
         row = data.person_rows.get(data.people[i])
         if row is not None and row.home_pay is not None:
-            out[i] = row.home_pay.fen  # type: ignore[attr-defined]
+            out[i] = Yuan(row.home_pay).fen
             continue
-        home = posts[data.home_post[i]]  # type: ignore[index]
+        home_id = data.home_post[i]
+        assert home_id is not None  # a rotated person has a home post
+        home = posts[home_id]
         level = home.grade.level
         coef = (grades[level].coefficient * perf.tier_coefficients.get(Tier.COUNTY, 1.0)
                 * perf.hardship_coefficients[insts[home.institution].hardship])
@@ -64,7 +66,7 @@ def home_references(data: PayData) -> np.ndarray:
     return out
 
 
-class RotationNoLoss(PayRule):
+class RotationNoLoss(PayRule[RotationNoLossParams]):
     name = "rotation_no_loss"
     label_zh = "下沉不降薪"
     label_en = "no pay loss on rotation"

@@ -16,44 +16,31 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from staffing.errors import Problem
 from staffing.pay.codes import Fund, Line, SeparateKind
-from staffing.pay.data import fund_problem
-from staffing.pay.rules.base import PayParams, PayRule
+from staffing.pay.money import Yuan
+from staffing.pay.rules.base import FixedLine, FundParams
 
 if TYPE_CHECKING:
-    from staffing.pay.check import PayView
     from staffing.pay.data import PayData
-    from staffing.rules.base import Violation
 
 
-class SeparatePayParams(PayParams):
+class SeparatePayParams(FundParams):
     fund: Fund = Fund.SEPARATE
 
 
-class SeparatePay(PayRule):
+class SeparatePay(FixedLine[SeparatePayParams]):
     name = "separate_pay"
     label_zh = "年薪制与人才单列"
     label_en = "annual salaries and separately set talent pay"
     description = "annual salaries and talent pay set per person, paid outside the pool"
     Params = SeparatePayParams
-    kind = "line"
+    line = Line.SEPARATE
+    paid_as = "annual salaries and talent pay"
 
     def amounts(self, data: PayData) -> np.ndarray:
         out = np.zeros(data.n, dtype=np.int64)
         for i, pid in enumerate(data.people):
             row = data.person_rows.get(pid)
             if row is not None and row.separate is not SeparateKind.NONE:
-                out[i] = row.separate_amount.fen  # type: ignore[attr-defined]
+                out[i] = Yuan(row.separate_amount).fen
         return out
-
-    def validate(self, data: PayData) -> list[Problem]:
-        if not self.amounts(data).any():
-            return []
-        return fund_problem(data, self.params.fund, "annual salaries and talent pay")  # type: ignore[attr-defined]
-
-    def entitlements(self, data: PayData) -> list[tuple[Line, Fund | None, np.ndarray]]:
-        return [(Line.SEPARATE, self.params.fund, self.amounts(data))]  # type: ignore[attr-defined]
-
-    def check(self, view: PayView) -> list[Violation]:
-        return view.fixed_mismatches(self, (Line.SEPARATE,))

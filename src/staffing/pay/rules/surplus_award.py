@@ -37,7 +37,7 @@ class SurplusAwardParams(PayParams):
         return tiers
 
 
-class SurplusAward(PayRule):
+class SurplusAward(PayRule[SurplusAwardParams]):
     name = "surplus_award"
     label_zh = "医保结余奖励"
     label_en = "insurance-surplus award"
@@ -46,7 +46,7 @@ class SurplusAward(PayRule):
     kind = "line"
 
     def validate(self, data: PayData) -> list[Problem]:
-        return fund_problem(data, self.params.fund, "the insurance-surplus award")  # type: ignore[attr-defined]
+        return fund_problem(data, self.params.fund, "the insurance-surplus award")
 
     def check(self, view: PayView) -> list[Violation]:
         data = view.data

@@ -49,7 +49,7 @@ class TierRatioParams(PayParams):
     protect_lead: bool = False
 
 
-class TierRatio(PayRule):
+class TierRatio(PayRule[TierRatioParams]):
     name = "tier_ratio"
     label_zh = "基层与牵头医院收入比"
     label_en = "grassroots / lead pay ratio"
@@ -66,26 +66,26 @@ class TierRatio(PayRule):
 
     def _groups(self, data: PayData) -> list[tuple[str, np.ndarray, np.ndarray]]:
         p = self.params
-        lead = data.lead_mask(p.compare_to)  # type: ignore[attr-defined]
+        lead = data.lead_mask(p.compare_to)
         post_class = np.array([data.classes[k].post_class if k >= 0 else "" for k in data.cls],
                               dtype=object).reshape(data.n)
         out = []
         for pc in dict.fromkeys(c.post_class for c in data.classes):
             grass = np.flatnonzero(data.pool & data.grassroots & (post_class == pc))
             leads = np.flatnonzero(lead & (post_class == pc))
-            if len(grass) >= p.min_people and len(leads) >= p.min_people:  # type: ignore[attr-defined]
+            if len(grass) >= p.min_people and len(leads) >= p.min_people:
                 out.append((pc, grass, leads))
         return out
 
     def protected(self, data: PayData) -> list[int]:
         """Pay classes holding lead-hospital staff, when ``protect_lead`` is on."""
-        if not self.params.protect_lead:  # type: ignore[attr-defined]
+        if not self.params.protect_lead:
             return []
-        lead = data.lead_mask(self.params.compare_to)  # type: ignore[attr-defined]
+        lead = data.lead_mask(self.params.compare_to)
         return sorted({int(k) for k in data.cls[lead]})
 
     def emit(self, model: PayModel) -> None:
-        t = self.params.target  # type: ignore[attr-defined]
+        t = self.params.target
         groups = self.groups(model.data)
         if not groups:
             return
@@ -102,7 +102,7 @@ class TierRatio(PayRule):
                           ref.point_value, unit="yuan per point", relaxable=False,
                           detail=f"class {c.label} (lead hospital): point value kept at the "
                           "formula's")
-        if self.params.scope == "each_class":  # type: ignore[attr-defined]
+        if self.params.scope == "each_class":
             for pc, grass, leads in groups:
                 part = model.combine(model.scaled(model.sum_pay(grass), 1 / len(grass)),
                                      model.scaled(model.sum_pay(leads), -t / len(leads)))
@@ -138,10 +138,10 @@ class TierRatio(PayRule):
         return overall, per_class
 
     def check(self, view: PayView) -> list[Violation]:
-        t = Fraction(str(self.params.target))  # type: ignore[attr-defined]
+        t = Fraction(str(self.params.target))
         overall, per_class = self.ratios(view)
         out = self._check_protected(view)
-        if self.params.scope == "each_class":  # type: ignore[attr-defined]
+        if self.params.scope == "each_class":
             for pc, ratio in per_class.items():
                 if ratio < t:
                     out.append(self.violation(

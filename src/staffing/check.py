@@ -60,10 +60,17 @@ class CheckReport:
         return sum(1 for v in self.violations if v.rule == "stability")
 
 
-def check_roster(instance: Instance, policy: Policy, roster: Roster) -> list[Violation]:
-    """Every violation of every enabled rule."""
-    raise_if_errors(roster_problems(instance, roster.assignments))
-    placement = Placement(instance, policy, roster)
+def check_roster(instance: Instance, policy: Policy, roster: Roster,
+                 placement: Placement | None = None, *,
+                 references_checked: bool = False) -> list[Violation]:
+    """Every violation of every enabled rule.
+
+    ``references_checked`` skips re-checking that every person and post of the roster exists
+    (for rosters derived from one already checked).
+    """
+    if not references_checked:
+        raise_if_errors(roster_problems(instance, roster.assignments))
+    placement = placement or Placement(instance, policy, roster)
     violations: list[Violation] = []
     for rule in policy.rule_objects():
         violations.extend(rule.check(placement))
@@ -73,10 +80,11 @@ def check_roster(instance: Instance, policy: Policy, roster: Roster) -> list[Vio
 def check(instance: Instance, policy: Policy, roster: Roster,
           pay: PayPlan | None = None) -> CheckReport:
     """Recompute every rule, the objective stages and the indicators of a roster (and pay plan)."""
-    violations = check_roster(instance, policy, roster)
+    placement = Placement(instance, policy, roster)
+    violations = check_roster(instance, policy, roster, placement)
     report = CheckReport(
         violations=violations,
-        stages=stage_values(instance, policy, roster, violations),
+        stages=stage_values(instance, policy, roster, violations, placement),
         indicators=indicators(instance, roster),
     )
     if pay is not None:

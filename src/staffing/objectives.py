@@ -8,54 +8,57 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from staffing.domain.instance import Instance
 from staffing.domain.policy import Policy, Stage
-from staffing.domain.ranking import PanelRanks
+from staffing.domain.ranking import ChoiceTable
 from staffing.domain.roster import Roster
-from staffing.rules.base import Violation
+from staffing.rules.base import Placement, Violation
 
 
-def rank_profile(instance: Instance, policy: Policy, roster: Roster) -> list[int]:
+def _placement(instance: Instance, policy: Policy, roster: Roster) -> Placement:
+    return Placement(instance, policy, roster)
+
+
+def rank_profile(instance: Instance, policy: Policy, roster: Roster,
+                 placement: Placement | None = None) -> list[int]:
     """People placed at their 1st, 2nd, ... choice."""
-    counts = [0] * policy.max_choices
-    for person, choices in instance.choices_of.items():
-        post = roster.post_of(person)
-        if post in choices:
-            position = choices.index(post)
-            if position < len(counts):
-                counts[position] += 1
-    return counts
+    placement = placement or _placement(instance, policy, roster)
+    table = ChoiceTable.of(instance, policy)
+    got = placement.post_index[table.person] == table.post
+    counts = np.bincount(table.position[got], minlength=policy.max_choices + 1)
+    return [int(c) for c in counts[1 : policy.max_choices + 1]]
 
 
-def panel_quality(instance: Instance, policy: Policy, roster: Roster) -> int:
+def panel_quality(instance: Instance, policy: Policy, roster: Roster,
+                  placement: Placement | None = None) -> int:
     """Sum of panel ranks of people placed at one of their choices (lower is better)."""
-    ranks = PanelRanks(instance, policy)
-    total = 0
-    for person, choices in instance.choices_of.items():
-        post = roster.post_of(person)
-        if post in choices:
-            total += ranks.applicant_rank(post, person) or 0
-    return total
+    placement = placement or _placement(instance, policy, roster)
+    table = ChoiceTable.of(instance, policy)
+    got = placement.post_index[table.person] == table.post
+    return int(table.rank[got].sum())
 
 
-def unplaced(instance: Instance, roster: Roster) -> int:
+def unplaced(instance: Instance, roster: Roster, placement: Placement | None = None) -> int:
     """Incumbents left without a post."""
-    return sum(1 for p in instance.staff if p.is_incumbent and roster.post_of(p.id) is None)
+    index = (placement or _placement(instance, Policy.default(), roster)).post_index
+    return int(np.sum(instance.arrays.incumbent & (index < 0)))
 
 
-def moves(instance: Instance, roster: Roster) -> int:
+def moves(instance: Instance, roster: Roster, placement: Placement | None = None) -> int:
     """Incumbents with a current post who do not hold it after the round."""
-    return sum(
-        1
-        for p in instance.staff
-        if p.current_post is not None and roster.post_of(p.id) != p.current_post
-    )
+    index = (placement or _placement(instance, Policy.default(), roster)).post_index
+    current = instance.arrays.current_post
+    return int(np.sum((current >= 0) & (index != current)))
 
 
 def stage_values(
-    instance: Instance, policy: Policy, roster: Roster, violations: list[Violation]
+    instance: Instance, policy: Policy, roster: Roster, violations: list[Violation],
+    placement: Placement | None = None,
 ) -> dict[str, Any]:
     """Value of every objective stage of the policy for this roster."""
+    placement = placement or _placement(instance, policy, roster)
     soft_by_stage: dict[Stage, int] = {stage: 0 for stage in Stage}
     for v in violations:
         if not v.hard:
@@ -65,13 +68,13 @@ def stage_values(
     values: dict[str, Any] = {}
     for stage in policy.objective:
         if stage is Stage.RANK_PROFILE:
-            values[stage.value] = rank_profile(instance, policy, roster)
+            values[stage.value] = rank_profile(instance, policy, roster, placement)
         elif stage is Stage.PANEL_QUALITY:
-            values[stage.value] = panel_quality(instance, policy, roster)
+            values[stage.value] = panel_quality(instance, policy, roster, placement)
         elif stage is Stage.UNPLACED:
-            values[stage.value] = unplaced(instance, roster)
+            values[stage.value] = unplaced(instance, roster, placement)
         elif stage is Stage.MOVES:
-            values[stage.value] = moves(instance, roster)
+            values[stage.value] = moves(instance, roster, placement)
         else:
             values[stage.value] = soft_by_stage[stage]
     return values

@@ -23,7 +23,7 @@ import numpy as np
 
 from staffing.domain.instance import Instance
 from staffing.domain.policy import Policy
-from staffing.domain.ranking import TENURE, UNRANKED, PanelRanks
+from staffing.domain.ranking import TENURE, UNRANKED, ChoiceTable
 from staffing.rules import admissible_mask
 from staffing.rules.eligibility import Eligibility
 
@@ -55,18 +55,8 @@ class Pairs:
 
 def choice_arrays(instance: Instance, policy: Policy) -> tuple[np.ndarray, ...]:
     """(person, post, choice rank, panel rank) of every choice, in input order."""
-    a = instance.arrays
-    ranks = PanelRanks(instance, policy)
-    people, posts, choice_ranks, panels = [], [], [], []
-    for person, chosen in instance.choices_of.items():
-        i = a.person_index[person]
-        for position, post in enumerate(chosen, start=1):
-            people.append(i)
-            posts.append(a.post_index[post])
-            choice_ranks.append(position)
-            panels.append(ranks.applicant_rank(post, person) or UNRANKED)
-    return (np.asarray(people, dtype=np.int64), np.asarray(posts, dtype=np.int64),
-            np.asarray(choice_ranks, dtype=np.int64), np.asarray(panels, dtype=np.int64))
+    table = ChoiceTable.of(instance, policy)
+    return table.person, table.post, table.position, table.rank
 
 
 def admissible_choices(instance: Instance, policy: Policy) -> list[tuple[int, int, int, int]]:

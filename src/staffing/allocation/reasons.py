@@ -31,6 +31,7 @@ from staffing.domain.ranking import TENURE, PanelRanks
 from staffing.domain.roster import Assignment, Roster
 from staffing.objectives import stage_values
 from staffing.rules import forbid_reasons
+from staffing.rules.base import Placement
 
 BLOCKING_CODES = ("rule_required", "worse_objective", "equally_good", "not_proven")
 
@@ -66,7 +67,7 @@ class Explainer:
         self.instance = instance
         self.policy = policy
         self.roster = roster
-        self.ranks = PanelRanks(instance, policy)
+        self.ranks = PanelRanks.of(instance, policy)
         before = check_roster(instance, policy, roster)
         self.hard_before = _hard_keys(before)
         self.soft_before = _soft_keys(before)
@@ -165,7 +166,9 @@ class Explainer:
 
     def _effect(self, moved: Roster, displaced: str | None) -> tuple[str, tuple[str, ...],
                                                                     dict[str, Any], str]:
-        violations = check_roster(self.instance, self.policy, moved)
+        placement = Placement(self.instance, self.policy, moved)
+        violations = check_roster(self.instance, self.policy, moved, placement,
+                                  references_checked=True)
         new = [v for v in violations if v.hard and _key(v) not in self.hard_before]
         suffix = f" (displacing {displaced})" if displaced else ""
         if new:
@@ -173,7 +176,7 @@ class Explainer:
             return ("rule_required", rules, {"displaced": displaced or ""},
                     f"would break {', '.join(rules)}{suffix}: "
                     + "; ".join(v.message for v in new[:3]))
-        after = _stages(self.instance, self.policy, moved, violations)
+        after = stage_values(self.instance, self.policy, moved, violations, placement)
         for stage in self.policy.objective:
             name = stage.value
             before_value, after_value = self.stages[name], after[name]

@@ -12,7 +12,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from staffing.domain.instance import Instance, Staff
 
@@ -54,6 +57,12 @@ class PanelRanks:
             for s, person in entries:
                 self._ranks[(post, person)] = position[s]
 
+    @classmethod
+    def of(cls, instance: Instance, policy: "Policy") -> "PanelRanks":
+        """The ranks of an instance under a policy, computed once per scoring rule."""
+        key = ("panel_ranks", policy.panel_scoring.model_dump_json(), policy.has("continuity"))
+        return instance.cached(key, lambda: cls(instance, policy))
+
     def rank(self, post_id: str, person_id: str) -> int:
         """Lower is better; TENURE for a non-applicant at their own post, UNRANKED otherwise."""
         found = self._ranks.get((post_id, person_id))
@@ -74,3 +83,32 @@ class PanelRanks:
     def applicant_rank(self, post_id: str, person_id: str) -> int | None:
         """The panel's rank of an applicant (explicit or scored), None for non-applicants."""
         return self._ranks.get((post_id, person_id))
+
+
+@dataclass(frozen=True)
+class ChoiceTable:
+    """Every choice as parallel arrays, in the order of ``instance.choices_of``."""
+
+    person: np.ndarray    # person index
+    post: np.ndarray      # post index
+    position: np.ndarray  # 1 = first choice
+    rank: np.ndarray      # the panel's rank of the applicant at the post (explicit or scored)
+
+    @classmethod
+    def of(cls, instance: Instance, policy: "Policy") -> "ChoiceTable":
+        """The table of an instance under a policy's scoring rule, computed once."""
+        key = ("choice_table", policy.panel_scoring.model_dump_json(), policy.has("continuity"))
+        return instance.cached(key, lambda: cls._build(instance, policy))
+
+    @classmethod
+    def _build(cls, instance: Instance, policy: "Policy") -> "ChoiceTable":
+        a = instance.arrays
+        ranks = PanelRanks.of(instance, policy)
+        people, posts, positions, panel = [], [], [], []
+        for person, chosen in instance.choices_of.items():
+            for position, post in enumerate(chosen, start=1):
+                people.append(a.person_index[person])
+                posts.append(a.post_index[post])
+                positions.append(position)
+                panel.append(ranks.applicant_rank(post, person) or UNRANKED)
+        return cls(*(np.asarray(x, dtype=np.int64) for x in (people, posts, positions, panel)))

@@ -103,6 +103,34 @@ class Placement:
     def placed_people(self) -> list[str]:
         return [a.person for a in self.roster.assignments if a.post is not None]
 
+    @cached_property
+    def post_index(self) -> np.ndarray:
+        """Post index of each person (``instance.staff`` order), -1 for no post."""
+        a = self.instance.arrays
+        out = np.full(len(a.person_ids), -1, dtype=np.int64)
+        for assignment in self.roster.assignments:
+            if assignment.post is not None:
+                out[a.person_index[assignment.person]] = a.post_index[assignment.post]
+        return out
+
+    @cached_property
+    def pool_index(self) -> np.ndarray:
+        """Index in ``POOLS`` of the pool each person is charged to on the roster, -1 for none."""
+        from staffing.domain.arrays import POOLS
+
+        a = self.instance.arrays
+        out = np.full(len(a.person_ids), -1, dtype=np.int64)
+        for assignment in self.roster.assignments:
+            if assignment.pool is not None:
+                out[a.person_index[assignment.person]] = POOLS.index(assignment.pool)
+        return out
+
+    @cached_property
+    def held(self) -> np.ndarray:
+        """Number of people at each post."""
+        placed = self.post_index[self.post_index >= 0]
+        return np.bincount(placed, minlength=len(self.instance.arrays.post_ids))
+
 
 class Rule:
     """Base of every rule. Subclasses set the class attributes and override what applies."""
@@ -120,6 +148,7 @@ class Rule:
         if not params.hard and not self.soft_capable:
             raise ValueError(f"rule '{self.name}' can only be hard")
         self.params = params
+        self._cache_key = (self.name, params.model_dump_json())
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.params!r})"
@@ -134,7 +163,7 @@ class Rule:
 
     def cached(self, instance: Instance, key: str, factory: Any) -> Any:
         """Derived data of this rule on an instance, computed once per parameters."""
-        return instance.cached((self.name, self.params.model_dump_json(), key), factory)
+        return instance.cached((*self._cache_key, key), factory)
 
     # -- instance checks -------------------------------------------------------------------
 
@@ -185,14 +214,20 @@ class PairRule(Rule):
     """A rule that only forbids (person, post) pairs: checked pair by pair, emitted by pruning."""
 
     def check(self, placement: Placement) -> list[Violation]:
-        violations = []
-        for a in placement.roster.assignments:
-            if a.post is None:
-                continue
-            reason = self.forbid_reason(placement.instance, a.person, a.post)
-            if reason is not None:
-                violations.append(self.violation(reason, people=(a.person,), posts=(a.post,)))
-        return violations
+        instance = placement.instance
+        mask = self.forbidden_pairs(instance)
+        if mask is None:
+            return []
+        a = instance.arrays
+        people = np.flatnonzero(placement.post_index >= 0)
+        hit = people[mask[people, placement.post_index[people]]]
+        return [
+            self.violation(
+                self.describe_forbidden(instance, a.person_ids[i],
+                                        a.post_ids[placement.post_index[i]]),
+                people=(a.person_ids[i],), posts=(a.post_ids[placement.post_index[i]],))
+            for i in hit
+        ]
 
     def emit(self, model: AllocationModel) -> None:
         model.forbid_pairs(self, self.forbidden_pairs(model.instance))

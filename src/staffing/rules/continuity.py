@@ -49,14 +49,19 @@ class Continuity(Rule):
 
     def check(self, placement: Placement) -> list[Violation]:
         instance = placement.instance
+        a = instance.arrays
+        stayer = self.cached(instance, "stayers", lambda: np.isin(
+            np.arange(len(a.person_ids)),
+            [a.person_index[p] for p in self.stayers(instance)]))
+        moved = np.flatnonzero(stayer & (placement.post_index != a.current_post))
         return [
             self.violation(
-                f"{person} did not apply but was moved from {instance.person_by_id[person].current_post}"
-                f" to {placement.post_of(person) or 'no post'}",
-                people=(person,),
+                f"{a.person_ids[i]} did not apply but was moved from "
+                f"{a.post_ids[a.current_post[i]]} to "
+                f"{a.post_ids[placement.post_index[i]] if placement.post_index[i] >= 0 else 'no post'}",
+                people=(a.person_ids[i],),
             )
-            for person in self.stayers(instance)
-            if placement.post_of(person) != instance.person_by_id[person].current_post
+            for i in moved
         ]
 
     def area_mask(self, instance: Instance) -> np.ndarray:

@@ -11,10 +11,13 @@ headcount over all institutions (``contract_places`` for off-establishment).
 from __future__ import annotations
 
 from collections import Counter
+
+import numpy as np
 from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from staffing.domain.arrays import POOLS
 from staffing.domain.enums import Pool
 from staffing.domain.instance import Instance, Staff
 from staffing.errors import Problem
@@ -58,41 +61,51 @@ class HeadcountPools(Rule):
     description = "people charged to each headcount pool stay within its approved quota"
     Params = HeadcountPoolsParams
 
-    def charged_pool(self, placement: Placement, person: Staff) -> Pool | None:
-        """The pool a person uses: incumbents always, recruits only when placed."""
-        if person.new_recruit and placement.post_of(person.id) is None:
-            return None
-        return placement.pool_of(person.id)
+    def allowed_matrix(self, instance: Instance) -> np.ndarray:
+        """people x pools: the pools each person may be charged to when placed."""
+
+        def build() -> np.ndarray:
+            allowed = np.zeros((len(instance.staff), len(POOLS)), dtype=bool)
+            for i, person in enumerate(instance.staff):
+                for pool in allowed_pools(person, self.params.recruit_pools):
+                    allowed[i, POOLS.index(pool)] = True
+            return allowed
+
+        return self.cached(instance, "allowed_pools", build)
+
+    def charged(self, placement: Placement) -> np.ndarray:
+        """Pool index each person uses (-1: none): incumbents always, recruits only when placed."""
+        a = placement.instance.arrays
+        return np.where(a.recruit & (placement.post_index < 0), -1, placement.pool_index)
 
     def check(self, placement: Placement) -> list[Violation]:
+        instance = placement.instance
+        a = instance.arrays
+        charged = self.charged(placement)
+        allowed = self.allowed_matrix(instance)
+        people = np.arange(len(a.person_ids))
+        wrong = (charged >= 0) & ~allowed[people, np.maximum(charged, 0)]
+        needs_pool = (placement.post_index >= 0) | a.incumbent
+        missing = (charged < 0) & allowed.any(axis=1) & needs_pool
         violations = []
-        counts: Counter[Pool] = Counter()
-        for person in placement.instance.staff:
-            pool = self.charged_pool(placement, person)
-            allowed = allowed_pools(person, self.params.recruit_pools)
-            placed = placement.post_of(person.id) is not None
-            needs_pool = placed or person.is_incumbent
-            if pool is not None and pool not in allowed:
-                valid = ", ".join(p.value for p in allowed) or "no pool"
-                violations.append(
-                    self.violation(f"{person.id} is charged to the {pool.value} pool; allowed: {valid}",
-                                   people=(person.id,))
-                )
-            elif pool is None and allowed and needs_pool:
-                violations.append(
-                    self.violation(f"{person.id} holds a post but is charged to no pool",
-                                   people=(person.id,))
-                )
-            if pool is not None:
-                counts[pool] += 1
+        for i in np.flatnonzero(wrong | missing):
+            person = instance.staff[i]
+            if wrong[i]:
+                valid = ", ".join(POOLS[k].value for k in np.flatnonzero(allowed[i])) or "no pool"
+                violations.append(self.violation(
+                    f"{person.id} is charged to the {POOLS[charged[i]].value} pool; allowed: "
+                    f"{valid}", people=(person.id,)))
+            else:
+                violations.append(self.violation(
+                    f"{person.id} holds a post but is charged to no pool", people=(person.id,)))
+        counts = np.bincount(charged[charged >= 0], minlength=len(POOLS))
         for pool in self.params.capped:
-            limit = quota(placement.instance, pool)
-            if counts[pool] > limit:
+            count, limit = int(counts[POOLS.index(pool)]), quota(instance, pool)
+            if count > limit:
                 violations.append(
                     self.violation(
-                        f"the {pool.value} pool charges {counts[pool]} people, quota {limit}",
-                        amount=counts[pool] - limit,
-                        numbers={"charged": counts[pool], "quota": limit},
+                        f"the {pool.value} pool charges {count} people, quota {limit}",
+                        amount=count - limit, numbers={"charged": count, "quota": limit},
                     )
                 )
         return violations

@@ -18,8 +18,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import numpy as np
+
 from staffing.domain.policy import Stage
-from staffing.domain.ranking import PanelRanks
+from staffing.domain.ranking import TENURE, UNRANKED, ChoiceTable
 from staffing.rules.base import Placement, Rule, RuleParams, Violation
 
 if TYPE_CHECKING:
@@ -113,30 +115,40 @@ def _full_indicators(model: AllocationModel, j: int, ranks: list[int]) -> dict[t
 
 
 def blocking_pairs(placement: Placement) -> list[tuple[str, str, bool]]:
-    """Every blocking (person, post, post-has-a-free-place) of a roster."""
+    """Every blocking (person, post, post-has-a-free-place) of a roster, in choice order."""
     from staffing.rules import admissible_mask
 
-    instance = placement.instance
-    ranks = PanelRanks(instance, placement.policy)
-    admissible = admissible_mask(instance, placement.policy)
+    instance, policy = placement.instance, placement.policy
     a = instance.arrays
-    worst: dict[str, int] = {}
-    free: dict[str, bool] = {}
-    for post in instance.posts:
-        holders = placement.holders(post.id)
-        free[post.id] = len(holders) < post.places
-        worst[post.id] = max((ranks.rank(post.id, q) for q in holders), default=-1)
-    found = []
-    for person, choices in instance.choices_of.items():
-        outcome = placement.post_of(person)
-        for post in choices:
-            if post == outcome:
-                break
-            if not admissible[a.person_index[person], a.post_index[post]]:
-                continue
-            if free[post] or worst[post] > ranks.rank(post, person):
-                found.append((person, post, free[post]))
-    return found
+    table = ChoiceTable.of(instance, policy)
+    outcome = placement.post_index
+    got = outcome[table.person] == table.post
+    outcome_position = np.full(len(a.person_ids), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(outcome_position, table.person[got], table.position[got])
+    free = placement.held < a.places
+    worst = np.full(len(a.post_ids), -1, dtype=np.int64)
+    placed = np.flatnonzero(outcome >= 0)
+    np.maximum.at(worst, outcome[placed], _own_ranks(placement, table)[placed])
+    admissible = admissible_mask(instance, policy)[table.person, table.post]
+    blocking = (admissible & (table.position < outcome_position[table.person])
+                & (free[table.post] | (worst[table.post] > table.rank)))
+    return [(a.person_ids[i], a.post_ids[j], bool(free[j]))
+            for i, j in zip(table.person[blocking], table.post[blocking])]
+
+
+def _own_ranks(placement: Placement, table: ChoiceTable) -> np.ndarray:
+    """Each person's panel rank at the post they hold (see `PanelRanks.rank`), vectorised."""
+    instance, a = placement.instance, placement.instance.arrays
+    outcome = placement.post_index
+    own = np.full(len(a.person_ids), UNRANKED, dtype=np.int64)
+    got = outcome[table.person] == table.post
+    own[table.person[got]] = table.rank[got]
+    if placement.policy.has("continuity"):
+        applied = np.zeros(len(a.person_ids), dtype=bool)
+        applied[table.person] = True
+        tenure = ~applied & (a.current_post >= 0) & (outcome == a.current_post)
+        own[tenure] = TENURE
+    return own
 
 
 def dominated_choices(instance: Instance, policy: Policy) -> set[tuple[int, int]]:

@@ -84,6 +84,35 @@ class StagedSolve:
             self.position += 1
         return True
 
+    def can_adopt(self, stages: int) -> bool:
+        """Whether the first ``stages`` stages can be carried over from another model as bounds.
+
+        A weighted rank profile cannot: its weights depend on the ranks each model contains.
+        """
+        return all(not objective.parts for _stage, objectives in self.plan[:stages]
+                   for objective in objectives)
+
+    def adopt(self, other: StagedSolve, stages: int) -> bool:
+        """Take the first ``stages`` stages as solved by ``other`` (on the same instance).
+
+        Each stage's value becomes an upper bound here and its result is recorded as this
+        model's; the other model's roster is the starting hint. False when a stage that is
+        constant here is already worse than the other model's value.
+        """
+        for (_stage, objectives), (_same, theirs) in zip(self.plan[:stages], other.plan[:stages]):
+            for objective, their_objective in zip(objectives, theirs):
+                result = next(r for r in other.results if r.stage == their_objective.name)
+                assert result.objective is not None
+                if isinstance(objective.expr, (int, np.integer)):
+                    if int(objective.expr) > result.objective:
+                        return False
+                else:
+                    self.model.model.add(objective.expr <= result.objective)
+        self.results = list(other.results)
+        self.position = stages
+        self.hint_from(Roster(assignments=other.roster()))
+        return True
+
     def stage_value(self, index: int) -> int:
         """Sum of the solver objectives of one stage (0 means the stage is perfect)."""
         names = {o.name for o in self.plan[index][1]}
@@ -234,6 +263,53 @@ def _solve(instance: Instance, policy: Policy, full_pairs: Pairs, settings: Solv
         run.pruning = "exact: stability is hard"
         pruned.solve_through()
         return pruned
+    blocking = policy.objective.index(Stage.BLOCKING_PAIRS)
+    if blocking == 0:
+        run.pruning = "exact: stability is the first stage"
+        pruned.solve_through()
+        return pruned
+    if not pruned.can_adopt(blocking):
+        return _solve_pruned_first(instance, policy, full_pairs, pruned, settings, hint, run)
+    return _solve_unpruned_first(instance, policy, full_pairs, pruned, settings, hint, run)
+
+
+def _solve_unpruned_first(instance: Instance, policy: Policy, full_pairs: Pairs,
+                          pruned: StagedSolve, settings: SolveSettings, hint: Roster | None,
+                          run: AllocationRun) -> StagedSolve:
+    """Solve the stages before stability on the unpruned model, then ask the pruned one to match.
+
+    The unpruned model reaches the best values of the earlier stages (its presolve is light:
+    stability is soft there). The pruned model is then a feasibility question: does a stable
+    roster reach those values? If so it is exact and carries on; if not (or no answer in
+    time) the unpruned model carries on from where it stopped.
+    """
+    blocking = policy.objective.index(Stage.BLOCKING_PAIRS)
+    full = StagedSolve(instance, policy, full_pairs, settings)
+    run.build_time += full.build_time
+    if hint is not None:
+        full.hint_from(hint)
+    if not full.solve_through(blocking - 1) or full.timed_out:
+        run.pruning = "dropped: the stages before stability were not proven"
+        return full
+    if pruned.adopt(full, blocking) and pruned.solve_through(blocking):
+        run.pruning = "certified: a stable roster reaches the unpruned model's earlier stages"
+        pruned.solve_through()
+        return pruned
+    run.pruning = ("dropped: certification ran out of time"
+                   if pruned.failed is not None and pruned.failed.status == "unknown"
+                   else "dropped: giving up stability pays on an earlier stage")
+    full.solve_through()
+    return full
+
+
+def _solve_pruned_first(instance: Instance, policy: Policy, full_pairs: Pairs,
+                        pruned: StagedSolve, settings: SolveSettings, hint: Roster | None,
+                        run: AllocationRun) -> StagedSolve:
+    """Solve the pruned model first, then certify its earlier stages on the unpruned one.
+
+    Used when an earlier stage cannot be carried from one model to the other as a bound (a
+    rank profile weighted by the ranks each model contains).
+    """
     blocking = policy.objective.index(Stage.BLOCKING_PAIRS)
     if not pruned.solve_through(blocking):
         return _solve_plain(instance, policy, full_pairs, settings, hint, run,

@@ -1,14 +1,12 @@
 """`allocate`: the annual two-way selection solved as a lexicographic CP-SAT model.
 
 Pruning: choices that no roster without blocking pairs can contain are left
-out of the model (`staffing.rules.stability.dominated_choices`). The result
-is exact whenever the best roster has no blocking pair and the stages before
-the blocking-pairs stage lose nothing by the pruning, which the engine
-certifies after that stage: zero blocking pairs, and the earlier stages at
-zero or at the value the unpruned model reaches. Otherwise it solves the
-unpruned model. With stability hard, every roster is stable and pruning is
-always exact.
-"""
+out of a stable-only model (`staffing.rules.stability.dominated_choices`).
+With stability hard, every roster is stable and that model is exact. With
+stability a soft stage, the stages before it are solved on the unpruned
+model first; the stable-only model is exact when it reaches the same values
+(it is then asked for exactly that, with those values as bounds, and carries
+on), otherwise the unpruned model carries on and counts blocking pairs."""
 
 from __future__ import annotations
 
@@ -66,23 +64,43 @@ class StagedSolve:
         as not solved and the roster found so far stands (``timed_out``).
         """
         last = len(self.plan) - 1 if last is None else last
+        settled: list[StageResult] = []  # constant stages awaiting the first solution
         while self.position <= last and not self.timed_out:
             _stage, objectives = self.plan[self.position]
             for objective in objectives:
+                if self._can_defer(objective, last):
+                    value = int(objective.expr)
+                    settled.append(StageResult(objective.name, value, value, "optimal", 0.0, 0.0))
+                    continue
                 hint = self.solution if self.solution is not None else self.start
-                result, solution = solve_objective(self.model, objective, self.settings, hint)
+                results, solution = solve_objective(self.model, objective, self.settings, hint)
                 if solution is None:
-                    self.failed = result
-                    if result.status == "unknown" and self.solution is not None:
+                    self.failed = results[0]
+                    if results[0].status == "unknown" and self.solution is not None:
                         self.timed_out = True
-                        self.results.append(result)
+                        self.results.extend(results)
                         return True
                     return False
-                self.results.append(result)
+                self._report(settled)
+                self.results.extend(settled + results)
+                settled = []
                 self.solution = solution
-                fix_objective(self.model, objective, result.objective, solution)
+                fix_objective(self.model, objective, results, solution)
             self.position += 1
         return True
+
+    def _report(self, results: list[StageResult]) -> None:
+        if self.settings.progress is not None:
+            for result in results:
+                self.settings.progress({"event": "stage", **result.to_dict()})
+
+    def _can_defer(self, objective: Objective, last: int) -> bool:
+        """A constant stage before any solution: the next stage's solve proves it feasible."""
+        if self.solution is not None or not isinstance(objective.expr, (int, np.integer)):
+            return False
+        return any(not isinstance(later.expr, (int, np.integer))
+                   for _stage, objectives in self.plan[self.position + 1:last + 1]
+                   for later in objectives)
 
     def can_adopt(self, stages: int) -> bool:
         """Whether the first ``stages`` stages can be carried over from another model as bounds.
@@ -115,8 +133,8 @@ class StagedSolve:
 
     def stage_value(self, index: int) -> int:
         """Sum of the solver objectives of one stage (0 means the stage is perfect)."""
-        names = {o.name for o in self.plan[index][1]}
-        return sum(r.objective or 0 for r in self.results if r.stage in names)
+        stage = self.plan[index][0].value
+        return sum(r.objective or 0 for r in self.results if r.stage.split("[")[0] == stage)
 
     def hint_from(self, roster: Roster) -> None:
         """Start from a roster found elsewhere (only pair variables are hinted)."""
@@ -291,9 +309,8 @@ def _solve_unpruned_first(instance: Instance, policy: Policy, full_pairs: Pairs,
     if not full.solve_through(blocking - 1) or full.timed_out:
         run.pruning = "dropped: the stages before stability were not proven"
         return full
-    if pruned.adopt(full, blocking) and pruned.solve_through(blocking):
+    if pruned.adopt(full, blocking) and pruned.solve_through():
         run.pruning = "certified: a stable roster reaches the unpruned model's earlier stages"
-        pruned.solve_through()
         return pruned
     run.pruning = ("dropped: certification ran out of time"
                    if pruned.failed is not None and pruned.failed.status == "unknown"

@@ -39,6 +39,7 @@ class StageResult:
     wall_time: float
     deterministic_time: float
     value: Any = None      # the stage's value in the user's terms (filled from the roster)
+    solved_with: str = ""  # the merged solve that settled this stage, if any
 
     @property
     def gap(self) -> float:
@@ -50,6 +51,8 @@ class StageResult:
         data = {"stage": self.stage, "value": self.value, "objective": self.objective,
                 "bound": self.bound, "status": self.status, "gap": round(self.gap, 6),
                 "deterministic_time": round(self.deterministic_time, 6)}
+        if self.solved_with:
+            data["solved_with"] = self.solved_with
         if timings:
             data["wall_time"] = round(self.wall_time, 4)
         return data
@@ -62,6 +65,15 @@ class Objective:
     name: str
     expr: Any
     parts: list[np.ndarray] = field(default_factory=list)  # pairs at each rank (rank profile)
+    low: int | None = None   # a proven range of the expression, when known
+    high: int | None = None
+    members: list[Objective] = field(default_factory=list)  # stages merged into this solve
+    weights: list[int] = field(default_factory=list)        # their weights, most important first
+
+    @property
+    def stages(self) -> list[Objective]:
+        """The stages this solve settles: its members, or itself."""
+        return self.members or [self]
 
 
 @dataclass
@@ -81,11 +93,66 @@ class SolveSettings:
 
 
 def stage_objectives(m: AllocationModel) -> list[tuple[Stage, list[Objective]]]:
-    """The objectives of every stage in the policy's order (a stage may have sub-stages)."""
-    out = []
-    for stage in m.policy.objective:
-        out.append((stage, _objectives(m, stage)))
+    """The objectives of every stage in the policy's order (a stage may have sub-stages).
+
+    A run of stages merged into one solve is listed under its first stage; the others
+    have no objective of their own.
+    """
+    plan = [(stage, _objectives(m, stage)) for stage in m.policy.objective]
+    start = 0
+    if Stage.BLOCKING_PAIRS in m.policy.objective and m.policy.has("stability"):
+        start = m.policy.objective.index(Stage.BLOCKING_PAIRS) + 1
+    return _merge_runs(plan, start)
+
+
+def _mergeable(objectives: list[Objective]) -> bool:
+    return (len(objectives) == 1 and not objectives[0].parts and objectives[0].high is not None
+            and not isinstance(objectives[0].expr, (int, np.integer)))
+
+
+def _merge_runs(plan: list[tuple[Stage, list[Objective]]],
+                start: int) -> list[tuple[Stage, list[Objective]]]:
+    """Merge each run of mergeable stages from ``start`` on whose weights fit in 2**40."""
+    out = list(plan[:start])
+    run: list[tuple[Stage, Objective]] = []
+
+    def flush() -> None:
+        if len(run) == 1:
+            out.append((run[0][0], [run[0][1]]))
+        elif run:
+            out.append((run[0][0], [_merged([objective for _stage, objective in run])]))
+            out.extend((stage, []) for stage, _objective in run[1:])
+        run.clear()
+
+    for stage, objectives in plan[start:]:
+        if _mergeable(objectives) and _span([o for _s, o in run] + objectives) < _MAX_WEIGHT:
+            run.append((stage, objectives[0]))
+            continue
+        flush()
+        if _mergeable(objectives):
+            run.append((stage, objectives[0]))
+        else:
+            out.append((stage, objectives))
+    flush()
     return out
+
+
+def _span(objectives: list[Objective]) -> int:
+    """Product of the ranges (+1) of a run of stages: the weight the first one would need."""
+    span = 1
+    for objective in objectives:
+        assert objective.high is not None and objective.low is not None
+        span *= objective.high - objective.low + 1
+    return span
+
+
+def _merged(objectives: list[Objective]) -> Objective:
+    """One weighted objective, lexicographically equal to the run of stages."""
+    weights = [_span(objectives[k + 1:]) for k in range(len(objectives))]
+    expr = cp_model.LinearExpr.sum([w * (o.expr - int(o.low or 0))
+                                    for w, o in zip(weights, objectives)])
+    name = "+".join(o.name for o in objectives)
+    return Objective(name, expr, members=objectives, weights=weights)
 
 
 def _sum(terms: list[Any]) -> Any:
@@ -99,21 +166,49 @@ def _sum(terms: list[Any]) -> Any:
 def _objectives(m: AllocationModel, stage: Stage) -> list[Objective]:
     p, a = m.pairs, m.arrays
     if stage in (Stage.CONTINUITY, Stage.SOFT_FLOORS, Stage.BLOCKING_PAIRS):
-        return [Objective(stage.value, _sum(m.stages.terms.get(stage, [])))]
+        terms = m.stages.terms.get(stage, [])
+        return [Objective(stage.value, _sum(terms), low=0, high=_terms_high(m, terms))]
     if stage is Stage.RANK_PROFILE:
         return _rank_profile(m)
     if stage is Stage.UNPLACED:
         incumbents = np.flatnonzero(a.incumbent)
-        return [Objective(stage.value, _sum([1 - m.placed(int(i)) for i in incumbents]))]
+        return [Objective(stage.value, _sum([1 - m.placed(int(i)) for i in incumbents]),
+                          low=0, high=len(incumbents))]
     if stage is Stage.PANEL_QUALITY:
         choice = np.flatnonzero(p.kind == PairKind.CHOICE)
-        return [Objective(stage.value, m.weighted(choice, p.panel[choice]))]
+        return [Objective(stage.value, m.weighted(choice, p.panel[choice]),
+                          low=0, high=_one_each_high(p.person[choice], p.panel[choice]))]
     if stage is Stage.MOVES:
         terms = []
         for i in np.flatnonzero(a.current_post >= 0):
             terms.append(1 - m.total(m.pairs_of_person_at(int(i), int(a.current_post[i]))))
-        return [Objective(stage.value, _sum(terms))]
+        return [Objective(stage.value, _sum(terms), low=0, high=len(terms))]
     raise ValueError(f"unknown stage {stage}")
+
+
+def _one_each_high(people: np.ndarray, weights: np.ndarray) -> int:
+    """Largest weighted sum of pairs when each person holds at most one (weights >= 0)."""
+    if not len(people):
+        return 0
+    best = np.zeros(int(people.max()) + 1, dtype=np.int64)
+    np.maximum.at(best, people, weights.astype(np.int64))
+    return int(best.sum())
+
+
+def _terms_high(m: AllocationModel, terms: list[Any]) -> int | None:
+    """Largest value of a sum of stage terms: each a 0/1 or bounded integer variable."""
+    high = 0
+    for term in terms:
+        if isinstance(term, (int, np.integer)):
+            high += int(term)
+        elif isinstance(term, cp_model.IntVar):
+            domain = m.model.proto.variables[term.index].domain
+            if domain[0] < 0:
+                return None
+            high += int(domain[-1])
+        else:
+            return None  # an expression: no cheap bound
+    return high
 
 
 def rank_pairs(m: AllocationModel) -> list[np.ndarray]:
@@ -170,17 +265,18 @@ def configure(solver: cp_model.CpSolver, settings: SolveSettings, limit: float) 
 
 
 def solve_objective(m: AllocationModel, objective: Objective, settings: SolveSettings,
-                    hint: list[int] | None) -> tuple[StageResult, list[int] | None]:
-    """Minimise one objective; return its result and the solution (all variable values).
+                    hint: list[int] | None) -> tuple[list[StageResult], list[int] | None]:
+    """Minimise one objective; return the result of each stage it settles and the solution.
 
-    A constant objective needs no search once a solution is known.
+    A constant objective needs no search once a solution is known. Without a solution,
+    the single result says how the solve ended.
     """
     started = time.perf_counter()
-    if isinstance(objective.expr, (int, np.integer)) and hint is not None and len(hint) == len(
-            m.model.proto.variables):
+    constant = isinstance(objective.expr, (int, np.integer))
+    if constant and hint is not None and len(hint) == len(m.model.proto.variables):
         value = int(objective.expr)
-        return StageResult(objective.name, value, value, "optimal", 0.0, 0.0), hint
-    if isinstance(objective.expr, (int, np.integer)):
+        return [StageResult(objective.name, value, value, "optimal", 0.0, 0.0)], hint
+    if constant:
         m.model.clear_objective()
     else:
         m.model.minimize(objective.expr)
@@ -193,27 +289,57 @@ def solve_objective(m: AllocationModel, objective: Objective, settings: SolveSet
     settings.deterministic_used += solver.deterministic_time
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         name = "infeasible" if status == cp_model.INFEASIBLE else "unknown"
-        return StageResult(objective.name, None, None, name, wall, solver.deterministic_time), None
+        return [StageResult(objective.name, None, None, name, wall,
+                            solver.deterministic_time)], None
     solution = list(solver.response_proto.solution)
-    if isinstance(objective.expr, (int, np.integer)):
+    state = "optimal" if status == cp_model.OPTIMAL else "feasible"
+    if constant:
         value = bound = int(objective.expr)
     else:
-        value = int(round(solver.objective_value))
+        value = round(solver.objective_value)
         bound = min(value, int(np.ceil(solver.best_objective_bound - 1e-6)))
-    result = StageResult(objective.name, value, bound,
-                         "optimal" if status == cp_model.OPTIMAL else "feasible",
-                         wall, solver.deterministic_time)
+    if objective.members:
+        results = _member_results(objective, solver, bound, state, wall)
+    else:
+        results = [StageResult(objective.name, value, bound, state, wall,
+                               solver.deterministic_time)]
     if settings.progress is not None:
-        settings.progress({"event": "stage", **result.to_dict()})
-    return result, solution
+        for result in results:
+            settings.progress({"event": "stage", **result.to_dict()})
+    return results, solution
 
 
-def fix_objective(m: AllocationModel, objective: Objective, value: int,
+def _member_results(objective: Objective, solver: cp_model.CpSolver, bound: int, state: str,
+                    wall: float) -> list[StageResult]:
+    """One result per merged stage; the solve's time is the first stage's.
+
+    When the solve stopped short of optimal, the first stage's bound follows from the
+    weighted bound (the later stages weigh less than one unit of it); the others keep
+    their trivial bound.
+    """
+    results = []
+    for k, (member, weight) in enumerate(zip(objective.members, objective.weights)):
+        value = int(solver.value(member.expr))
+        low = int(member.low or 0)
+        if state == "optimal":
+            member_bound = value
+        elif k == 0:
+            member_bound = min(value, low + max(0, bound // weight))
+        else:
+            member_bound = low
+        results.append(StageResult(
+            member.name, value, member_bound, state, wall if k == 0 else 0.0,
+            solver.deterministic_time if k == 0 else 0.0, solved_with=objective.name))
+    return results
+
+
+def fix_objective(m: AllocationModel, objective: Objective, results: list[StageResult],
                   solution: list[int]) -> None:
     """Keep later stages at least as good on this objective.
 
     A weighted rank profile is fixed rank by rank: its lexicographic optimum fixes every
     count, and separate counts give later stages a far tighter LP than one weighted sum.
+    Merged stages are fixed one by one for the same reason.
     """
     if isinstance(objective.expr, (int, np.integer)):
         return
@@ -222,7 +348,9 @@ def fix_objective(m: AllocationModel, objective: Objective, value: int,
             if len(pairs):
                 m.model.add(m.total(pairs) >= int(sum(solution[m.x[k].index] for k in pairs)))
         return
-    m.model.add(objective.expr <= value)
+    for member, result in zip(objective.stages, results):
+        assert result.objective is not None
+        m.model.add(member.expr <= result.objective)
 
 
 def _set_hint(m: AllocationModel, hint: list[int] | None) -> None:

@@ -160,12 +160,12 @@ def repair_rule(instance: Instance, policy: Policy, rule: str, limit: float) -> 
     status = solver.solve(m.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    changes = [
+    changes: list[dict[str, Any]] = [
         {"instance": r.name, "detail": r.detail, "amount": int(solver.value(r.slack)),
          "unit": r.unit, "sense": r.sense}
         for r in relaxed if solver.value(r.slack) > 0
     ]
-    return Repair(rule, sum(c["amount"] for c in changes), relaxed[0].unit, changes)
+    return Repair(rule, sum(int(c["amount"]) for c in changes), relaxed[0].unit, changes)
 
 
 def explain_infeasibility(instance: Instance, policy: Policy, *, time_limit: float = 60.0) -> Explanation:

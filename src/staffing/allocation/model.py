@@ -110,7 +110,7 @@ class AllocationModel:
         self._institution_index = {inst: k for k, inst in enumerate(a.institution_ids)}
         self._pair_of = {(int(i), int(j)): k for k, (i, j) in enumerate(zip(p.person, p.post))}
 
-    def person_pairs(self, i: int) -> np.ndarray:
+    def person_pairs(self, i: int | np.integer) -> np.ndarray:
         return self._by_person[self._person_start[i]:self._person_start[i + 1]]
 
     def post_pairs(self, j: int) -> np.ndarray:
@@ -168,7 +168,7 @@ class AllocationModel:
         return cp_model.LinearExpr.weighted_sum([self.x[k] for k in indices],
                                                 [int(w) for w in weights])
 
-    def placed(self, i: int) -> Expr:
+    def placed(self, i: int | np.integer) -> Expr:
         return self.total(self.person_pairs(i))
 
     def new_bool(self, name: str = "") -> Any:
@@ -231,7 +231,6 @@ class AllocationModel:
 
     def charged_at(self, pool: Pool, *, person_mask: np.ndarray, post_mask: np.ndarray) -> Expr:
         """People of ``person_mask`` charged to ``pool`` and placed at a post of ``post_mask``."""
-        a = self.arrays
         terms = []
         for i in np.flatnonzero(person_mask):
             mine = self.person_pairs(i)

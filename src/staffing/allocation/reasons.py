@@ -117,7 +117,7 @@ class Explainer:
         """Why the organisation placed someone at a post they did not choose."""
         current = self.instance.person_by_id[person].current_post
         alternative = current if current is not None and current != got else None
-        code, rules, numbers, what = self._effect_of_move(person, alternative)
+        _code, rules, numbers, what = self._effect_of_move(person, alternative)
         where = f"keeping {alternative}" if alternative else "leaving them without a post"
         return Reason(person, "outcome", "directed", got, rules=rules,
                       numbers={**numbers, "alternative": alternative or ""},
@@ -193,8 +193,8 @@ class Explainer:
                                   "displaced": displaced or ""},
                     f"{verb} {name} from {before_value} to {after_value}{suffix}{because}")
         return ("equally_good", (), {"displaced": displaced or ""},
-                f"would give an equally good roster{suffix}; the solver's choice between equals "
-                "decided")
+                (f"would give an equally good roster{suffix}; the solver's choice between equals "
+                "decided"))
 
 
     def _stage_of(self, rule_name: str) -> str | None:

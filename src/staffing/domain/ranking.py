@@ -58,7 +58,7 @@ class PanelRanks:
                 self._ranks[(post, person)] = position[s]
 
     @classmethod
-    def of(cls, instance: Instance, policy: "Policy") -> "PanelRanks":
+    def of(cls, instance: Instance, policy: Policy) -> PanelRanks:
         """The ranks of an instance under a policy, computed once per scoring rule."""
         key = ("panel_ranks", policy.panel_scoring.model_dump_json(), policy.has("continuity"))
         return instance.cached(key, lambda: cls(instance, policy))
@@ -95,13 +95,13 @@ class ChoiceTable:
     rank: np.ndarray      # the panel's rank of the applicant at the post (explicit or scored)
 
     @classmethod
-    def of(cls, instance: Instance, policy: "Policy") -> "ChoiceTable":
+    def of(cls, instance: Instance, policy: Policy) -> ChoiceTable:
         """The table of an instance under a policy's scoring rule, computed once."""
         key = ("choice_table", policy.panel_scoring.model_dump_json(), policy.has("continuity"))
         return instance.cached(key, lambda: cls._build(instance, policy))
 
     @classmethod
-    def _build(cls, instance: Instance, policy: "Policy") -> "ChoiceTable":
+    def _build(cls, instance: Instance, policy: Policy) -> ChoiceTable:
         a = instance.arrays
         ranks = PanelRanks.of(instance, policy)
         people, posts, positions, panel = [], [], [], []

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -132,8 +132,14 @@ class Placement:
         return np.bincount(placed, minlength=len(self.instance.arrays.post_ids))
 
 
-class Rule:
-    """Base of every rule. Subclasses set the class attributes and override what applies."""
+P = TypeVar("P", bound="RuleParams")
+
+
+class Rule(Generic[P]):
+    """Base of every rule. Subclasses set the class attributes and override what applies.
+
+    ``P`` is the rule's parameter model (its ``Params``), so ``self.params`` is typed.
+    """
 
     name: ClassVar[str]
     label_zh: ClassVar[str]
@@ -144,10 +150,10 @@ class Rule:
     soft_capable: ClassVar[bool] = False
     stage: ClassVar[Stage] = Stage.SOFT_FLOORS  # where a soft breach is counted
 
-    def __init__(self, params: RuleParams):
+    def __init__(self, params: P):
         if not params.hard and not self.soft_capable:
             raise ValueError(f"rule '{self.name}' can only be hard")
-        self.params = params
+        self.params: P = params
         self._cache_key = (self.name, params.model_dump_json())
 
     def __repr__(self) -> str:
@@ -210,7 +216,7 @@ class Rule:
         raise NotImplementedError
 
 
-class PairRule(Rule):
+class PairRule(Rule[P]):
     """A rule that only forbids (person, post) pairs: checked pair by pair, emitted by pruning."""
 
     def check(self, placement: Placement) -> list[Violation]:

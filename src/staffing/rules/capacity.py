@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from staffing.rules.base import Placement, Rule, Violation
+from staffing.rules.base import Placement, Rule, RuleParams, Violation
 
 if TYPE_CHECKING:
     from staffing.allocation.model import AllocationModel
 
 
-class Capacity(Rule):
+class Capacity(Rule[RuleParams]):
     name = "capacity"
     label_zh = "岗位数"
     label_en = "capacity"

@@ -29,7 +29,7 @@ class CityDispatchParams(RuleParams):
     tiers: list[Tier] = Field(default_factory=lambda: [Tier.COUNTY, Tier.TOWNSHIP], min_length=1)
 
 
-class CityDispatch(PairRule):
+class CityDispatch(PairRule[CityDispatchParams]):
     name = "city_dispatch"
     label_zh = "市聘县用"
     label_en = "city dispatch"

@@ -30,7 +30,7 @@ class ContinuityParams(RuleParams):
     directed_scope: Literal["area", "none"] = "area"
 
 
-class Continuity(Rule):
+class Continuity(Rule[ContinuityParams]):
     name = "continuity"
     label_zh = "未报名人员原岗留任"
     label_en = "continuity"

@@ -28,7 +28,7 @@ class CountyHiredParams(RuleParams):
     tiers: list[Tier] = Field(default_factory=lambda: [Tier.TOWNSHIP], min_length=1)
 
 
-class CountyHiredTownshipUsed(Rule):
+class CountyHiredTownshipUsed(Rule[CountyHiredParams]):
     name = "county_hired_township_used"
     label_zh = "县聘乡用"
     label_en = "county-hired, township-used"

@@ -19,7 +19,7 @@ class EligibilityParams(RuleParams):
     )
 
 
-class Eligibility(PairRule):
+class Eligibility(PairRule[EligibilityParams]):
     name = "eligibility"
     label_zh = "任职资格"
     label_en = "eligibility"

@@ -38,7 +38,7 @@ class FamilyDoctorTeamsParams(RuleParams):
         return value
 
 
-class FamilyDoctorTeams(Rule):
+class FamilyDoctorTeams(Rule[FamilyDoctorTeamsParams]):
     name = "family_doctor_teams"
     label_zh = "家庭医生团队"
     label_en = "family-doctor teams"

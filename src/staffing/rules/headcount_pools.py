@@ -11,10 +11,9 @@ headcount over all institutions (``contract_places`` for off-establishment).
 from __future__ import annotations
 
 from collections import Counter
-
-import numpy as np
 from typing import TYPE_CHECKING
 
+import numpy as np
 from pydantic import Field
 
 from staffing.domain.arrays import POOLS
@@ -54,7 +53,7 @@ def allowed_pools(person: Staff, recruit_pools: list[Pool]) -> list[Pool]:
     return list(recruit_pools)
 
 
-class HeadcountPools(Rule):
+class HeadcountPools(Rule[HeadcountPoolsParams]):
     name = "headcount_pools"
     label_zh = "编制统筹使用"
     label_en = "headcount pools"

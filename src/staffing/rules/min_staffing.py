@@ -14,7 +14,7 @@ class MinStaffingParams(RuleParams):
     hard: bool = False
 
 
-class MinStaffing(Rule):
+class MinStaffing(Rule[MinStaffingParams]):
     name = "min_staffing"
     label_zh = "最低配员"
     label_en = "minimum staffing"

@@ -42,7 +42,7 @@ def per_mille(share: float) -> int:
     return round(share * 1000)
 
 
-class PostStructure(Rule):
+class PostStructure(Rule[PostStructureParams]):
     name = "post_structure"
     label_zh = "岗位结构比例"
     label_en = "post structure"

@@ -28,7 +28,7 @@ class RotationParams(RuleParams):
     tiers: list[Tier] = Field(default_factory=lambda: [Tier.TOWNSHIP, Tier.VILLAGE], min_length=1)
 
 
-class RotationBeforeSenior(PairRule):
+class RotationBeforeSenior(PairRule[RotationParams]):
     name = "rotation_before_senior"
     label_zh = "晋升副高前基层服务"
     label_en = "rotation before associate senior"

@@ -34,7 +34,7 @@ class StabilityParams(RuleParams):
     hard: bool = False
 
 
-class Stability(Rule):
+class Stability(Rule[StabilityParams]):
     name = "stability"
     label_zh = "双向选择稳定性"
     label_en = "stability of the two-way selection"
@@ -138,7 +138,7 @@ def blocking_pairs(placement: Placement) -> list[tuple[str, str, bool]]:
 
 def _own_ranks(placement: Placement, table: ChoiceTable) -> np.ndarray:
     """Each person's panel rank at the post they hold (see `PanelRanks.rank`), vectorised."""
-    instance, a = placement.instance, placement.instance.arrays
+    _instance, a = placement.instance, placement.instance.arrays
     outcome = placement.post_index
     own = np.full(len(a.person_ids), UNRANKED, dtype=np.int64)
     got = outcome[table.person] == table.post
@@ -164,7 +164,7 @@ def dominated_choices(instance: Instance, policy: Policy) -> set[tuple[int, int]
     from staffing.allocation.pairs import admissible_choices
 
     lists: dict[int, list[tuple[int, int]]] = defaultdict(list)  # i -> [(post, panel rank)]
-    for i, j, choice_rank, rank in sorted(admissible_choices(instance, policy),
+    for i, j, _choice_rank, rank in sorted(admissible_choices(instance, policy),
                                           key=lambda c: (c[0], c[2])):
         lists[i].append((j, rank))
     places = instance.arrays.places
@@ -183,7 +183,7 @@ def dominated_choices(instance: Instance, policy: Policy) -> set[tuple[int, int]
         ordered = sorted(held[j])
         threshold = ordered[int(places[j]) - 1][0]
         keep = [entry for entry in ordered if entry[0] <= threshold]
-        for entry_rank, loser in ordered[len(keep):]:
+        for _entry_rank, loser in ordered[len(keep):]:
             rejected.add((loser, j))
             pointer[loser] += 1
             queue.append(loser)

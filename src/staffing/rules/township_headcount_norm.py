@@ -37,7 +37,7 @@ class TownshipHeadcountNormParams(RuleParams):
         return self
 
 
-class TownshipHeadcountNorm(Rule):
+class TownshipHeadcountNorm(Rule[TownshipHeadcountNormParams]):
     name = "township_headcount_norm"
     label_zh = "乡镇卫生院编制标准"
     label_en = "township headcount norm"

@@ -28,7 +28,7 @@ class VillageCoverageParams(RuleParams):
     tour_max_villages: int = Field(3, ge=0)
 
 
-class VillageCoverage(Rule):
+class VillageCoverage(Rule[VillageCoverageParams]):
     name = "village_coverage"
     label_zh = "村卫生室覆盖"
     label_en = "village coverage"
@@ -59,14 +59,14 @@ class VillageCoverage(Rule):
         for village in self.villages(instance):
             if self.resident_coverers(placement, village.id):
                 continue
-            doctor = roster.tours.get(village.id)
-            problem = self.tour_problem(placement, village, doctor)
+            tour_doctor = roster.tours.get(village.id)
+            problem = self.tour_problem(placement, village, tour_doctor)
             if problem is not None:
                 violations.append(
                     self.violation(
                         f"village {village.id} (population {village.population}) {problem}",
                         institutions=(village.id,),
-                        people=(doctor,) if doctor else (),
+                        people=(tour_doctor,) if tour_doctor else (),
                         numbers={"population": village.population,
                                  "distance_km": village.distance_km},
                     )

@@ -60,7 +60,8 @@ def deferred_acceptance(instance: Instance, *, proposers: str = "people") -> dic
     return _posts_propose(prefs, rank, places, instance)
 
 
-def _people_propose(prefs: dict[str, list[str]], rank: dict, places: dict[str, int]) -> dict[str, str]:
+def _people_propose(prefs: dict[str, list[str]], rank: dict,
+                    places: dict[str, int]) -> dict[str, str]:
     nxt = {p: 0 for p in prefs}
     held: dict[str, list[str]] = {j: [] for j in places}
     free = list(prefs)

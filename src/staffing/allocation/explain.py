@@ -168,7 +168,8 @@ def repair_rule(instance: Instance, policy: Policy, rule: str, limit: float) -> 
     return Repair(rule, sum(int(c["amount"]) for c in changes), relaxed[0].unit, changes)
 
 
-def explain_infeasibility(instance: Instance, policy: Policy, *, time_limit: float = 60.0) -> Explanation:
+def explain_infeasibility(instance: Instance, policy: Policy, *,
+                          time_limit: float = 60.0) -> Explanation:
     """Name the conflicting rules and instances, and the least change of each that would do."""
     deadline = time.perf_counter() + max(time_limit, 5.0)
     m = AllocationModel(instance, policy, build_pairs(instance, policy, keep_forbidden=True),

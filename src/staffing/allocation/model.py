@@ -187,7 +187,9 @@ class AllocationModel:
 
     def recruit_pool_choices(self) -> list[Pool]:
         rule = self.policy.rule("headcount_pools")
-        return list(rule.params.recruit_pools) if rule is not None else [Pool.COUNTY, Pool.GRASSROOTS]
+        if rule is None:
+            return [Pool.COUNTY, Pool.GRASSROOTS]
+        return list(rule.params.recruit_pools)
 
     def _recruit_pools(self) -> None:
         """Pool charged to each new recruit without a fixed pool: one boolean per allowed pool."""

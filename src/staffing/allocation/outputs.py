@@ -134,5 +134,6 @@ def write_infeasibility(out: Path, explanation: Any) -> None:
     """Write the explanation of an infeasible policy (no roster exists)."""
     with atomic_dir(out) as staging:
         (staging / "infeasibility.json").write_text(
-            json.dumps(explanation.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            json.dumps(explanation.to_dict(), ensure_ascii=False, indent=1) + "\n",
+            encoding="utf-8")
         (staging / "infeasibility.txt").write_text(str(explanation) + "\n", encoding="utf-8")

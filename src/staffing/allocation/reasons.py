@@ -349,7 +349,8 @@ def _outcome_zh(reason: Reason, n: dict[str, Any], rules: str) -> str:
         if rules:
             return f"由组织调配至 {reason.post}：若{keep}，将违反“{rules}”规则"
         stage = STAGE_ZH.get(str(n.get("stage")), str(n.get("stage", "")))
-        return f"由组织调配至 {reason.post}：若{keep}，{stage}将由{n.get('before')}变为{n.get('after')}"
+        change = f"{stage}将由{n.get('before')}变为{n.get('after')}"
+        return f"由组织调配至 {reason.post}：若{keep}，{change}"
     return "本轮未获得岗位" + ("（原岗位已由他人获得）" if "went to others" in reason.text else "")
 
 

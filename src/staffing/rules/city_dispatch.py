@@ -60,7 +60,8 @@ class CityDispatch(PairRule[CityDispatchParams]):
         for person in placement.instance.staff:
             if person.city_dispatched and placement.post_of(person.id) is None:
                 violations.append(
-                    self.violation(f"city-dispatched {person.id} holds no post", people=(person.id,))
+                    self.violation(f"city-dispatched {person.id} holds no post",
+                                   people=(person.id,))
                 )
         return violations
 
@@ -73,7 +74,8 @@ class CityDispatch(PairRule[CityDispatchParams]):
             if person.title.level < self.params.min_title.level:
                 problems.append(
                     Problem(source, f"city-dispatched {person.id} is below the required title",
-                            kind="dispatch_title", row=row, column="title", value=person.title.value,
+                            kind="dispatch_title", row=row, column="title",
+                            value=person.title.value,
                             expected=f"{self.params.min_title.value} or above")
                 )
             if person.dispatch_months < self.params.min_months:

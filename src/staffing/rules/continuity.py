@@ -12,7 +12,7 @@ centre with its villages) when a rule needs it; ``none`` never directs.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 
@@ -34,7 +34,8 @@ class Continuity(Rule[ContinuityParams]):
     name = "continuity"
     label_zh = "未报名人员原岗留任"
     label_en = "continuity"
-    description = "people who did not apply stay at their post unless a hard rule needs them elsewhere"
+    description = ("people who did not apply stay at their post unless a hard rule needs them "
+                   "elsewhere")
     Params = ContinuityParams
     soft_capable = True
     stage: ClassVar[Stage] = Stage.CONTINUITY
@@ -57,8 +58,7 @@ class Continuity(Rule[ContinuityParams]):
         return [
             self.violation(
                 f"{a.person_ids[i]} did not apply but was moved from "
-                f"{a.post_ids[a.current_post[i]]} to "
-                f"{a.post_ids[placement.post_index[i]] if placement.post_index[i] >= 0 else 'no post'}",
+                f"{a.post_ids[a.current_post[i]]} to {_post_name(a, placement.post_index[i])}",
                 people=(a.person_ids[i],),
             )
             for i in moved
@@ -93,3 +93,8 @@ class Continuity(Rule[ContinuityParams]):
                                detail=f"{person} did not apply and stays", people=(person,))
             else:
                 model.add_stage_term(Stage.CONTINUITY, 1 - stays)
+
+
+def _post_name(arrays: Any, j: int) -> str:
+    """A post's id, or 'no post' for -1."""
+    return str(arrays.post_ids[j]) if j >= 0 else "no post"

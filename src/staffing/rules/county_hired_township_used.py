@@ -1,4 +1,5 @@
-"""county_hired_township_used: a minimum share of new physician recruits work at township on county headcount.
+"""county_hired_township_used: a minimum share of new physician recruits work at township
+on county headcount.
 
 Chongqing requires that each year at least 80% of newly recruited practising
 physicians are county-hired, township-used (县聘乡用). Counted among new

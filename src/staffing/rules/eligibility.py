@@ -85,7 +85,8 @@ class Eligibility(PairRule[EligibilityParams]):
             source, row = instance.locate("choices", index)
             reasons = "; ".join(self.shortfalls(instance, choice.person, choice.post))
             problems.append(
-                Problem(source, f"{choice.person} is not eligible for post {choice.post}: {reasons}",
+                Problem(source,
+                        f"{choice.person} is not eligible for post {choice.post}: {reasons}",
                         kind="ineligible_choice", row=row, column="post", value=choice.post,
                         expected="a post whose discipline, licence and title the person meets")
             )

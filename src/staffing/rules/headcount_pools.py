@@ -117,7 +117,8 @@ class HeadcountPools(Rule[HeadcountPoolsParams]):
             if held[pool] > limit:
                 problems.append(
                     Problem("institutions", f"incumbents already hold {held[pool]} places of the "
-                            f"{pool.value} pool, above its quota of {limit}", kind="pool_over_quota",
+                            f"{pool.value} pool, above its quota of {limit}",
+                            kind="pool_over_quota",
                             column=_QUOTA_COLUMN[pool], value=limit,
                             expected=f"a total approved headcount of at least {held[pool]}",
                             severity="warning")

@@ -58,7 +58,8 @@ class MinStaffing(Rule[MinStaffingParams]):
         for inst in model.instance.institutions:
             if inst.floor > 0:
                 model.at_least(
-                    self, ("institution", inst.id), model.total(model.pairs_at_institution(inst.id)),
+                    self, ("institution", inst.id),
+                    model.total(model.pairs_at_institution(inst.id)),
                     inst.floor, unit="people",
                     detail=f"institution {inst.id} needs at least {inst.floor} staff",
                     institutions=(inst.id,),

@@ -1,4 +1,5 @@
-"""rotation_before_senior: a promotion candidate without a year at grassroots serves there this cycle.
+"""rotation_before_senior: a promotion candidate without a year at grassroots serves there
+this cycle.
 
 A health professional must work one continuous year at grassroots before
 promotion to associate senior title [Guangdong]. A promotion candidate with
@@ -73,7 +74,8 @@ class RotationBeforeSenior(PairRule[RotationParams]):
                     self.violation(
                         f"{person.id} is a promotion candidate with {person.grassroots_months} "
                         f"grassroots months and must be placed at "
-                        f"{' or '.join(t.value for t in self.params.tiers)} tier, but holds no post",
+                        f"{' or '.join(t.value for t in self.params.tiers)} tier, "
+                        "but holds no post",
                         people=(person.id,),
                     )
                 )

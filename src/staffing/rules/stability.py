@@ -81,7 +81,8 @@ class Stability(Rule[StabilityParams]):
             )
 
 
-def _full_indicators(model: AllocationModel, j: int, ranks: list[int]) -> dict[tuple[int, int], Any]:
+def _full_indicators(model: AllocationModel, j: int,
+                     ranks: list[int]) -> dict[tuple[int, int], Any]:
     """full(P, r) for each tie group r of post j: P holds places people ranked r or better.
 
     A cumulative count runs down the panel's order (tenure holders, then each tie group),

@@ -1,4 +1,5 @@
-"""township_headcount_norm: established staff at each township centre within a‰–b‰ of its population.
+"""township_headcount_norm: established staff at each township centre within a‰–b‰ of its
+population.
 
 Chongqing raises the township norm from 1‰ to 1.2‰–1.7‰ of the resident
 population. Counted here: people placed at the township centre's own posts
@@ -41,7 +42,8 @@ class TownshipHeadcountNorm(Rule[TownshipHeadcountNormParams]):
     name = "township_headcount_norm"
     label_zh = "乡镇卫生院编制标准"
     label_en = "township headcount norm"
-    description = "established staff at each township centre between a and b per mille of population"
+    description = ("established staff at each township centre between a and b per mille of "
+                   "population")
     Params = TownshipHeadcountNormParams
     soft_capable = True
 
@@ -94,8 +96,8 @@ class TownshipHeadcountNorm(Rule[TownshipHeadcountNormParams]):
             if approved < low or (high is not None and approved > high):
                 source, row = instance.locate("institutions", index)
                 problems.append(
-                    Problem(source, f"approved grassroots headcount of {township.id} is outside the "
-                            "township norm", kind="township_norm", row=row,
+                    Problem(source, f"approved grassroots headcount of {township.id} is "
+                            "outside the township norm", kind="township_norm", row=row,
                             column="headcount_grassroots", value=approved,
                             expected=f"{low} to {high}" if high is not None else f">= {low}",
                             severity="warning")

@@ -92,7 +92,8 @@ class VillageCoverage(Rule[VillageCoverageParams]):
             if instance.person_by_id[person].licence.covers_village
         ]
 
-    def tour_problem(self, placement: Placement, village: Institution, doctor: str | None) -> str | None:
+    def tour_problem(self, placement: Placement, village: Institution,
+                     doctor: str | None) -> str | None:
         """Why a tour does not cover the village, or None if it does."""
         if doctor is None:
             return "has no licensed doctor and no tour doctor"
@@ -108,7 +109,8 @@ class VillageCoverage(Rule[VillageCoverageParams]):
         if person is None or not person.licence.is_physician:
             return f"is toured by {doctor}, who is not a licensed (assistant) physician"
         if placement.institution_of(doctor) != village.parent:
-            return f"is toured by {doctor}, who is not placed at its township centre {village.parent}"
+            return (f"is toured by {doctor}, who is not placed at its township centre "
+                    f"{village.parent}")
         return None
 
     # -- emission --------------------------------------------------------------------------
@@ -120,7 +122,8 @@ class VillageCoverage(Rule[VillageCoverageParams]):
         for village in self.villages(instance):
             cover_pairs = model.pairs_at_institution(village.id, person_mask=covers)
             expr = model.total(cover_pairs)
-            detail = f"village {village.id} (population {village.population}) needs a licensed doctor"
+            detail = (f"village {village.id} (population {village.population}) "
+                      "needs a licensed doctor")
             if self.tour_exempt(village) and village.parent:
                 toured = model.new_bool(f"tour_{village.id}")
                 model.tour_literals[village.id] = toured
@@ -140,7 +143,8 @@ class VillageCoverage(Rule[VillageCoverageParams]):
                 institutions=(township,),
             )
 
-    def name_tour_doctors(self, instance: Instance, assignments: list[Assignment]) -> list[Assignment]:
+    def name_tour_doctors(self, instance: Instance,
+                          assignments: list[Assignment]) -> list[Assignment]:
         """Name a tour doctor for every tour-exempt village left without a resident doctor."""
         post_of = {a.person: a.post for a in assignments}
         institution_of = {

@@ -96,9 +96,9 @@ class StagedSolve:
 
     def _can_defer(self, objective: Objective, last: int) -> bool:
         """A constant stage before any solution: the next stage's solve proves it feasible."""
-        if self.solution is not None or not isinstance(objective.expr, (int, np.integer)):
+        if self.solution is not None or not objective.constant:
             return False
-        return any(not isinstance(later.expr, (int, np.integer))
+        return any(not later.constant
                    for _stage, objectives in self.plan[self.position + 1:last + 1]
                    for later in objectives)
 
@@ -121,7 +121,7 @@ class StagedSolve:
             for objective, their_objective in zip(objectives, theirs):
                 result = next(r for r in other.results if r.stage == their_objective.name)
                 assert result.objective is not None
-                if isinstance(objective.expr, (int, np.integer)):
+                if objective.constant:
                     if int(objective.expr) > result.objective:
                         return False
                 else:

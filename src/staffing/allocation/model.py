@@ -71,7 +71,8 @@ class StageTerms:
         self.terms[stage].append(expr)
 
 
-def _is_constant(expr: Expr) -> bool:
+def is_constant(expr: Expr) -> bool:
+    """Whether an expression is a plain number (no variable in it)."""
     return isinstance(expr, (int, np.integer))
 
 
@@ -228,8 +229,8 @@ class AllocationModel:
         a = self.arrays
         fixed = int(np.sum(a.incumbent & (a.pool == POOLS.index(pool))))
         terms = [self.charge_expr(int(i), pool) for i in np.flatnonzero(a.recruit)]
-        return fixed + sum(t for t in terms if not _is_constant(t)) + sum(
-            t for t in terms if _is_constant(t))
+        return fixed + sum(t for t in terms if not is_constant(t)) + sum(
+            t for t in terms if is_constant(t))
 
     def charged_at(self, pool: Pool, *, person_mask: np.ndarray, post_mask: np.ndarray) -> Expr:
         """People of ``person_mask`` charged to ``pool`` and placed at a post of ``post_mask``."""
@@ -237,10 +238,10 @@ class AllocationModel:
         for i in np.flatnonzero(person_mask):
             mine = self.person_pairs(i)
             there = self.total(mine[post_mask[self.pairs.post[mine]]])
-            if _is_constant(there):
+            if is_constant(there):
                 continue
             charged = self.charge_expr(int(i), pool)
-            if _is_constant(charged):
+            if is_constant(charged):
                 if charged:
                     terms.append(there)
                 continue
@@ -305,7 +306,7 @@ class AllocationModel:
                institutions: tuple[str, ...]) -> Any:
         hard = rule.hard if hard is None else hard
         sign = 1 if sense == ">=" else -1
-        if _is_constant(expr) and sign * (int(expr) - bound) >= 0:
+        if is_constant(expr) and sign * (int(expr) - bound) >= 0:
             return None  # holds whatever the roster
         record = ConstraintRecord(rule.name, key, detail, unit, hard, sense, int(bound), scale,
                                   people, posts, institutions)
@@ -319,7 +320,7 @@ class AllocationModel:
             if not hard:
                 self.stages.add(rule.stage, slack)
         else:
-            constraint = self.model.add(sign * expr >= sign * bound) if not _is_constant(expr) \
+            constraint = self.model.add(sign * expr >= sign * bound) if not is_constant(expr) \
                 else self.model.add_bool_or([])
             if self.mode is Mode.EXPLAIN:
                 record.literal = self.new_bool(f"on_{record.name}")

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
-from staffing.allocation.model import AllocationModel
+from staffing.allocation.model import AllocationModel, is_constant
 from staffing.allocation.pairs import PairKind
 from staffing.domain.policy import Stage
 
@@ -71,6 +71,10 @@ class Objective:
     weights: list[int] = field(default_factory=list)        # their weights, most important first
 
     @property
+    def constant(self) -> bool:
+        return is_constant(self.expr)
+
+    @property
     def stages(self) -> list[Objective]:
         """The stages this solve settles: its members, or itself."""
         return self.members or [self]
@@ -107,33 +111,27 @@ def stage_objectives(m: AllocationModel) -> list[tuple[Stage, list[Objective]]]:
 
 def _mergeable(objectives: list[Objective]) -> bool:
     return (len(objectives) == 1 and not objectives[0].parts and objectives[0].high is not None
-            and not isinstance(objectives[0].expr, (int, np.integer)))
+            and not objectives[0].constant)
 
 
 def _merge_runs(plan: list[tuple[Stage, list[Objective]]],
                 start: int) -> list[tuple[Stage, list[Objective]]]:
     """Merge each run of mergeable stages from ``start`` on whose weights fit in 2**40."""
-    out = list(plan[:start])
-    run: list[tuple[Stage, Objective]] = []
-
-    def flush() -> None:
-        if len(run) == 1:
-            out.append((run[0][0], [run[0][1]]))
-        elif run:
-            out.append((run[0][0], [_merged([objective for _stage, objective in run])]))
-            out.extend((stage, []) for stage, _objective in run[1:])
-        run.clear()
-
+    groups: list[list[tuple[Stage, list[Objective]]]] = []
     for stage, objectives in plan[start:]:
-        if _mergeable(objectives) and _span([o for _s, o in run] + objectives) < _MAX_WEIGHT:
-            run.append((stage, objectives[0]))
-            continue
-        flush()
-        if _mergeable(objectives):
-            run.append((stage, objectives[0]))
+        group = groups[-1] if groups else []
+        if (group and _mergeable(group[-1][1]) and _mergeable(objectives)
+                and _span([o for _s, (o,) in group] + objectives) < _MAX_WEIGHT):
+            group.append((stage, objectives))
         else:
-            out.append((stage, objectives))
-    flush()
+            groups.append([(stage, objectives)])
+    out = list(plan[:start])
+    for group in groups:
+        if len(group) == 1:
+            out.extend(group)
+            continue
+        out.append((group[0][0], [_merged([o for _s, (o,) in group])]))
+        out.extend((stage, []) for stage, _objectives in group[1:])
     return out
 
 
@@ -156,8 +154,8 @@ def _merged(objectives: list[Objective]) -> Objective:
 
 
 def _sum(terms: list[Any]) -> Any:
-    variables = [t for t in terms if not isinstance(t, (int, np.integer))]
-    constant = sum(int(t) for t in terms if isinstance(t, (int, np.integer)))
+    variables = [t for t in terms if not is_constant(t)]
+    constant = sum(int(t) for t in terms if is_constant(t))
     if not variables:
         return constant
     return cp_model.LinearExpr.sum(variables) + constant
@@ -199,7 +197,7 @@ def _terms_high(m: AllocationModel, terms: list[Any]) -> int | None:
     """Largest value of a sum of stage terms: each a 0/1 or bounded integer variable."""
     high = 0
     for term in terms:
-        if isinstance(term, (int, np.integer)):
+        if is_constant(term):
             high += int(term)
         elif isinstance(term, cp_model.IntVar):
             domain = m.model.proto.variables[term.index].domain
@@ -272,7 +270,7 @@ def solve_objective(m: AllocationModel, objective: Objective, settings: SolveSet
     the single result says how the solve ended.
     """
     started = time.perf_counter()
-    constant = isinstance(objective.expr, (int, np.integer))
+    constant = objective.constant
     if constant and hint is not None and len(hint) == len(m.model.proto.variables):
         value = int(objective.expr)
         return [StageResult(objective.name, value, value, "optimal", 0.0, 0.0)], hint
@@ -341,7 +339,7 @@ def fix_objective(m: AllocationModel, objective: Objective, results: list[StageR
     count, and separate counts give later stages a far tighter LP than one weighted sum.
     Merged stages are fixed one by one for the same reason.
     """
-    if isinstance(objective.expr, (int, np.integer)):
+    if objective.constant:
         return
     if objective.parts:
         for pairs in objective.parts:

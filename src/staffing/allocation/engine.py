@@ -283,9 +283,12 @@ def _solve(instance: Instance, policy: Policy, full_pairs: Pairs, settings: Solv
         return pruned
     blocking = policy.objective.index(Stage.BLOCKING_PAIRS)
     if blocking == 0:
-        run.pruning = "exact: stability is the first stage"
-        pruned.solve_through()
-        return pruned
+        # Exact when a stable roster obeys the hard rules; otherwise blocking pairs are counted.
+        if pruned.solve_through():
+            run.pruning = "exact: stability is the first stage"
+            return pruned
+        return _solve_plain(instance, policy, full_pairs, settings, hint, run,
+                            "dropped: no stable roster obeys the hard rules")
     if not pruned.can_adopt(blocking):
         return _solve_pruned_first(instance, policy, full_pairs, pruned, settings, hint, run)
     return _solve_unpruned_first(instance, policy, full_pairs, pruned, settings, hint, run)

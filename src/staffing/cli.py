@@ -234,8 +234,12 @@ def solve(
     hint: Annotated[Path | None, typer.Option(help="roster.csv to start from")] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="CP-SAT workers")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress lines")] = False,
+    no_report: Annotated[bool, typer.Option(
+        "--no-report", help="skip report.html and report.json")] = False,
+    lang: Annotated[str, typer.Option(help="language report.html opens in: zh or en")] = "zh",
 ) -> None:
-    """Run the two-way selection; write roster, vacancies, audit, reasons and manifest to OUT."""
+    """Run the two-way selection; write roster, vacancies, audit, reasons, manifest and report."""
+    import json
     import time as clock
 
     from staffing.allocation.engine import allocate
@@ -247,6 +251,7 @@ def solve(
     from staffing.validation import policy_problems
 
     started = clock.perf_counter()
+    lang = _lang(lang)
     inst, policy_model = _load_inputs(instance, policy)
     raise_if_errors(policy_problems(inst, policy_model))
     start_roster = read_roster(hint, inst) if hint is not None else None
@@ -264,12 +269,41 @@ def solve(
     report = run_check(inst, policy_model, roster)
     reasons = explain_roster(inst, policy_model, roster)
     files = write_solve_outputs(out, inst, policy_model, roster, report, reasons)
+    if not no_report:
+        from staffing.report import save_report
+        from staffing.report.view import run_view
+
+        files += save_report(out, run_view(inst, policy_model, roster, report, reasons,
+                                           json.loads((out / "manifest.json").read_text(
+                                               encoding="utf-8"))), lang)
     flag = "[green]proven optimal[/]" if roster.status == "optimal" else (
         "[yellow]feasible, NOT proven optimal (time limit)[/]")
     console.print(f"{flag}; {len(report.hard_violations)} hard violations, "
                   f"{report.blocking_pairs} blocking pairs; "
                   f"wrote {escape(', '.join(map(str, files)))} to {escape(str(out))} "
                   f"in {clock.perf_counter() - started:.1f} s")
+
+
+def _lang(lang: str) -> str:
+    if lang not in ("zh", "en"):
+        raise InputError([Problem("--lang", "unknown report language", "option", value=lang,
+                                  expected="zh or en")])
+    return lang
+
+
+@app.command()
+@guarded
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="folder written by 'staffing solve' or 'pay'")],
+    lang: Annotated[str, typer.Option(help="language the page opens in: zh or en")] = "zh",
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="file to write (default RUN_DIR/report.html)")] = None,
+) -> None:
+    """Draw report.html again from a run folder's report.json (offline, one file)."""
+    from staffing.report import write_report
+
+    written = write_report(run_dir, _lang(lang), out)
+    console.print(f"wrote {escape(str(written))}")
 
 
 @app.command()

@@ -51,14 +51,18 @@ def pay(
         "--ratio-target",
         help="grassroots / lead pay ratio target instead of the policy's")] = None,
     time_limit: Annotated[float | None, typer.Option(help="seconds per solver call")] = None,
+    no_report: Annotated[bool, typer.Option(
+        "--no-report", help="skip report.html and report.json")] = False,
+    lang: Annotated[str, typer.Option(help="language report.html opens in: zh or en")] = "zh",
 ) -> None:
     """Split the performance-pay total and earmarked funds; exit 1 (and explain) if impossible."""
-    from staffing.cli import _load_inputs, console, err_console
+    from staffing.cli import _lang, _load_inputs, console, err_console
     from staffing.io.roster_io import read_roster
     from staffing.pay.check import check_pay
     from staffing.pay.engine import distribute_pay
     from staffing.pay.io import write_pay
 
+    lang = _lang(lang)
     inst, policy_model = _load_inputs(instance, policy)
     roster_model = read_roster(roster, inst)
     if ratio_target is not None and policy_model.pay is not None:
@@ -89,6 +93,12 @@ def pay(
         raise typer.Exit(1) from None
     violations, _ = check_pay(inst, policy_model, roster_model, plan)
     files = write_pay(out, plan, inst, roster_model, policy_model)
+    if not no_report:
+        from staffing.report import save_report
+        from staffing.report.view import pay_view
+
+        files += save_report(out, pay_view(inst, policy_model, plan, violations, plan.manifest),
+                             lang)
     table = Table(title=f"Funds ({escape(policy_model.name)})")
     for col in ("fund", "budget", "paid", "left over"):
         table.add_column(col, justify="right" if col != "fund" else "left")

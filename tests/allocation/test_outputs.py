@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEMO = str(ROOT / "instances" / "demo-county")
 RUNNER = CliRunner()
 FILES = {"roster.csv", "vacancies.csv", "audit.csv", "violations.csv", "reasons.csv",
-         "reasons.xlsx", "blocking_pairs.csv", "manifest.json"}
+         "reasons.xlsx", "blocking_pairs.csv", "manifest.json", "report.json", "report.html"}
 
 
 def _model(name: str) -> str:

@@ -405,4 +405,6 @@ def _raise_infeasible(instance: Instance, policy: Policy, solve: StagedSolve,
         raise InfeasibleError("no roster obeys every hard rule of the policy")
     from staffing.allocation.explain import explain_infeasibility
 
-    raise InfeasibleError(explain_infeasibility(instance, policy, time_limit=settings.time_limit))
+    raise InfeasibleError(explain_infeasibility(
+        instance, policy, deadline=settings.started + settings.time_limit,
+        deterministic=settings.deterministic))

@@ -9,6 +9,7 @@ the policies section, the scaling section reuses its runs):
 - ``lower_bound``  min-cost flows without side rules on the same counties
 - ``pay``          pay plans (benchmarks/bench_pay.py)
 - ``scaling``      time against people, table and chart
+- ``scenarios``    a 50-scenario sweep on the 3,000-person county, warm start against cold
 
 Each section writes ``OUT/<section>.csv``; then ``OUT/latest.md`` and
 ``OUT/scaling.png`` are drawn from every CSV in OUT (sections not run this
@@ -27,7 +28,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from benchmarks import floors_ip, lower_bound, pay, plain_da, policies, scaling
+from benchmarks import floors_ip, lower_bound, pay, plain_da, policies, scaling, scenarios
 from benchmarks.common import (
     RESULTS,
     ROOT,
@@ -42,7 +43,7 @@ from benchmarks.common import (
 
 SECTIONS: dict[str, Any] = {  # in the order they run
     "plain_da": plain_da, "floors_ip": floors_ip, "policies": policies,
-    "lower_bound": lower_bound, "pay": pay, "scaling": scaling,
+    "lower_bound": lower_bound, "pay": pay, "scaling": scaling, "scenarios": scenarios,
 }
 TITLES = {  # in the order they are shown
     "lower_bound": "1. Lower bound: the same assignment without side rules (min-cost flows)",
@@ -51,6 +52,7 @@ TITLES = {  # in the order they are shown
     "policies": "4. Every rule of each policy model, end to end",
     "pay": "5. Pay plans",
     "scaling": "6. Scaling: time against people",
+    "scenarios": "7. Scenario sweep: 50 scenarios, warm start against cold",
 }
 BUDGET = 20 * 60
 README = ROOT / "benchmarks" / "README.md"

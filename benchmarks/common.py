@@ -58,6 +58,12 @@ class Settings:
     scaling_sizes: list[int] = field(default_factory=lambda: [300, 1000, 3000, 10000, 20000])
     scaling_policy: str = "nanxun-2024"
     scaling_limits: dict[int, float] = field(default_factory=lambda: {1000: 60, 10000: 300})
+    # scenario sweep (benchmarks/scenarios.py): county size, scenarios, limit per scenario
+    scenario_people: int = 3000
+    scenario_count: int = 50
+    scenario_policy: str = "nanxun-2024"
+    scenario_limit: float = 60
+    scenario_processes: int | None = None  # None: one per core
 
     @classmethod
     def full(cls, out: Path) -> Settings:
@@ -73,6 +79,7 @@ class Settings:
             floors_sizes=[30], floors_limit=20, floors_create_venv=False,
             pay_sizes=[120], pay_repeats=1,
             scaling_sizes=[60, 90], scaling_limits={90: 20},
+            scenario_people=60, scenario_count=4, scenario_limit=20, scenario_processes=1,
         )
 
     def policy_limit(self, people: int, policy: str | None = None) -> float:

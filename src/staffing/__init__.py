@@ -26,6 +26,18 @@ from staffing.io.roster_io import read_roster, write_roster
 
 if TYPE_CHECKING:
     from staffing.pay.plan import PayPlan
+    from staffing.scenarios.batch import SweepResult, sweep
+
+_LAZY = {"sweep": "staffing.scenarios", "SweepResult": "staffing.scenarios"}
+
+
+def __getattr__(name: str) -> Any:
+    """Scenario sweeps load on first use (they bring the solver and process pools)."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'staffing' has no attribute '{name}'")
 
 __version__ = "0.1.0"
 
@@ -57,6 +69,7 @@ __all__ = [
     "Roster",
     "StaffingError",
     "Stage",
+    "SweepResult",
     "allocate",
     "check",
     "distribute_pay",
@@ -64,5 +77,6 @@ __all__ = [
     "load_policy",
     "read_roster",
     "save",
+    "sweep",
     "write_roster",
 ]

@@ -362,7 +362,16 @@ def generate(
                   f"{len(instance.posts)} posts, {len(instance.institutions)} institutions")
 
 
-app.command()(guarded(pay))  # ``staffing pay``, last in the command list
+app.command()(guarded(pay))  # ``staffing pay``
+
+
+def _register_scenarios() -> None:
+    from staffing.cli_scenarios import register
+
+    register(app)
+
+
+_register_scenarios()  # ``scenario run``, ``sweep``, ``compare``, ``frontier``
 
 
 def main() -> None:

@@ -129,6 +129,7 @@ def _run_and_write(instance: Instance, policy: Policy, scenarios: list[Scenario]
                                on_done=progress, axes=axes)
     files = write_sweep(out, instance, policy, scenarios, result)
     files += _sweep_chart(result, axes, indicator, out)
+    files += _sweep_page(result, axes, indicator, out, f"{policy.name}: scenarios")
     _print_table(result)
     console.print(f"{escape(result.summary())}; wrote {escape(', '.join(files))} and "
                   f"scenarios/ to {escape(str(out))}")
@@ -153,6 +154,55 @@ def _sweep_chart(result: SweepResult, axes: list[str], indicator: str, out: Path
     except Exception as error:  # the table stands without the picture  # noqa: BLE001
         err_console.print(f"[yellow]no chart[/]: {escape(str(error))}")
         return []
+
+
+# rows of the HTML comparison page: (column key of the table, Chinese, English)
+PAGE_ROWS = [("status", "求解状态", "status"), ("check", "独立校验", "checker"),
+             ("blocking_pairs", "阻塞对数", "blocking pairs"),
+             ("first_choice_share", "获第一志愿比例", "first-choice share"),
+             ("unplaced", "未安置人数", "people without a post"),
+             ("moves_vs_base", "与基准相比调整人数", "placed differently from the base"),
+             ("ind:fill_township", "乡镇岗位填充率", "township fill rate"),
+             ("ind:villages_uncovered", "未覆盖的村", "villages not covered"),
+             ("binding_rules", "起约束作用的硬性规则", "binding hard rules"),
+             ("total_pay", "薪酬总额(元)", "total pay (yuan)"),
+             ("tier_ratio", "基层与牵头医院薪酬比", "grassroots / lead pay ratio"),
+             ("extra_budget", "所需追加预算(元)", "extra budget needed (yuan)")]
+
+
+def _sweep_page(result: SweepResult, axes: list[str], indicator: str, out: Path,
+                title: str) -> list[str]:
+    """``comparison.html``: the report package's comparison page for a sweep (offline)."""
+    from staffing.io.atomic import write_text
+    from staffing.report import charts, render_comparison
+    from staffing.report.html import t
+    from staffing.scenarios.chart import indicator_value, label_of
+
+    frame = result.to_frame()
+    names = list(frame["scenario"])
+    rows = [{"label": t(zh, en), "key": key,
+             "values": ["" if v is None or v != v else str(v) for v in frame[key]]}
+            for key, zh, en in PAGE_ROWS if key in frame.columns]
+    figures = []
+    if len(axes) == 1:
+        pairs: list[tuple[float, float]] = []
+        for o in result.outcomes:
+            value = indicator_value(o, indicator)
+            if o.values.get(axes[0]) is not None and value is not None:
+                pairs.append((float(o.values[axes[0]].lstrip("+×")), value))
+        pairs.sort()
+        if pairs:
+            label = label_of(result.all_outcomes, indicator)
+            figures.append({"svg": charts.both(lambda lang: charts.points(
+                lang, [(t(label, label), [x for x, _ in pairs], [y for _, y in pairs])],
+                title=t(f"{label} 与 {axes[0]}", f"{label} against {axes[0]}"),
+                x=t(axes[0], axes[0]), y=t(label, label))),
+                "caption": t("取舍曲线", "trade-off curve")})
+    page = render_comparison(names, rows, figures, [], title=t(title, title),
+                             note=t("每个情景的详细结果见 scenarios/ 文件夹。",
+                                    "Each scenario's full outputs are in scenarios/."))
+    write_text(out / "comparison.html", page)
+    return ["comparison.html"]
 
 
 def _print_table(result: SweepResult) -> None:
@@ -283,8 +333,25 @@ def compare(
         console.print(pay)
     console.print(escape(result.summary()))
     if out is not None:
-        files = result.write(out)
+        files = result.write(out) + _compare_page(result, out)
         console.print(f"wrote {escape(', '.join(files))} to {escape(str(out))}")
+
+
+def _compare_page(result: Any, out: Path) -> list[str]:
+    """``comparison.html`` for two runs: indicators side by side and who moves, with why."""
+    from staffing.io.atomic import write_text
+    from staffing.report import render_comparison
+    from staffing.report.html import t
+
+    rows = [{"label": t(r.key, r.key), "key": r.kind,
+             "values": [str(r.a), str(r.b)]} for r in result.indicators.itertuples(index=False)]
+    moves = [{"person": r.person, "from": r.post_a, "to": r.post_b, "note": r.why_b}
+             for r in result.moves.itertuples(index=False)]
+    title = f"{result.a.name} / {result.b.name}"
+    write_text(out / "comparison.html",
+               render_comparison([result.a.name, result.b.name], rows, [], moves,
+                                 title=t(title, title)))
+    return ["comparison.html"]
 
 
 def frontier(
@@ -353,6 +420,8 @@ def frontier(
                                 title=f"{policy_model.name}: {indicator} against {axis.path}")
     except Exception as error:  # the table stands without the picture  # noqa: BLE001
         err_console.print(f"[yellow]no chart[/]: {escape(str(error))}")
+    files += _sweep_page(result.sweep, [axis.path], indicator, out,
+                         f"{policy_model.name}: frontier of {axis.path}")
     _print_table(result.sweep)
     console.print(escape(result.summary()))
     console.print(f"wrote {escape(', '.join(files))} to {escape(str(out))}")

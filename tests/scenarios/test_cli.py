@@ -27,7 +27,7 @@ def swept(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_sweep_writes_table_chart_and_scenarios(swept: Path) -> None:
     """Tests the sweep folder: comparison CSV/xlsx, chart PNG/SVG, a folder per scenario."""
     for name in ("comparison.csv", "comparison.xlsx", "binding.csv", "manifest.json",
-                 "chart.png", "chart.svg"):
+                 "chart.png", "chart.svg", "comparison.html"):
         assert (swept / name).is_file(), name
     with (swept / "comparison.csv").open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
@@ -49,7 +49,8 @@ def test_compare_two_runs(swept: Path, tmp_path: Path) -> None:
     result = invoke("compare", a, b, "--out", tmp_path)
     assert result.exit_code == 0, result.output
     assert "people placed differently" in result.output
-    for name in ("moves.csv", "indicators.csv", "rules.csv", "pay_changes.csv"):
+    for name in ("moves.csv", "indicators.csv", "rules.csv", "pay_changes.csv",
+                 "comparison.html"):
         assert (tmp_path / name).is_file()
 
 
@@ -89,5 +90,6 @@ def test_frontier_command(tmp_path: Path) -> None:
     found = json.loads((tmp_path / "frontier.json").read_text(encoding="utf-8"))
     assert (found["last_feasible"], found["first_infeasible"]) == ("0.8", "0.801")
     assert found["institutions"] == ["T"]
-    for name in ("frontier.png", "frontier.svg", "frontier.txt", "comparison.xlsx"):
+    for name in ("frontier.png", "frontier.svg", "frontier.txt", "comparison.xlsx",
+                 "comparison.html"):
         assert (tmp_path / name).is_file()

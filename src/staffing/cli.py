@@ -371,7 +371,8 @@ def _register_scenarios() -> None:
     register(app)
 
 
-_register_scenarios()  # ``scenario run``, ``sweep``, ``compare``, ``frontier``
+if __name__ != "__main__":  # as ``python -m staffing.cli`` the package module registers them
+    _register_scenarios()  # ``scenario run``, ``sweep``, ``compare``, ``frontier``
 
 
 def main() -> None:
@@ -380,4 +381,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from staffing.cli import main as package_main  # this file as staffing.cli, every command
+
+    package_main()

@@ -81,7 +81,7 @@ def test_demo_frontier_of_chongqing_township_norm() -> None:
     inst = staffing.load(DEMO)
     policy = staffing.load_policy(CHONGQING)
     result = frontier(inst, policy, parse_axis(f"{NORM}=1.2:1.7", need_step=False), samples=0,
-                      explain_limit=4, conflict=False)
+                      explain_limit=30, conflict=False)
     assert result.found and result.first_infeasible - result.last_feasible == Decimal("0.001")
     assert result.rules[0] == "township_headcount_norm"
     assert result.institutions, result.summary()

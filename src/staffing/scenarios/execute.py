@@ -36,7 +36,6 @@ STATUS_TEXT = {
     "timeout": "no roster within the time limit",
     "error": "error",
 }
-EXPLAIN_SHARE = 0.5  # of the scenario's time left when no roster exists, for the explanation
 
 
 @dataclass(frozen=True)
@@ -250,8 +249,8 @@ def _run(outcome: ScenarioOutcome, instance: Instance, policy: Policy, scenario:
         outcome.solve_seconds = time.perf_counter() - started
         if not settings.explain:
             return
-        left = settings.time_limit - (time.perf_counter() - started)
-        explanation = explain_infeasibility(inst, pol, time_limit=max(left * EXPLAIN_SHARE, 1.0))
+        explanation = explain_infeasibility(inst, pol, deadline=started + settings.time_limit,
+                                            deterministic=settings.deterministic)
         outcome.explanation = explanation.to_dict()
         outcome.explanation_text = str(explanation)
         outcome.solve_seconds = time.perf_counter() - started

@@ -354,14 +354,14 @@ def _explain_boundary(result: FrontierResult, prober: Prober, bad: Decimal,
                                "summary": str(error.explanation)}
         result.conflict_seconds = time.perf_counter() - began
         return
-    from staffing.allocation.explain import explain_infeasibility, repair_rule
+    from staffing.allocation.explain import Deadline, explain_infeasibility, repair_rules
 
     rule = _rule_of(prober.path)
     if rule is not None:
         began = time.perf_counter()
-        repair = repair_rule(inst, pol, rule, limit / 2)
+        repairs = repair_rules(inst, pol, [rule], Deadline(began + limit / 2, False))
         result.repair_seconds = time.perf_counter() - began
-        if repair is not None:
+        for repair in repairs:
             result.repair = {"rule": repair.rule, "amount": repair.amount, "unit": repair.unit,
                              "changes": [{**c, "institutions": _institutions(inst, c)}
                                          for c in repair.changes]}

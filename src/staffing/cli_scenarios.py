@@ -170,6 +170,17 @@ PAGE_ROWS = [("status", "求解状态", "status"), ("check", "独立校验", "ch
              ("extra_budget", "所需追加预算(元)", "extra budget needed (yuan)")]
 
 
+def _cell(key: str, value: Any) -> str:
+    """A table value as the page shows it: shares in per cent, counts without decimals."""
+    if value is None or value != value:
+        return ""
+    if isinstance(value, float) and ("share" in key or "fill" in key):
+        return f"{value:.1%}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _sweep_page(result: SweepResult, axes: list[str], indicator: str, out: Path,
                 title: str) -> list[str]:
     """``comparison.html``: the report package's comparison page for a sweep (offline)."""
@@ -180,8 +191,7 @@ def _sweep_page(result: SweepResult, axes: list[str], indicator: str, out: Path,
 
     frame = result.to_frame()
     names = list(frame["scenario"])
-    rows = [{"label": t(zh, en), "key": key,
-             "values": ["" if v is None or v != v else str(v) for v in frame[key]]}
+    rows = [{"label": t(zh, en), "key": key, "values": [_cell(key, v) for v in frame[key]]}
             for key, zh, en in PAGE_ROWS if key in frame.columns]
     figures = []
     if len(axes) == 1:

@@ -99,6 +99,7 @@ def test_outputs_are_written_per_scenario(result: SweepResult, tiny: staffing.In
     assert len(rows) == 5
     assert (tmp_path / "scenarios" / "cap-0" / "roster.csv").is_file()
     assert (tmp_path / "scenarios" / "cap-0" / "policy.yaml").is_file()
+    assert (tmp_path / "scenarios" / "cap-0" / "report.html").is_file()
     assert (tmp_path / "scenarios" / "fewer-places" / "instance" / "posts.csv").is_file()
     assert (tmp_path / "scenarios" / "norm-2" / "infeasibility.txt").is_file()
     assert (tmp_path / "scenarios" / "typo" / "error.txt").is_file()

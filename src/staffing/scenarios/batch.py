@@ -176,12 +176,13 @@ def folder_name(name: str) -> str:
 
 
 def write_scenario(out: Path, instance: Instance, policy: Policy, scenario: Scenario,
-                   outcome: ScenarioOutcome) -> None:
+                   outcome: ScenarioOutcome, *, report: bool = True) -> None:
     """The usual outputs of one scenario into ``out``, re-checked here by the checker.
 
     With a roster: roster, vacancies, audit, violations, reasons, blocking pairs,
-    manifest (with the scenario), the scenario's policy as ``policy.yaml``, its
-    instance as ``instance/`` when the scenario changes it, pay totals per person.
+    manifest (with the scenario), the HTML report (``report``), the scenario's policy as
+    ``policy.yaml``, its instance as ``instance/`` when the scenario changes it, pay totals
+    per person.
     Without: the infeasibility explanation, or ``error.txt``.
     """
     from staffing.allocation.outputs import write_infeasibility, write_solve_outputs
@@ -206,13 +207,19 @@ def write_scenario(out: Path, instance: Instance, policy: Policy, scenario: Scen
                     f"{outcome.status_text()}\n{outcome.message}\n{problems}\n", encoding="utf-8")
         return
     inst, pol = scenario_inputs(instance, policy, scenario)
-    report = check(inst, pol, outcome.roster)
-    if not report.ok:
-        outcome.hard_violations = len(report.hard_violations)
+    checked = check(inst, pol, outcome.roster)
+    if not checked.ok:
+        outcome.hard_violations = len(checked.hard_violations)
     roster = Roster(assignments=outcome.roster.assignments, status=outcome.roster.status,
                     stages=outcome.roster.stages,
                     manifest={**outcome.roster.manifest, "scenario": meta})
-    write_solve_outputs(out, inst, pol, roster, report, outcome.reasons)
+    write_solve_outputs(out, inst, pol, roster, checked, outcome.reasons)
+    if report:
+        from staffing.report import save_report
+        from staffing.report.view import run_view
+
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        save_report(out, run_view(inst, pol, roster, checked, outcome.reasons, manifest))
     write_text(out / "policy.yaml", policy_text(pol))
     if outcome.pay_lines:
         lines = ["person,total_pay"] + [f"{p},{t}" for p, t in outcome.pay_lines.items()]
@@ -237,14 +244,14 @@ class _Explained:
 
 
 def write_sweep(out: Path, instance: Instance, policy: Policy, scenarios: Sequence[Scenario],
-                result: SweepResult) -> list[str]:
+                result: SweepResult, *, report: bool = True) -> list[str]:
     """Per-scenario folders under ``out/scenarios/``, the comparison table, binding rules and
     the run's manifest. Returns the files written at the top of ``out``."""
     named = {s.name: s for s in scenarios}
     named.setdefault(base_scenario().name, base_scenario())
     for outcome in result.all_outcomes:
         write_scenario(out / "scenarios" / folder_name(outcome.name), instance, policy,
-                       named[outcome.name], outcome)
+                       named[outcome.name], outcome, report=report)
     files = write_comparison(result.to_frame(bilingual=True), out)
     binding = result.binding_frame()
     from staffing.io.atomic import atomic_path

@@ -58,13 +58,19 @@ def stage_values(
     placement: Placement | None = None,
 ) -> dict[str, Any]:
     """Value of every objective stage of the policy for this roster."""
-    placement = placement or _placement(instance, policy, roster)
+    stage_of = {rule.name: rule.stage for rule in policy.rule_objects()}
     soft_by_stage: dict[Stage, int] = {stage: 0 for stage in Stage}
     for v in violations:
-        if not v.hard:
-            rule = policy.rule(v.rule)
-            if rule is not None:
-                soft_by_stage[rule.stage] += v.amount
+        if not v.hard and v.rule in stage_of:
+            soft_by_stage[stage_of[v.rule]] += v.amount
+    return stage_values_of(instance, policy, roster, soft_by_stage, placement)
+
+
+def stage_values_of(instance: Instance, policy: Policy, roster: Roster,
+                    soft_by_stage: dict[Stage, int],
+                    placement: Placement | None = None) -> dict[str, Any]:
+    """Value of every stage, given the soft rules' breaches summed by the stage counting them."""
+    placement = placement or _placement(instance, policy, roster)
     values: dict[str, Any] = {}
     for stage in policy.objective:
         if stage is Stage.RANK_PROFILE:
@@ -76,5 +82,5 @@ def stage_values(
         elif stage is Stage.MOVES:
             values[stage.value] = moves(instance, roster, placement)
         else:
-            values[stage.value] = soft_by_stage[stage]
+            values[stage.value] = soft_by_stage.get(stage, 0)
     return values

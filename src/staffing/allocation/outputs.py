@@ -15,7 +15,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from staffing.allocation.reasons import Reason, text_zh
+from staffing.allocation.reasons import Reason
 from staffing.check import CheckReport
 from staffing.domain.instance import Instance
 from staffing.domain.policy import Policy
@@ -24,8 +24,8 @@ from staffing.io.atomic import atomic_dir
 from staffing.io.roster_io import roster_csv
 from staffing.io.workbook import save_book
 
-REASON_COLUMNS = ["person", "name", "kind", "code", "post", "choice_rank", "rules", "text",
-                  "text_zh"]
+REASON_COLUMNS = ["person", "name", "kind", "code", "post", "choice_rank", "rules", "stage",
+                  "detailed", "text", "text_zh"]
 
 
 def table_csv(header: list[str], rows: list[list[Any]]) -> str:
@@ -66,7 +66,8 @@ def violation_rows(report: CheckReport) -> list[list[Any]]:
 def reason_rows(instance: Instance, policy: Policy, reasons: list[Reason]) -> list[list[Any]]:
     names = {p.id: p.name for p in instance.staff}
     return [[r.person, names.get(r.person, ""), r.kind, r.code, r.post or "", r.choice_rank or "",
-             ";".join(r.rules), r.text, text_zh(r, policy)] for r in reasons]
+             ";".join(r.rules), r.stage or "", "yes" if r.detailed else "no", r.text, r.text_zh]
+            for r in reasons]
 
 
 def blocking_rows(reasons: list[Reason]) -> list[list[Any]]:
@@ -74,7 +75,7 @@ def blocking_rows(reasons: list[Reason]) -> list[list[Any]]:
     rows = []
     for r in reasons:
         if r.blocking:
-            forced_by = ";".join(r.rules) if r.rules else str(r.numbers.get("stage", ""))
+            forced_by = ";".join(r.rules) if r.rules else (r.stage or "")
             rows.append([r.person, r.post, r.choice_rank, r.code, forced_by, r.text])
     return rows
 
@@ -84,12 +85,12 @@ def reasons_workbook(rows: list[list[Any]]) -> Workbook:
     sheet = book.active
     sheet.title = "原因 reasons"
     sheet.append(["工号 person", "姓名 name", "类别 kind", "代码 code", "岗位 post", "志愿 rank",
-                  "规则 rules", "说明 text", "说明（中文）"])
+                  "规则 rules", "目标阶段 stage", "详细 detailed", "说明 text", "说明（中文）"])
     for row in rows:
         sheet.append(row)
     sheet.freeze_panes = "A2"
-    sheet.column_dimensions["H"].width = 90
-    sheet.column_dimensions["I"].width = 90
+    sheet.column_dimensions["J"].width = 90
+    sheet.column_dimensions["K"].width = 90
     return book
 
 

@@ -1,44 +1,64 @@
-"""A reason for every person's outcome, each checkable against the roster and the inputs.
+"""A reason for every person's outcome, in plain words, each made of claims that are re-checked.
 
 For each choice a person ranked above what they got, one of:
 
-- ``rule_forbids``: a hard rule forbids the person at that post outright
-  (rotation before promotion, the tiers open to city-dispatched staff, ...).
-- ``filled_by_higher_ranked``: the post is full and its panel ranked every
-  holder at least as high as the person (how many, the lowest rank admitted).
-- ``rule_required``: the post had room for the person (a free place, or a
-  holder ranked lower), but giving it to them, displacing that holder, breaks
-  a named hard rule (the rule's own message says how).
-- ``worse_objective``: the move breaks no hard rule but makes an earlier
-  objective stage worse (named, with both values).
-- ``equally_good``: the move is exactly as good on every stage; the solver's
-  choice between equal rosters decided.
+- ``rule_forbids``: a hard rule forbids the person at that post outright.
+- ``filled_by_higher_ranked``: every place of the post is held by someone the panel ranked
+  ahead of or level with the person (how many places, the lowest rank admitted, theirs).
+- ``rule_required``: the post had room for the person (a free place, or a holder ranked
+  below them, who would leave), but the move breaks a named hard rule.
+- ``worse_objective``: the move breaks no hard rule but makes a stage the policy puts first
+  worse (named, from what to what).
+- ``not_proven``: the move would improve the roster (one not proven optimal).
+- ``equally_good``: the move is exactly as good on every stage.
 
-and one outcome line: a choice won, the current post kept, a post the
-organisation directed the person to (with the rule or stage that needed it),
-or no post. `verify` recomputes any reason from scratch.
+and one outcome line: a choice given, the current post kept, a post the organisation
+directed the person to (and what keeping them put would cost), or no post (and, for an
+incumbent, why not their current post: it is full of people ranked ahead, a rule forbids
+it, or putting them back breaks a rule or worsens a stage, with the numbers).
+
+Each reason carries its `staffing.allocation.claims.Claim` list; `verify_all` tests every
+claim against the roster and the inputs with the independent checker. Words come from
+`staffing.allocation.wording`, in Chinese and English. With a ``deadline``,
+`explain_roster` gives full reasons while time allows and the outcome line alone (marked,
+``detailed`` false) for the rest.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from staffing.check import check_roster
+from staffing.allocation.claims import (
+    Baseline,
+    Claim,
+    ClaimCheck,
+    reason_failures,
+    violation_key,
+    worse,
+)
+from staffing.allocation.wording import Words, change, stage_label
 from staffing.domain.instance import Instance
-from staffing.domain.policy import Policy
-from staffing.domain.ranking import TENURE, PanelRanks
+from staffing.domain.policy import Policy, Stage
+from staffing.domain.ranking import TENURE, UNRANKED
 from staffing.domain.roster import Assignment, Roster
-from staffing.objectives import stage_values
-from staffing.rules import forbid_reasons
-from staffing.rules.base import Placement
+from staffing.objectives import stage_values_of
+from staffing.rules.base import Placement, Violation
 
 BLOCKING_CODES = ("rule_required", "worse_objective", "equally_good", "not_proven")
+MOVE_CODE = {"move_breaks": "rule_required", "move_worsens": "worse_objective",
+             "move_improves": "not_proven", "move_ties": "equally_good"}
+MOVES = {"give": ("如把该岗位给您", "giving it to you"),
+         "back": ("如让您回到原岗位", "putting you back there"),
+         "keep": ("如让您留任原岗位", "keeping you there"),
+         "none": ("如不给您安排岗位", "leaving you without a post")}
+PREFERENCE = {"move_improves": 0, "move_ties": 1, "move_worsens": 2, "move_breaks": 3}
 
 
 @dataclass(frozen=True)
 class Reason:
-    """One line of one person's explanation."""
+    """One line of one person's explanation: codes, claims, and the words in both languages."""
 
     person: str
     kind: str             # outcome | not_given
@@ -47,37 +67,66 @@ class Reason:
     choice_rank: int | None = None
     rules: tuple[str, ...] = ()
     numbers: dict[str, Any] = field(default_factory=dict)
-    text: str = ""
+    claims: tuple[Claim, ...] = ()
+    text: str = ""        # English
+    text_zh: str = ""
+    detailed: bool = True  # False: the outcome line alone, given when time ran out
 
     @property
     def blocking(self) -> bool:
         """A choice not given although its post had room for the person: a blocking pair."""
         return self.kind == "not_given" and self.code in BLOCKING_CODES
 
+    @property
+    def stage(self) -> str | None:
+        """The objective stage that forces the outcome (None when a rule does, or nothing)."""
+        stage = self.numbers.get("stage")
+        return str(stage) if stage else None
+
     def to_dict(self) -> dict[str, Any]:
         return {"person": self.person, "kind": self.kind, "code": self.code,
                 "post": self.post or "", "choice_rank": self.choice_rank or "",
-                "rules": ";".join(self.rules), "text": self.text}
+                "rules": ";".join(self.rules), "stage": self.stage or "",
+                "detailed": self.detailed, "text": self.text, "text_zh": self.text_zh}
 
 
-class Explainer:
+@dataclass(frozen=True)
+class Effect:
+    """What one move does: which claim holds, with the facts the words need."""
+
+    claim: Claim
+    messages: tuple[str, ...] = ()     # the new violations' own words
+    soft_rules: tuple[str, ...] = ()   # soft rules whose shortfall grows (soft_floors)
+    improved: str | None = None        # a later stage the move would improve
+
+    @property
+    def code(self) -> str:
+        return MOVE_CODE[self.claim.kind]
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        return tuple(self.claim.get("rules", ())) or self.soft_rules
+
+    @property
+    def numbers(self) -> dict[str, Any]:
+        c = self.claim
+        out: dict[str, Any] = {"displaced": c["displaced"] or ""}
+        if "stage" in c.facts:
+            out.update(stage=c["stage"], before=c["before"], after=c["after"])
+        return out
+
+
+class Explainer(Baseline):
     """Reasons for one roster under one policy (caches what all reasons share)."""
 
     def __init__(self, instance: Instance, policy: Policy, roster: Roster):
-        self.instance = instance
-        self.policy = policy
-        self.roster = roster
-        self.ranks = PanelRanks.of(instance, policy)
-        before = check_roster(instance, policy, roster)
-        self.hard_before = _hard_keys(before)
-        self.soft_before = _soft_keys(before)
-        self._stages: dict[str, Any] | None = None
-
-    @property
-    def stages(self) -> dict[str, Any]:
-        if self._stages is None:
-            self._stages = _stages(self.instance, self.policy, self.roster)
-        return self._stages
+        super().__init__(instance, policy, roster)
+        self.amounts = {rule.name: 0 for rule in policy.rule_objects()}
+        for v in self.violations:
+            if not v.hard and v.rule in self.amounts:
+                self.amounts[v.rule] += v.amount
+        self.words = {lang: Words(instance, policy, lang) for lang in ("zh", "en")}
+        self._effects: dict[tuple[Any, ...], Effect] = {}
 
     # -- per person ------------------------------------------------------------------------
 
@@ -91,269 +140,363 @@ class Explainer:
             out.append(self.not_given(person, post, rank))
         return out
 
-    def all_reasons(self) -> list[Reason]:
-        return [r for p in self.instance.staff for r in self.reasons(p.id)]
+    def all_reasons(self, deadline: float | None = None) -> list[Reason]:
+        """Every person's reasons; past ``deadline`` (a `time.perf_counter` value) the outcome
+        line alone for each person left."""
+        out: list[Reason] = []
+        for person in self.instance.staff:
+            if deadline is not None and time.perf_counter() > deadline:
+                out.append(self.brief_outcome(person.id))
+            else:
+                out.extend(self.reasons(person.id))
+        return out
 
-    def outcome(self, person: str) -> Reason:
+    # -- outcome lines ------------------------------------------------------------------------
+
+    def _reason(self, person: str, kind: str, code: str, post: str | None,
+                texts: dict[str, str], claims: list[Claim], rank: int | None = None,
+                rules: tuple[str, ...] = (), numbers: dict[str, Any] | None = None,
+                detailed: bool = True) -> Reason:
+        return Reason(person, kind, code, post, rank, rules, numbers or {}, tuple(claims),
+                      texts["en"], texts["zh"], detailed)
+
+    def brief_outcome(self, person: str) -> Reason:
+        """The outcome line alone, marked: what the roster says, no cause worked out."""
+        full = self.outcome(person, causes=False)
+        note = {"zh": "（时限内未逐条分析原因）", "en": " (detailed reasons not worked out "
+                "within the time limit)"}
+        return Reason(full.person, full.kind, full.code, full.post, full.choice_rank,
+                      (), {}, full.claims, full.text + note["en"], full.text_zh + note["zh"],
+                      detailed=False)
+
+    def outcome(self, person: str, causes: bool = True) -> Reason:
         instance, roster = self.instance, self.roster
         got = roster.post_of(person)
         current = instance.person_by_id[person].current_post
         choices = instance.choices_of.get(person, [])
+        holds = Claim("holds", {"person": person, "post": got})
+        w = self.words
         if got is not None and got in choices:
             rank = choices.index(got) + 1
-            return Reason(person, "outcome", "choice", got, rank,
-                          text=f"given choice {rank}: {got}")
+            texts = {"zh": f"获得第{rank}志愿：{w['zh'].post(got)}。",
+                     "en": f"Given choice {rank}: {w['en'].post(got)}."}
+            return self._reason(person, "outcome", "choice", got, texts,
+                                [holds, Claim("choice", {"person": person, "rank": rank,
+                                                         "post": got})], rank)
         if got is not None and got == current:
-            text = ("did not apply; keeps current post " if not choices
-                    else "no choice could be given; keeps current post ") + got
-            return Reason(person, "outcome", "kept", got, text=text)
+            if not choices:
+                texts = {"zh": f"未报名，留任原岗位 {w['zh'].post(got)}。",
+                         "en": f"Did not apply; keeps the current post {w['en'].post(got)}."}
+                return self._reason(person, "outcome", "kept", got, texts,
+                                    [holds, Claim("did_not_apply", {"person": person})])
+            texts = {"zh": f"所报志愿均未获得（原因见下），留任原岗位 {w['zh'].post(got)}。",
+                     "en": "None of the choices could be given (see below); keeps the "
+                           f"current post {w['en'].post(got)}."}
+            return self._reason(person, "outcome", "kept", got, texts, [holds])
         if got is not None:
-            return self._directed(person, got)
-        return Reason(person, "outcome", "no_post", None,
-                      text="holds no post after the round"
-                      + (" (current post " + current + " went to others)" if current else ""))
+            return self._directed(person, got, holds, causes)
+        return self._no_post(person, current, choices, holds, causes)
 
-    def _directed(self, person: str, got: str) -> Reason:
+    def _directed(self, person: str, got: str, holds: Claim, causes: bool) -> Reason:
         """Why the organisation placed someone at a post they did not choose."""
         current = self.instance.person_by_id[person].current_post
         alternative = current if current is not None and current != got else None
-        _code, rules, numbers, what = self._effect_of_move(person, alternative)
-        where = f"keeping {alternative}" if alternative else "leaving them without a post"
-        return Reason(person, "outcome", "directed", got, rules=rules,
-                      numbers={**numbers, "alternative": alternative or ""},
-                      text=f"directed to {got}: {where} {what}")
+        w = self.words
+        head = {"zh": f"由组织调配至 {w['zh'].post(got)}（非本人志愿）",
+                "en": f"Placed by the organisation at {w['en'].post(got)}, not a choice"}
+        if not causes:
+            return self._reason(person, "outcome", "directed", got,
+                                {k: v + "。" if k == "zh" else v + "." for k, v in head.items()},
+                                [holds])
+        cause = self._cause_at(person, alternative, "keep" if alternative else "none")
+        where = {"zh": f"原岗位 {w['zh'].post(alternative)}，" if alternative else "",
+                 "en": f"the current post is {w['en'].post(alternative)}; " if alternative
+                 else ""}
+        texts = {"zh": f"{head['zh']}：{where['zh']}{cause.texts['zh']}",
+                 "en": f"{head['en']}: {where['en']}{cause.texts['en']}"}
+        return self._reason(person, "outcome", "directed", got, texts, [holds, *cause.claims],
+                            rules=cause.rules,
+                            numbers={**cause.numbers, "alternative": alternative or ""})
+
+    def _no_post(self, person: str, current: str | None, choices: list[str], holds: Claim,
+                 causes: bool) -> Reason:
+        w = self.words
+        if current is None or not causes:
+            why = ({"zh": "所报志愿均未获得（原因见下）", "en": "none of the choices could be "
+                    "given (see below)"} if choices else
+                   {"zh": "未报名，也无原岗位", "en": "did not apply and holds no post now"})
+            texts = {"zh": f"本轮未获得岗位：{why['zh']}。",
+                     "en": f"No post after the round: {why['en']}."}
+            return self._reason(person, "outcome", "no_post", None, texts, [holds])
+        cause = self._cause_at(person, current, "back")
+        texts = {"zh": f"本轮未获得岗位。原岗位 {w['zh'].post(current)}：{cause.texts['zh']}",
+                 "en": f"No post after the round. The current post {w['en'].post(current)}: "
+                       f"{cause.texts['en']}"}
+        return self._reason(person, "outcome", "no_post", None, texts, [holds, *cause.claims],
+                            rules=cause.rules, numbers={**cause.numbers, "current": current})
+
+    # -- choices not given --------------------------------------------------------------------
 
     def not_given(self, person: str, post: str, rank: int) -> Reason:
-        forbids = forbid_reasons(self.instance, self.policy, person, post)
-        if forbids:
-            rules = tuple(sorted({f.split(":", 1)[0] for f in forbids}))
-            return Reason(person, "not_given", "rule_forbids", post, rank, rules,
-                          text=f"choice {rank} ({post}): " + "; ".join(forbids))
+        choice = Claim("choice", {"person": person, "rank": rank, "post": post})
+        cause = self._cause_at(person, post, "give")
+        texts = {lang: self.words[lang].choice_head(rank, post) + cause.texts[lang]
+                 for lang in ("zh", "en")}
+        return self._reason(person, "not_given", cause.code, post, texts,
+                            [choice, *cause.claims], rank, cause.rules, cause.numbers)
+
+    def _cause_at(self, person: str, post: str | None, context: str) -> Cause:
+        """Why ``person`` is not at ``post`` (None: why they are not left without a post);
+        ``context`` words the move: give (a choice), back (to the current post), keep (at the
+        current post), none (no post)."""
+        if post is not None:
+            forbidden = self._forbidden(person, post)
+            if forbidden is not None:
+                return forbidden
+            filled = self._filled(person, post)
+            if filled is not None:
+                return filled
+        effect = self.effect_of_move(person, post)
+        return self._effect_cause(effect, context)
+
+    def _forbidden(self, person: str, post: str) -> Cause | None:
+        found = []
+        for rule in self.policy.rule_objects():
+            if rule.hard and rule.forbid_reason(self.instance, person, post) is not None:
+                found.append(rule.name)
+        if not found:
+            return None
+        rules = tuple(found)
+        texts = {"zh": f"受{self.words['zh'].rules(rules)}规则限制，本轮不能担任该岗位。",
+                 "en": f"the rule {self.words['en'].rules(rules)} does not allow this post "
+                       "this round: " + "; ".join(
+                           self.words["en"].plain(r) for r in self._forbid_messages(person,
+                                                                                     post)) + "."}
+        claims = [Claim("forbids", {"rule": r, "person": person, "post": post}) for r in rules]
+        return Cause("rule_forbids", texts, claims, rules)
+
+    def _forbid_messages(self, person: str, post: str) -> list[str]:
+        out = []
+        for rule in self.policy.rule_objects():
+            message = rule.forbid_reason(self.instance, person, post) if rule.hard else None
+            if message is not None:
+                out.append(message)
+        return out
+
+    def _filled(self, person: str, post: str) -> Cause | None:
         mine = self.ranks.rank(post, person)
-        holders = self.roster.holders.get(post, [])
+        holders = [q for q in self.roster.holders.get(post, []) if q != person]
         places = self.instance.post_by_id[post].places
-        worst = max((self.ranks.rank(post, q) for q in holders), default=None)
-        if len(holders) >= places and worst is not None and worst <= mine:
-            ties = sum(1 for q in holders if self.ranks.rank(post, q) == mine)
-            lowest = "tenure" if worst == TENURE else worst
-            text = (f"choice {rank} ({post}): its {places} place(s) went to applicants its panel "
-                    f"ranked at least as high (lowest rank admitted {lowest}, yours {mine})")
-            if ties:
-                text += f"; {ties} of them tied with you"
-            return Reason(person, "not_given", "filled_by_higher_ranked", post, rank,
-                          numbers={"places": places, "holders": len(holders),
-                                   "lowest_rank_admitted": lowest, "your_rank": mine,
-                                   "ties": ties},
-                          text=text)
-        code, rules, numbers, what = self._effect_of_move(person, post)
-        return Reason(person, "not_given", code, post, rank, rules, numbers,
-                      text=f"choice {rank} ({post}): giving it to you {what}")
+        ranks = {q: self.ranks.rank(post, q) for q in holders}
+        worst = max(ranks.values(), default=None)
+        if len(holders) < places or worst is None or worst > mine:
+            return None
+        ties = sum(1 for r in ranks.values() if r == mine)
+        lowest = "tenure" if worst == TENURE else worst
+        zh, en = self.words["zh"], self.words["en"]
+        its = {"zh": f"该岗位共{places}个，" if places > 1 else "该岗位仅1个，",
+               "en": f"its {places} places" if places > 1 else "its one place"}
+        if worst == TENURE:
+            who = {"zh": "、".join(zh.person(q) for q in sorted(holders)),
+                   "en": ", ".join(en.person(q) for q in sorted(holders))}
+            texts = {"zh": f"{its['zh']}由未报名调动、留任原岗位的{who['zh']}担任，"
+                           "留任人员排在报名人员之前。",
+                     "en": f"{its['en']} {'are' if places > 1 else 'is'} held by {who['en']}, "
+                           "staying at their own post without applying to move, and people who "
+                           "stay come before applicants."}
+        else:
+            tie = ({"zh": f"，其中{ties}人与您名次相同（同名次时由其他目标决定）",
+                    "en": f"; {ties} of them are level with you (level ranks are settled by the "
+                          "other objectives)"} if ties else {"zh": "", "en": ""})
+            you = ({"zh": "您未报名该岗位，报名人员优先", "en": "you did not apply for it, and "
+                    "applicants come first"} if mine >= UNRANKED else
+                   {"zh": f"您为{zh.rank(mine)}", "en": f"you {en.rank(mine)}"})
+            texts = {"zh": f"{its['zh']}均已由评审排名在您之前或与您相同的人员获得，"
+                           f"其中排名最低者为{zh.rank(worst)}，{you['zh']}{tie['zh']}。",
+                     "en": f"{its['en']} went to people the panel ranked ahead of or level with "
+                           f"you: the lowest of them {en.rank(worst)}, {you['en']}{tie['en']}."}
+        claims = [Claim("full", {"post": post, "places": places}),
+                  Claim("ranked_ahead", {"post": post, "person": person, "your_rank": mine,
+                                         "holders": tuple(sorted(ranks.items()))})]
+        numbers = {"places": places, "holders": len(holders), "lowest_rank_admitted": lowest,
+                   "your_rank": mine, "ties": ties}
+        return Cause("filled_by_higher_ranked", texts, claims, (), numbers)
 
-    # -- moves -----------------------------------------------------------------------------
+    # -- moves ---------------------------------------------------------------------------
 
-    def _effect_of_move(self, person: str, post: str | None) -> tuple[str, tuple[str, ...],
-                                                                      dict[str, Any], str]:
-        """(code, rules, numbers, words) for moving a person to ``post`` (None: no post).
+    def effect_of_move(self, person: str, post: str | None) -> Effect:
+        """The most favourable effect of moving ``person`` to ``post`` (None: no post) over the
+        pools a new recruit may be charged to; a full post's lowest-ranked holder leaves."""
+        displaced = self._displaced(person, post)
+        effects = [self._effect(person, post, pool, displaced)
+                   for pool in self._pool_options(person, post)]
+        return min(effects, key=lambda e: (PREFERENCE[e.claim.kind], len(e.rules),
+                                           str(e.numbers)))
 
-        A new recruit without a pool is tried on each pool they may be charged to;
-        the most favourable outcome is the one reported.
-        """
-        effects = [self._effect(moved, displaced)
-                   for moved, displaced in moves(self.instance, self.policy, self.roster,
-                                                 self.ranks, person, post)]
-        order = {"not_proven": 0, "equally_good": 1, "worse_objective": 2, "rule_required": 3}
-        return min(effects, key=lambda e: (order[e[0]], len(e[1]), str(e[2])))
+    def _displaced(self, person: str, post: str | None) -> str | None:
+        if post is None:
+            return None
+        holders = [q for q in self.roster.holders.get(post, []) if q != person]
+        if len(holders) < self.instance.post_by_id[post].places:
+            return None
+        return max(holders, key=lambda q: (self.ranks.rank(post, q), q))
 
-    def _effect(self, moved: Roster, displaced: str | None) -> tuple[str, tuple[str, ...],
-                                                                    dict[str, Any], str]:
-        placement = Placement(self.instance, self.policy, moved)
-        violations = check_roster(self.instance, self.policy, moved, placement,
-                                  references_checked=True)
-        new = [v for v in violations if v.hard and _key(v) not in self.hard_before]
-        suffix = f" (displacing {displaced})" if displaced else ""
+    def _pool_options(self, person: str, post: str | None) -> list[Any]:
+        row = self.instance.person_by_id[person]
+        if not row.new_recruit:
+            return [self.roster.pool_of(person)]
+        if post is None:
+            return [None]
+        if row.pool is not None:
+            return [row.pool]
+        rule = self.policy.rule("headcount_pools")
+        return list(rule.params.recruit_pools) if rule is not None else \
+            [self.roster.pool_of(person)]
+
+    def _effect(self, person: str, post: str | None, pool: Any,
+                displaced: str | None) -> Effect:
+        key = (person, post, pool, displaced)
+        if key not in self._effects:
+            self._effects[key] = self._evaluate(person, post, pool, displaced)
+        return self._effects[key]
+
+    def _evaluate(self, person: str, post: str | None, pool: Any,
+                  displaced: str | None) -> Effect:
+        """The move's effect: hard rules checked in full, soft rules counted (no messages)."""
+        changes = {person: Assignment(person=person, post=post, pool=pool)}
+        if displaced is not None:
+            recruit = self.instance.person_by_id[displaced].new_recruit
+            changes[displaced] = Assignment(person=displaced, post=None,
+                                            pool=None if recruit else
+                                            self.roster.pool_of(displaced))
+        moved = self.roster.moved(changes)
+        placement = self.placement.moved(moved, list(changes))
+        move = {"person": person, "post": post, "pool": pool, "displaced": displaced}
+        new: list[Violation] = []
+        amounts: dict[str, int] = {}
+        for rule in self.policy.rule_objects():
+            if not rule.hard:
+                amounts[rule.name] = rule.amount(placement)
+                continue
+            found = rule.check(placement)
+            new.extend(v for v in found if v.hard and violation_key(v) not in self.hard_keys)
+            amounts[rule.name] = sum(v.amount for v in found if not v.hard)
         if new:
             rules = tuple(sorted({v.rule for v in new}))
-            return ("rule_required", rules, {"displaced": displaced or ""},
-                    f"would break {', '.join(rules)}{suffix}: "
-                    + "; ".join(v.message for v in new[:3]))
-        after = stage_values(self.instance, self.policy, moved, violations, placement)
-        for stage in self.policy.objective:
-            name = stage.value
+            return Effect(Claim("move_breaks", {**move, "rules": rules}),
+                          tuple(v.message for v in new[:3]))
+        soft: dict[Stage, int] = {}
+        for rule in self.policy.rule_objects():
+            soft[rule.stage] = soft.get(rule.stage, 0) + amounts[rule.name]
+        after = stage_values_of(self.instance, self.policy, moved, soft, placement)
+        return self._stage_effect(move, after, amounts, placement)
+
+    def _stage_effect(self, move: dict[str, Any], after: dict[str, Any],
+                      amounts: dict[str, int], placement: Placement) -> Effect:
+        order = [s.value for s in self.policy.objective]
+        for k, name in enumerate(order):
             before_value, after_value = self.stages[name], after[name]
             if before_value == after_value:
                 continue
-            worse = _worse(name, before_value, after_value)
-            code = "worse_objective" if worse else "not_proven"
-            verb = "would worsen" if worse else "would improve"
-            new_soft = [v for v in violations if not v.hard and _key(v) not in self.soft_before
-                        and self._stage_of(v.rule) == name]
-            rules = tuple(sorted({v.rule for v in new_soft}))
-            because = f": {new_soft[0].message}" if new_soft else ""
-            return (code, rules, {"stage": name, "before": before_value, "after": after_value,
-                                  "displaced": displaced or ""},
-                    f"{verb} {name} from {before_value} to {after_value}{suffix}{because}")
-        return ("equally_good", (), {"displaced": displaced or ""},
-                (f"would give an equally good roster{suffix}; the solver's choice between equals "
-                "decided"))
+            kind = "move_worsens" if worse(name, before_value, after_value) else "move_improves"
+            grown = tuple(sorted(rule.name for rule in self.policy.rule_objects()
+                                 if rule.stage.value == name
+                                 and amounts[rule.name] > self.amounts[rule.name]))
+            messages: tuple[str, ...] = ()
+            if name == Stage.SOFT_FLOORS.value:
+                messages = tuple(
+                    v.message for rule in self.policy.rule_objects() if rule.name in grown
+                    for v in rule.check(placement)
+                    if not v.hard and violation_key(v) not in self.soft_keys)[:2]
+            improved = next((later for later in order[k + 1:]
+                             if worse(later, after[later], self.stages[later])), None)
+            return Effect(Claim(kind, {**move, "stage": name, "before": before_value,
+                                       "after": after_value}), messages, grown, improved)
+        return Effect(Claim("move_ties", move))
+
+    def _effect_cause(self, effect: Effect, context: str) -> Cause:
+        c = effect.claim
+        zh, en = self.words["zh"], self.words["en"]
+        moving = dict(zip(("zh", "en"), MOVES[context]))
+        if c["displaced"]:
+            d = c["displaced"]
+            rank = self.ranks.rank(c["post"], d)
+            moving = {"zh": f"{moving['zh']}（{zh.person(d)}，{zh.rank(rank)}，需让出该岗位）",
+                      "en": f"{moving['en']} (with {en.person(d)}, {en.rank(rank)}, leaving "
+                            "the post)"}
+        if c.kind == "move_breaks":
+            rules = c["rules"]
+            detail = "; ".join(en.plain(m) for m in effect.messages)
+            texts = {"zh": f"{moving['zh']}，将违反{zh.rules(rules)}规则。",
+                     "en": f"{moving['en']} would break the rule {en.rules(rules)}"
+                           + (f": {detail}." if detail else ".")}
+        elif c.kind in ("move_worsens", "move_improves"):
+            stage = c["stage"]
+            soft = ({"zh": f"（{zh.rules(effect.soft_rules)}缺口增加）",
+                     "en": f" (shortfall on {en.rules(effect.soft_rules)}"
+                           + (f": {en.plain(effect.messages[0])})" if effect.messages else ")")}
+                    if effect.soft_rules else {"zh": "", "en": ""})
+            if c.kind == "move_worsens":
+                later = ({"zh": f"；虽可改善“{stage_label(effect.improved, 'zh', True)}”，"
+                                "但本政策把前者排在更前",
+                          "en": f"; it would help '{stage_label(effect.improved, 'en', True)}', "
+                                "which this policy ranks below it"}
+                         if effect.improved else {"zh": "", "en": ""})
+                texts = {"zh": f"{moving['zh']}，{change(stage, c['before'], c['after'], 'zh')}"
+                               f"{soft['zh']}，方案变差{later['zh']}。",
+                         "en": f"{moving['en']} would make the result worse: "
+                               f"{change(stage, c['before'], c['after'], 'en')}{soft['en']}"
+                               f"{later['en']}."}
+            else:
+                texts = {"zh": f"{moving['zh']}，{change(stage, c['before'], c['after'], 'zh')}，"
+                               "方案会更好：本方案因时限未被证明最优。",
+                         "en": f"{moving['en']} would make the result better: "
+                               f"{change(stage, c['before'], c['after'], 'en')}; this roster "
+                               "is not proven optimal (time limit)."}
+        else:
+            texts = {"zh": f"{moving['zh']}，各项目标均同样好，由求解器在同样好的方案中选定。",
+                     "en": f"{moving['en']} would be exactly as good on every objective; the "
+                           "solver chose between equally good rosters."}
+        return Cause(effect.code, texts, [c], effect.rules, effect.numbers)
 
 
-    def _stage_of(self, rule_name: str) -> str | None:
-        rule = self.policy.rule(rule_name)
-        return rule.stage.value if rule is not None else None
+@dataclass(frozen=True)
+class Cause:
+    """Why a person is not at a post: code, words, the claims that prove it, rules, numbers."""
+
+    code: str
+    texts: dict[str, str]
+    claims: list[Claim]
+    rules: tuple[str, ...] = ()
+    numbers: dict[str, Any] = field(default_factory=dict)
 
 
-def moves(instance: Instance, policy: Policy, roster: Roster, ranks: PanelRanks, person: str,
-          post: str | None) -> list[tuple[Roster, str | None]]:
-    """The roster with ``person`` moved to ``post`` (None: no post), one per pool they may use.
-
-    A full post's lowest-ranked holder is displaced and left without a post.
-    """
-    displaced = None
-    if post is not None:
-        holders = [q for q in roster.holders.get(post, []) if q != person]
-        if len(holders) >= instance.post_by_id[post].places:
-            displaced = max(holders, key=lambda q: (ranks.rank(post, q), q))
-    return [(Roster(assignments=[_moved(instance, a, person, post, pool, displaced)
-                                 for a in roster.assignments]), displaced)
-            for pool in _pool_options(instance, policy, roster, person, post)]
-
-
-def _pool_options(instance: Instance, policy: Policy, roster: Roster, person: str,
-                  post: str | None) -> list[Any]:
-    row = instance.person_by_id[person]
-    if not row.new_recruit:
-        return [roster.pool_of(person)]
-    if post is None:
-        return [None]
-    if row.pool is not None:
-        return [row.pool]
-    rule = policy.rule("headcount_pools")
-    return list(rule.params.recruit_pools) if rule is not None else [roster.pool_of(person)]
-
-
-def _moved(instance: Instance, a: Assignment, person: str, post: str | None, pool: Any,
-           displaced: str | None) -> Assignment:
-    if a.person == person:
-        return Assignment(person=person, post=post, pool=pool)
-    if a.person == displaced:
-        recruit = instance.person_by_id[displaced].new_recruit
-        return Assignment(person=displaced, post=None, pool=None if recruit else a.pool)
-    return a
-
-
-def _key(violation: Any) -> tuple:
-    return (violation.rule, violation.message)
-
-
-def _hard_keys(violations: list[Any]) -> set[tuple]:
-    return {_key(v) for v in violations if v.hard}
-
-
-def _soft_keys(violations: list[Any]) -> set[tuple]:
-    return {_key(v) for v in violations if not v.hard}
-
-
-def _stages(instance: Instance, policy: Policy, roster: Roster,
-            violations: list[Any] | None = None) -> dict[str, Any]:
-    if violations is None:
-        violations = check_roster(instance, policy, roster)
-    return stage_values(instance, policy, roster, violations)
-
-
-def _worse(stage: str, before: Any, after: Any) -> bool:
-    """Whether ``after`` is lexicographically worse than ``before`` for a stage."""
-    if stage == "rank_profile":
-        return list(after) < list(before)  # more people at better ranks is better
-    return after > before
-
-
-def explain_roster(instance: Instance, policy: Policy, roster: Roster) -> list[Reason]:
-    """Every reason for every person of a roster."""
-    return Explainer(instance, policy, roster).all_reasons()
+def explain_roster(instance: Instance, policy: Policy, roster: Roster,
+                   deadline: float | None = None) -> list[Reason]:
+    """Every reason for every person of a roster (outcome lines alone past ``deadline``, a
+    `time.perf_counter` value)."""
+    return Explainer(instance, policy, roster).all_reasons(deadline)
 
 
 def verify(instance: Instance, policy: Policy, roster: Roster, reason: Reason) -> bool:
-    """Recompute one reason from the inputs and the roster; True if it holds."""
-    fresh = Explainer(instance, policy, roster)
-    return _same(fresh, reason)
+    """Test every claim of one reason against the inputs and the roster; True if all hold."""
+    return not reason_failures(ClaimCheck(instance, policy, roster), reason)
 
 
 def verify_all(instance: Instance, policy: Policy, roster: Roster,
                reasons: list[Reason]) -> list[Reason]:
-    """The reasons that do not hold (empty when every reason checks out)."""
-    fresh = Explainer(instance, policy, roster)
-    return [r for r in reasons if not _same(fresh, r)]
+    """The reasons with a claim that does not hold (empty when every claim checks out)."""
+    check = ClaimCheck(instance, policy, roster)
+    return [r for r in reasons if reason_failures(check, r)]
 
 
-def _same(fresh: Explainer, reason: Reason) -> bool:
-    if reason.kind == "outcome":
-        again = fresh.outcome(reason.person)
-    else:
-        assert reason.choice_rank is not None and reason.post is not None
-        choices = fresh.instance.choices_of.get(reason.person, [])
-        if reason.choice_rank > len(choices) or choices[reason.choice_rank - 1] != reason.post:
-            return False
-        got = fresh.roster.post_of(reason.person)
-        if got in choices and choices.index(got) < reason.choice_rank:
-            return False
-        again = fresh.not_given(reason.person, reason.post, reason.choice_rank)
-    return (again.code, again.rules, again.numbers) == (reason.code, reason.rules, reason.numbers)
+def failures(instance: Instance, policy: Policy, roster: Roster,
+             reasons: list[Reason]) -> list[tuple[Reason, list[str]]]:
+    """Each false reason with what is false in it."""
+    check = ClaimCheck(instance, policy, roster)
+    return [(r, found) for r in reasons if (found := reason_failures(check, r))]
 
 
-
-STAGE_ZH = {
-    "continuity": "未报名人员被调动人数",
-    "soft_floors": "软性下限缺口",
-    "blocking_pairs": "不稳定配对数",
-    "rank_profile": "各志愿录取人数",
-    "unplaced": "未安排岗位的在岗人员数",
-    "panel_quality": "评审排名合计",
-    "moves": "岗位变动人数",
-}
-
-
-def text_zh(reason: Reason, policy: Policy) -> str:
+def text_zh(reason: Reason, policy: Policy | None = None) -> str:
     """The reason in Chinese, for the people it concerns and the HR office."""
-    n = reason.numbers
-    rules = "、".join(_rule_zh(policy, r) for r in reason.rules)
-    if reason.kind == "outcome":
-        return _outcome_zh(reason, n, rules)
-    head = f"第{reason.choice_rank}志愿（{reason.post}）："
-    displaced = f"（需替换 {n['displaced']}）" if n.get("displaced") else ""
-    if reason.code == "rule_forbids":
-        return head + f"受“{rules}”规则限制，本轮不能任该岗位"
-    if reason.code == "filled_by_higher_ranked":
-        lowest = "原岗位留任人员" if n["lowest_rank_admitted"] == "tenure" else (
-            f"第{n['lowest_rank_admitted']}名")
-        ties = f"，其中{n['ties']}人与您名次相同" if n.get("ties") else ""
-        return head + (f"{n['places']}个岗位已由评审排名不低于您的人员获得（录取至{lowest}，"
-                       f"您为第{n['your_rank']}名{ties}）")
-    if reason.code == "rule_required":
-        return head + f"如安排给您{displaced}，将违反“{rules}”规则"
-    if reason.code in ("worse_objective", "not_proven"):
-        verb = "变差" if reason.code == "worse_objective" else "改善"
-        which = f"（{rules}）" if rules else ""
-        return head + (f"如安排给您{displaced}，{STAGE_ZH.get(n['stage'], n['stage'])}{which}将由"
-                       f"{n['before']}变为{n['after']}，方案整体{verb}")
-    return head + f"如安排给您{displaced}，方案同样最优，由求解结果在等优方案中确定"
-
-
-def _outcome_zh(reason: Reason, n: dict[str, Any], rules: str) -> str:
-    if reason.code == "choice":
-        return f"获得第{reason.choice_rank}志愿：{reason.post}"
-    if reason.code == "kept":
-        return ("未报名，留任原岗位 " if reason.text.startswith("did not apply") else
-                "所报志愿均未获得，留任原岗位 ") + str(reason.post)
-    if reason.code == "directed":
-        keep = f"保留原岗位 {n['alternative']}" if n.get("alternative") else "不安排岗位"
-        if rules:
-            return f"由组织调配至 {reason.post}：若{keep}，将违反“{rules}”规则"
-        stage = STAGE_ZH.get(str(n.get("stage")), str(n.get("stage", "")))
-        change = f"{stage}将由{n.get('before')}变为{n.get('after')}"
-        return f"由组织调配至 {reason.post}：若{keep}，{change}"
-    return "本轮未获得岗位" + ("（原岗位已由他人获得）" if "went to others" in reason.text else "")
-
-
-def _rule_zh(policy: Policy, name: str) -> str:
-    rule = policy.rule(name)
-    return rule.label_zh if rule is not None else name
+    return reason.text_zh

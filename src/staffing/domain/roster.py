@@ -65,6 +65,40 @@ class Roster(BaseModel):
         """Village id -> its tour doctor."""
         return {v: a.person for a in self.assignments for v in a.tour_villages}
 
+    @cached_property
+    def order(self) -> dict[str, int]:
+        """Person id -> position in ``assignments``."""
+        return {a.person: k for k, a in enumerate(self.assignments)}
+
+    def moved(self, changes: dict[str, Assignment]) -> Roster:
+        """This roster with some people's assignments replaced (a quick derived copy).
+
+        Lookups (by person, holders, tours) are updated from this roster's rather than
+        rebuilt, each in the order a roster built from the new assignments would have.
+        """
+        assignments = list(self.assignments)
+        for person, new in changes.items():
+            assignments[self.order[person]] = new
+        out = Roster.model_construct(assignments=assignments, status=self.status, stages=[],
+                                     manifest={})
+        holders = dict(self.holders)
+        for person, new in changes.items():
+            old = self.by_person.get(person)
+            if old is not None and old.post is not None and old.post != new.post:
+                holders[old.post] = [q for q in holders[old.post] if q != person]
+                if not holders[old.post]:
+                    del holders[old.post]
+            if new.post is not None and (old is None or old.post != new.post):
+                holders[new.post] = sorted([*holders.get(new.post, []), person],
+                                           key=self.order.__getitem__)
+        tours = {v: p for v, p in self.tours.items() if p not in changes}
+        for person, new in changes.items():
+            tours.update({v: person for v in new.tour_villages})
+        by_person = {**self.by_person, **changes}
+        out.__dict__.update(by_person=by_person, holders=holders, tours=tours,
+                            order=self.order)
+        return out
+
     def vacancies(self, instance: Instance) -> dict[str, int]:
         """Post id -> unfilled places."""
         return {

@@ -13,7 +13,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from staffing.allocation.reasons import STAGE_ZH, Reason, text_zh
+from staffing.allocation.reasons import Reason
+from staffing.allocation.wording import stage_label
 from staffing.check import CheckReport
 from staffing.domain.enums import Discipline, Tier, Title
 from staffing.domain.instance import Instance
@@ -42,15 +43,6 @@ RULE_STATUS: dict[str, Text] = {
     "short": t("软性未达", "soft shortfall"),
     "violated": t("违反", "violated"),
 }
-STAGE_EN = {
-    "continuity": "people who did not apply moved",
-    "soft_floors": "shortfall of soft rules",
-    "blocking_pairs": "blocking pairs",
-    "rank_profile": "people at each choice",
-    "unplaced": "incumbents without a post",
-    "panel_quality": "sum of panel ranks",
-    "moves": "incumbents moved",
-}
 
 
 FUND_EN = {
@@ -74,7 +66,7 @@ def tier_text(tier: Tier | str | None) -> Text:
 
 
 def stage_text(stage: str) -> Text:
-    return t(STAGE_ZH.get(stage, stage), STAGE_EN.get(stage, stage))
+    return t(stage_label(stage, "zh", short=True), stage_label(stage, "en", short=True))
 
 
 def rule_text(policy: Policy, name: str) -> Text:
@@ -256,7 +248,7 @@ def rules(policy: Policy, report: CheckReport) -> list[dict[str, Any]]:
 
 
 def reason_text(reason: Reason, policy: Policy) -> Text:
-    return t(text_zh(reason, policy), reason.text)
+    return t(reason.text_zh, reason.text)
 
 
 def blocking(instance: Instance, policy: Policy, reasons: Iterable[Reason]) -> list[dict[str, Any]]:
@@ -267,8 +259,8 @@ def blocking(instance: Instance, policy: Policy, reasons: Iterable[Reason]) -> l
             continue
         if r.rules:
             key, label = ";".join(r.rules), _joined([rule_text(policy, n) for n in r.rules])
-        elif r.numbers.get("stage"):
-            key, label = str(r.numbers["stage"]), stage_text(str(r.numbers["stage"]))
+        elif r.stage:
+            key, label = r.stage, stage_text(r.stage)
         else:
             key, label = r.code, t("同样最优的方案", "an equally good roster")
         group = groups.setdefault(key, {"key": key, "label": label, "pairs": []})

@@ -75,6 +75,21 @@ class Placement:
         self.policy = policy
         self.roster = roster
 
+    def moved(self, roster: Roster, people: list[str]) -> Placement:
+        """The placement of ``roster``, which differs from this one's only for ``people``:
+        the index arrays are copied and updated instead of rebuilt."""
+        from staffing.domain.arrays import POOLS
+
+        out = Placement(self.instance, self.policy, roster)
+        a = self.instance.arrays
+        post_index, pool_index = self.post_index.copy(), self.pool_index.copy()
+        for person in people:
+            i, assignment = a.person_index[person], roster.by_person[person]
+            post_index[i] = a.post_index[assignment.post] if assignment.post else -1
+            pool_index[i] = POOLS.index(assignment.pool) if assignment.pool else -1
+        out.__dict__.update(post_index=post_index, pool_index=pool_index)
+        return out
+
     def post_of(self, person_id: str) -> str | None:
         return self.roster.post_of(person_id)
 
@@ -208,6 +223,13 @@ class Rule(Generic[P]):
 
     def violation(self, message: str, **fields: Any) -> Violation:
         return Violation(rule=self.name, message=message, hard=self.hard, **fields)
+
+    def amount(self, placement: Placement) -> int:
+        """The total size of this rule's breaches on a roster (what a soft stage counts).
+
+        Rules with many breaches override it with a count that builds no messages.
+        """
+        return sum(v.amount for v in self.check(placement))
 
     # -- model emission --------------------------------------------------------------------
 

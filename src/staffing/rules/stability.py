@@ -56,6 +56,9 @@ class Stability(Rule[StabilityParams]):
             for person, post, free in blocking_pairs(placement)
         ]
 
+    def amount(self, placement: Placement) -> int:
+        return int(blocking_mask(placement)[0].sum())
+
     # -- emission --------------------------------------------------------------------------
 
     def emit(self, model: AllocationModel) -> None:
@@ -117,6 +120,15 @@ def _full_indicators(model: AllocationModel, j: int,
 
 def blocking_pairs(placement: Placement) -> list[tuple[str, str, bool]]:
     """Every blocking (person, post, post-has-a-free-place) of a roster, in choice order."""
+    blocking, free = blocking_mask(placement)
+    a = placement.instance.arrays
+    table = ChoiceTable.of(placement.instance, placement.policy)
+    return [(a.person_ids[i], a.post_ids[j], bool(free[j]))
+            for i, j in zip(table.person[blocking], table.post[blocking])]
+
+
+def blocking_mask(placement: Placement) -> tuple[np.ndarray, np.ndarray]:
+    """Which choices of the choice table block, and which posts have a free place."""
     from staffing.rules import admissible_mask
 
     instance, policy = placement.instance, placement.policy
@@ -133,8 +145,7 @@ def blocking_pairs(placement: Placement) -> list[tuple[str, str, bool]]:
     admissible = admissible_mask(instance, policy)[table.person, table.post]
     blocking = (admissible & (table.position < outcome_position[table.person])
                 & (free[table.post] | (worst[table.post] > table.rank)))
-    return [(a.person_ids[i], a.post_ids[j], bool(free[j]))
-            for i, j in zip(table.person[blocking], table.post[blocking])]
+    return blocking, free
 
 
 def _own_ranks(placement: Placement, table: ChoiceTable) -> np.ndarray:

@@ -27,6 +27,7 @@ stage with the independent checker; it never re-derives the explainer's wording.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from staffing.check import check_roster
@@ -83,18 +84,35 @@ def worse(stage: str, before: Any, after: Any) -> bool:
 
 
 class Baseline:
-    """One roster under one policy as the checker sees it: violations, stage values, ranks."""
+    """One roster under one policy as the checker sees it: violations, stage values, ranks
+    (each computed when first needed)."""
 
     def __init__(self, instance: Instance, policy: Policy, roster: Roster):
         self.instance = instance
         self.policy = policy
         self.roster = roster
         self.ranks = PanelRanks.of(instance, policy)
-        self.placement = Placement(instance, policy, roster)
-        self.violations = check_roster(instance, policy, roster, self.placement)
-        self.hard_keys = {violation_key(v) for v in self.violations if v.hard}
-        self.soft_keys = {violation_key(v) for v in self.violations if not v.hard}
-        self.stages = stage_values(instance, policy, roster, self.violations, self.placement)
+
+    @cached_property
+    def placement(self) -> Placement:
+        return Placement(self.instance, self.policy, self.roster)
+
+    @cached_property
+    def violations(self) -> list[Violation]:
+        return check_roster(self.instance, self.policy, self.roster, self.placement)
+
+    @cached_property
+    def hard_keys(self) -> set[tuple[str, str]]:
+        return {violation_key(v) for v in self.violations if v.hard}
+
+    @cached_property
+    def soft_keys(self) -> set[tuple[str, str]]:
+        return {violation_key(v) for v in self.violations if not v.hard}
+
+    @cached_property
+    def stages(self) -> dict[str, Any]:
+        return stage_values(self.instance, self.policy, self.roster, self.violations,
+                            self.placement)
 
 
 class ClaimCheck(Baseline):

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from staffing.allocation.claims import (
@@ -121,12 +122,17 @@ class Explainer(Baseline):
 
     def __init__(self, instance: Instance, policy: Policy, roster: Roster):
         super().__init__(instance, policy, roster)
-        self.amounts = {rule.name: 0 for rule in policy.rule_objects()}
-        for v in self.violations:
-            if not v.hard and v.rule in self.amounts:
-                self.amounts[v.rule] += v.amount
         self.words = {lang: Words(instance, policy, lang) for lang in ("zh", "en")}
         self._effects: dict[tuple[Any, ...], Effect] = {}
+
+    @cached_property
+    def amounts(self) -> dict[str, int]:
+        """Each rule's soft breaches on the roster (what the soft stages count)."""
+        out = {rule.name: 0 for rule in self.policy.rule_objects()}
+        for v in self.violations:
+            if not v.hard and v.rule in out:
+                out[v.rule] += v.amount
+        return out
 
     # -- per person ------------------------------------------------------------------------
 
@@ -141,14 +147,25 @@ class Explainer(Baseline):
         return out
 
     def all_reasons(self, deadline: float | None = None) -> list[Reason]:
-        """Every person's reasons; past ``deadline`` (a `time.perf_counter` value) the outcome
-        line alone for each person left."""
+        """Every person's reasons; with ``deadline`` (a `time.perf_counter` value), detailed
+        reasons while there is time left to give every remaining person at least the outcome
+        line, then the outcome line alone for each person left (the deadline can be passed by
+        at most the first person's detailed reasons, which include checking the roster)."""
+        staff = [p.id for p in self.instance.staff]
+        if deadline is None:
+            return [r for person in staff for r in self.reasons(person)]
+        started = time.perf_counter()
+        sample = [self.brief_outcome(person) for person in staff[:20]]
+        per_brief = 1.5 * (time.perf_counter() - started) / max(len(sample), 1)
         out: list[Reason] = []
-        for person in self.instance.staff:
-            if deadline is not None and time.perf_counter() > deadline:
-                out.append(self.brief_outcome(person.id))
+        per_person = 0.0  # the longest one person's detailed reasons took so far
+        for k, person in enumerate(staff):
+            now = time.perf_counter()
+            if now + per_person + (len(staff) - k) * per_brief < deadline:
+                out.extend(self.reasons(person))
+                per_person = max(per_person, time.perf_counter() - now)
             else:
-                out.extend(self.reasons(person.id))
+                out.append(sample[k] if k < len(sample) else self.brief_outcome(person))
         return out
 
     # -- outcome lines ------------------------------------------------------------------------

@@ -8,6 +8,8 @@ script: it opens from a file, offline, with no request to anywhere.
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 from html import escape
 from importlib.resources import files
@@ -17,6 +19,7 @@ Text = dict[str, str]
 Cell = Any  # str | int | float | Text | None
 
 LANGS = ("zh", "en")
+COMPRESS_ABOVE = 256_000  # characters of table data shown as they are; above, gzip + base64
 
 
 def t(zh: str, en: str) -> Text:
@@ -86,8 +89,13 @@ def data_table(anchor: str, columns: list[dict[str, Any]], rows: list[list[Cell]
     """
     source = f"{anchor}-data"
     payload = {"columns": columns, "rows": rows, "page": page}
+    text = json_for_script(payload)
+    kind = "application/json"
+    if len(text) > COMPRESS_ABOVE:  # large tables travel gzip-compressed, unpacked in the page
+        text = base64.b64encode(gzip.compress(text.encode("utf-8"), mtime=0)).decode("ascii")
+        kind = "application/gzip+base64"
     return (f'<div class="datatable" id="{escape(anchor)}" data-source="{source}"></div>'
-            f'<script type="application/json" id="{source}">{json_for_script(payload)}</script>')
+            f'<script type="{kind}" id="{source}">{text}</script>')
 
 
 def json_for_script(data: Any) -> str:

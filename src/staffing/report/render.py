@@ -277,14 +277,14 @@ def blocking_section(groups: list[dict[str, Any]]) -> str:
     rows = [[g["label"], g["key"], number(len(g["pairs"]))] for g in groups]
     parts = [table([t("原因", "forced by"), t("代码", "code"), t("配对数", "pairs")], rows,
                    kinds=["", "code", "num"])]
-    for g in groups:
-        pairs = [[p["person"], p["name"], p["post"], number(p["choice_rank"]), p["text"]]
-                 for p in g["pairs"]]
-        parts.append(details(t(f"{g['label']['zh']}：{len(g['pairs'])} 对",
-                               f"{g['label']['en']}: {len(g['pairs'])} pairs"),
-                             table([t("工号", "id"), t("姓名", "name"), t("岗位", "post"),
-                                    t("志愿", "choice"), t("原因", "reason")], pairs,
-                                   kinds=["code", "", "code", "num", ""])))
+    columns: list[dict[str, Any]] = [
+        {"label": t("原因", "forced by")}, {"label": t("工号", "id"), "type": "code"},
+        {"label": t("姓名", "name")}, {"label": t("岗位", "post"), "type": "code"},
+        {"label": t("志愿", "choice"), "type": "num"}, {"label": t("说明", "reason"),
+                                                       "type": "pre"}]
+    pairs = [[g["label"], p["person"], p["name"], p["post"], p["choice_rank"], p["text"]]
+             for g in groups for p in g["pairs"]]
+    parts.append(data_table("blocking-table", columns, pairs, page=100))
     note = t(f"{total} 对人员与岗位彼此更愿意选择对方，按迫使它们存在的规则或目标分组。",
              f"{total} pairs of a person and a post that prefer each other to what they got, "
              "grouped by the rule or objective that forces them.")

@@ -130,7 +130,7 @@ def summary(instance: Instance, roster: Roster, report: CheckReport,
         "status": status,
         "proven": bool(stage_rows) and all(s.get("status") == "optimal" for s in stage_rows),
         "open_stage": open_stage["stage"] if open_stage else None,  # first stage not proven
-        "gap": (open_stage.get("gap") if open_stage else 0.0) if stage_rows else None,
+        "gap": _gap(open_stage) if open_stage else (0.0 if stage_rows else None),
         "hard_violations": check.get("hard_violations", len(report.hard_violations)),
         "soft_violations": check.get("soft_violations", len(report.soft_violations)),
         "blocking_pairs": check.get("stages", {}).get("blocking_pairs", report.blocking_pairs),
@@ -146,10 +146,15 @@ def summary(instance: Instance, roster: Roster, report: CheckReport,
     }
 
 
+def _gap(stage: dict[str, Any]) -> float | None:
+    """A stage's gap, None when no bound is known (a gap needs one)."""
+    return stage.get("gap") if stage.get("bound") is not None else None
+
+
 def stages(manifest: dict[str, Any], report: CheckReport) -> list[dict[str, Any]]:
     rows = manifest.get("stages") or [{"stage": k, "value": v} for k, v in report.stages.items()]
     return [{"stage": s["stage"], "label": stage_text(s["stage"]), "value": s.get("value"),
-             "bound": s.get("bound"), "gap": s.get("gap"), "status": s.get("status", "")}
+             "bound": s.get("bound"), "gap": _gap(s), "status": s.get("status", "")}
             for s in rows]
 
 

@@ -13,8 +13,18 @@
       return (c && typeof c === "object") ? (c.zh || "") + " " + (c.en || "") : String(c === null ? "" : c);
     }).join(" ").toLowerCase();
   }
-  function DataTable(root) {
-    var source = JSON.parse(document.getElementById(root.dataset.source).textContent);
+  function tableData(root) {
+    var element = document.getElementById(root.dataset.source);
+    if (element.type !== "application/gzip+base64") {
+      return Promise.resolve(JSON.parse(element.textContent));
+    }
+    var binary = atob(element.textContent.trim());
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+  function DataTable(root, source) {
     var self = { root: root, columns: source.columns, rows: source.rows, query: "",
                  sortKey: -1, dir: 1, limit: source.page || 300, page: source.page || 300 };
     self.keys = self.rows.map(haystack);
@@ -112,10 +122,12 @@
   document.addEventListener("DOMContentLoaded", function () {
     var hash = (location.hash || "").replace("#", "");
     var initial = hash === "en" || hash === "zh" ? hash : lang();
-    document.querySelectorAll(".datatable").forEach(function (root) { tables.push(DataTable(root)); });
     var button = document.getElementById("lang-switch");
     if (button) button.addEventListener("click", function () { setLang(lang() === "zh" ? "en" : "zh"); });
     setLang(initial);
-    document.body.dataset.ready = "1";
+    var roots = Array.prototype.slice.call(document.querySelectorAll(".datatable"));
+    Promise.all(roots.map(function (root) {
+      return tableData(root).then(function (source) { tables.push(DataTable(root, source)); });
+    })).then(function () { document.body.dataset.ready = "1"; });
   });
 })();

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from staffing.errors import InfeasibleError, InputError, Problem, StaffingError
 from staffing.pay.cli import pay
+from staffing.service.command import serve
 
 if TYPE_CHECKING:
     from staffing.check import CheckReport
@@ -363,6 +364,7 @@ def generate(
 
 
 app.command()(guarded(pay))  # ``staffing pay``
+app.command()(guarded(serve))  # ``staffing serve``
 
 
 def _register_scenarios() -> None:

@@ -1,0 +1,237 @@
+"""Every call the service makes into the engine, in one place.
+
+The web server's process uses `validate` and `check_files` (no solver runs there);
+worker processes use `run_job`. Inputs are files in a job's ``input`` folder,
+written by `staffing.service.inputs`; outputs go to its ``out`` folder, atomically.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from staffing.check import CheckReport
+from staffing.domain.instance import Instance
+from staffing.domain.policy import Policy
+from staffing.domain.roster import Roster
+from staffing.errors import InputError, Problem, raise_if_errors
+
+Progress = Callable[[dict[str, Any]], None]
+
+
+class Cancelled(Exception):
+    """The run was stopped on request; nothing it wrote is kept."""
+
+
+class StopToken:
+    """Asks a running job to stop: checked between steps of the run."""
+
+    def __init__(self) -> None:
+        self.stopped = False
+
+    def stop(self) -> None:
+        """Ask the run to stop as soon as it can."""
+        self.stopped = True
+
+    def raise_if_stopped(self) -> None:
+        """Raise `Cancelled` once `stop` was called."""
+        if self.stopped:
+            raise Cancelled
+
+
+@dataclass(frozen=True)
+class JobFiles:
+    """Where one job's inputs and outputs live."""
+
+    root: Path
+
+    @property
+    def input(self) -> Path:
+        return self.root / "input"
+
+    @property
+    def out(self) -> Path:
+        return self.root / "out"
+
+    @property
+    def bundle(self) -> Path:
+        """The instance bundle as submitted (``bundle.json`` or ``bundle.xlsx``)."""
+        found = sorted(self.input.glob("bundle.*"))
+        return found[0] if found else self.input / "bundle.json"
+
+    @property
+    def policy(self) -> Path:
+        return self.input / "policy.yaml"
+
+    @property
+    def roster(self) -> Path:
+        return self.input / "roster.csv"
+
+    @property
+    def pay_plan(self) -> Path:
+        return self.input / "pay.csv"
+
+
+def load_inputs(bundle: Path, policy_text: str | None, policy_source: str,
+                roster: Path | None = None) -> tuple[Instance, Policy, Roster | None]:
+    """Load a bundle, a policy and (optionally) a roster, reporting every problem at once.
+
+    Without a policy text the default policy applies.
+
+    Raises
+    ------
+    InputError
+        with every problem of the bundle, the policy, the policy's fit to the bundle and
+        the roster, each located.
+    """
+    from staffing.io.bundle import load
+    from staffing.io.policy_yaml import parse_policy
+    from staffing.io.roster_io import read_roster
+    from staffing.validation import policy_problems
+
+    problems: list[Problem] = []
+    instance = policy = None
+    try:
+        policy = (parse_policy(policy_text, policy_source) if policy_text is not None
+                  else Policy.default())
+    except InputError as error:
+        problems.extend(error.problems)
+    try:
+        instance = load(bundle)
+    except InputError as error:
+        problems.extend(error.problems)
+    raise_if_errors(problems)
+    assert instance is not None and policy is not None
+    problems = list(instance.warnings) + policy_problems(instance, policy)
+    raise_if_errors(problems)
+    given = read_roster(roster, instance) if roster is not None else None
+    return instance, policy, given
+
+
+def validate(bundle: Path, policy_text: str | None, policy_source: str) -> dict[str, Any]:
+    """Validate a bundle against a policy; the warnings and a count of what it holds.
+
+    Raises
+    ------
+    InputError
+        listing every located problem.
+    """
+    instance, policy, _ = load_inputs(bundle, policy_text, policy_source)
+    return {
+        "warnings": [p.to_dict() for p in instance.warnings],
+        "counts": counts(instance),
+        "policy": policy.name,
+    }
+
+
+def counts(instance: Instance) -> dict[str, int]:
+    """How many institutions, posts, places, people, choices and panel ranks a bundle has."""
+    return {
+        "institutions": len(instance.institutions), "posts": len(instance.posts),
+        "places": sum(p.places for p in instance.posts), "people": len(instance.staff),
+        "choices": len(instance.choices), "rankings": len(instance.rankings),
+    }
+
+
+def check_files(bundle: Path, policy_text: str | None, policy_source: str, roster: Path,
+                pay_plan: Path | None = None) -> dict[str, Any]:
+    """Check a roster (and pay plan) with the independent checker; the report as data."""
+    from staffing.check import check
+
+    instance, policy, given = load_inputs(bundle, policy_text, policy_source, roster)
+    assert given is not None
+    plan = None
+    if pay_plan is not None:
+        from staffing.pay.io import read_pay_plan
+
+        plan = read_pay_plan(pay_plan, instance)
+    return report_data(check(instance, policy, given, plan))
+
+
+def report_data(report: CheckReport) -> dict[str, Any]:
+    """A check report as JSON-ready data."""
+    return {
+        "ok": report.ok,
+        "hard_violations": len(report.hard_violations),
+        "soft_violations": len(report.soft_violations),
+        "blocking_pairs": report.blocking_pairs,
+        "stages": report.stages,
+        "violations": [
+            {"rule": v.rule, "hard": v.hard, "amount": v.amount, "message": v.message,
+             "people": list(v.people), "posts": list(v.posts),
+             "institutions": list(v.institutions)}
+            for v in report.violations + report.pay_violations],
+        "indicators": {i.key: i.value for i in report.indicators},
+        "pay_figures": report.pay_figures,
+    }
+
+
+def run_job(files: JobFiles, options: dict[str, Any], progress: Progress,
+            stop: StopToken) -> dict[str, Any]:
+    """Run one job (allocation, pay or both) and write its outputs to ``files.out``.
+
+    ``options``: kind, time_limit (seconds for the whole run), deterministic, budget.
+    Returns a summary for the job's record.
+
+    Raises
+    ------
+    Cancelled
+        when ``stop`` was called; InputError, InfeasibleError as the engine raises them.
+    """
+    from staffing.allocation.engine import allocate
+    from staffing.allocation.outputs import write_solve_outputs
+    from staffing.allocation.reasons import explain_roster
+    from staffing.check import check
+    from staffing.pay.engine import distribute_pay
+    from staffing.pay.io import write_pay
+
+    started = time.monotonic()
+    kind = options["kind"]
+    limit = float(options["time_limit"])
+    roster_file = files.roster if kind == "pay" else None
+    instance, policy, roster = load_inputs(files.bundle, files.policy.read_text("utf-8"),
+                                           "policy.yaml", roster_file)
+    stop.raise_if_stopped()
+    summary: dict[str, Any] = {"counts": counts(instance)}
+
+    def checked_progress(event: dict[str, Any]) -> None:
+        stop.raise_if_stopped()
+        progress(event)
+
+    if kind in ("allocation", "both"):
+        remaining = limit - (time.monotonic() - started)
+        roster = allocate(instance, policy, time_limit=max(0.1, 0.8 * remaining),
+                          deterministic=bool(options.get("deterministic")),
+                          progress=checked_progress)
+        stop.raise_if_stopped()
+        report = check(instance, policy, roster)
+        progress({"event": "step", "step": "reasons"})
+        reasons = explain_roster(instance, policy, roster)
+        stop.raise_if_stopped()
+        write_solve_outputs(files.out, instance, policy, roster, report, reasons)
+        summary["status"] = roster.status
+        summary["stages"] = roster.stages
+        summary["check"] = {"hard_violations": len(report.hard_violations),
+                            "blocking_pairs": report.blocking_pairs}
+    if kind in ("pay", "both"):
+        assert roster is not None
+        progress({"event": "step", "step": "pay"})
+        remaining = limit - (time.monotonic() - started)
+        plan = distribute_pay(instance, roster, policy, budget=_budget(options.get("budget")),
+                              time_limit=max(0.1, remaining))
+        stop.raise_if_stopped()
+        write_pay(files.out / "pay", plan, instance, roster, policy)
+        summary["pay"] = {"status": plan.status, "people": len(plan.lines)}
+    return summary
+
+
+def _budget(budget: Any) -> Any:
+    """A request's budget as the pay engine reads it: yuan as text, one amount or per fund."""
+    if budget is None:
+        return None
+    if isinstance(budget, dict):
+        return {str(fund): str(amount) for fund, amount in budget.items()}
+    return str(budget)

@@ -10,7 +10,6 @@ import io
 import json
 import os
 import signal
-import subprocess
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,11 +22,12 @@ from openpyxl import load_workbook
 from staffing.errors import Problem
 from tests.service.server import (
     DEMO,
+    MODELS,
     OTHER_TOKEN,
     Server,
     demo_bundle,
+    fuzz,
     running_server,
-    staffing_command,
     wait_for,
 )
 
@@ -212,11 +212,7 @@ def test_full_round_trip_passes_the_checker(client: httpx.Client, bundle: dict[s
     assert roster.headers["content-type"].startswith("text/csv")
     (tmp_path / "roster.csv").write_bytes(roster.content)
     (tmp_path / "pay.csv").write_bytes(pay.content)
-    checked = subprocess.run(
-        [*staffing_command(), "check", str(DEMO), str(tmp_path / "roster.csv"), "--policy",
-         str(DEMO.parents[1] / "models" / f"{QUICK}.yaml"), "--pay", str(tmp_path / "pay.csv")],
-        capture_output=True, text=True, timeout=120)
-    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert _checker_passes(tmp_path / "roster.csv", tmp_path / "pay.csv")
     records = client.get(f"/v1/jobs/{job_id}/roster").json()
     assert len(records) == 600 and set(records[0]) == {"person", "post", "pool",
                                                         "tour_villages"}
@@ -241,13 +237,23 @@ def test_full_round_trip_passes_the_checker(client: httpx.Client, bundle: dict[s
     assert client.delete(f"/v1/jobs/{job_id}").status_code == 409
 
 
-def test_pay_job_from_an_upload(client: httpx.Client, tmp_path: Path) -> None:
-    """Tests a pay-only job uploaded as multipart: workbook, roster file and budget field."""
+def _checker_passes(roster: Path, pay: Path) -> bool:
+    """What ``staffing check`` decides for a roster and pay plan: no hard rule broken."""
     import staffing
+    from staffing.pay.io import read_pay_plan
 
-    staffing.save(staffing.load(DEMO), tmp_path / "demo.xlsx")
+    instance = staffing.load(DEMO)
+    policy = staffing.load_policy(MODELS / f"{QUICK}.yaml")
+    report = staffing.check(instance, policy, staffing.read_roster(roster, instance),
+                            read_pay_plan(pay, instance))
+    return report.ok
+
+
+def test_pay_job_from_an_upload(client: httpx.Client, bundle: dict[str, Any]) -> None:
+    """Tests a pay-only job uploaded as multipart: bundle file, roster file and budget field."""
+    upload = json.dumps(bundle).encode()
     submitted = client.post("/v1/jobs", data={"policy": QUICK, "kind": "pay"}, files={
-        "bundle": ("demo.xlsx", (tmp_path / "demo.xlsx").read_bytes()),
+        "bundle": ("demo.json", upload),
         "roster": ("roster.csv", (DEMO / "current_roster.csv").read_bytes())})
     assert submitted.status_code == 202, submitted.text
     job = wait_for(client, submitted.json()["id"], lambda job: job["state"] not in (
@@ -255,8 +261,8 @@ def test_pay_job_from_an_upload(client: httpx.Client, tmp_path: Path) -> None:
     assert job["state"] == "done", job
     lines = client.get(f"/v1/jobs/{job['id']}/pay").json()
     assert len(lines) > 500
-    no_roster = client.post("/v1/jobs", data={"policy": QUICK, "kind": "pay"}, files={
-        "bundle": ("demo.xlsx", (tmp_path / "demo.xlsx").read_bytes())})
+    no_roster = client.post("/v1/jobs", data={"policy": QUICK, "kind": "pay"},
+                            files={"bundle": ("demo.json", upload)})
     assert no_roster.status_code == 422 and _located(no_roster)[0]["column"] == "roster"
 
 
@@ -341,3 +347,10 @@ def wait_for_ready(client: httpx.Client, timeout: float = 60.0) -> dict[str, Any
             return health
         time.sleep(0.2)
     raise AssertionError(f"workers not ready: {health}")
+
+
+def test_schema_driven_fuzzing_finds_no_server_error(server: Server, tmp_path: Path) -> None:
+    """Tests a bounded schemathesis run against /openapi.json: no 500, answers as documented."""
+    run = fuzz(server, tmp_path, 8, "--phases", "fuzzing", timeout=300)
+    assert run.returncode == 0, run.stdout[-5000:] + run.stderr[-2000:]
+    assert " passed" in run.stdout

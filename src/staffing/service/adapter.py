@@ -7,6 +7,7 @@ written by `staffing.service.inputs`; outputs go to its ``out`` folder, atomical
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -88,15 +89,13 @@ def load_inputs(bundle: Path, policy_text: str | None, policy_source: str,
         the roster, each located.
     """
     from staffing.io.bundle import load
-    from staffing.io.policy_yaml import parse_policy
     from staffing.io.roster_io import read_roster
     from staffing.validation import policy_problems
 
     problems: list[Problem] = []
     instance = policy = None
     try:
-        policy = (parse_policy(policy_text, policy_source) if policy_text is not None
-                  else Policy.default())
+        policy = parsed_policy(policy_text, policy_source)
     except InputError as error:
         problems.extend(error.problems)
     try:
@@ -109,6 +108,17 @@ def load_inputs(bundle: Path, policy_text: str | None, policy_source: str,
     raise_if_errors(problems)
     given = read_roster(roster, instance) if roster is not None else None
     return instance, policy, given
+
+
+@functools.lru_cache(maxsize=32)
+def parsed_policy(text: str | None, source: str) -> Policy:
+    """A policy from YAML text (the default policy for None), parsed once per text.
+
+    Policies are immutable, so one parsed model serves every request that sends the same text.
+    """
+    from staffing.io.policy_yaml import parse_policy
+
+    return parse_policy(text, source) if text is not None else Policy.default()
 
 
 def validate(bundle: Path, policy_text: str | None, policy_source: str) -> dict[str, Any]:

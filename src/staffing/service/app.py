@@ -384,10 +384,30 @@ def _openapi_with_bodies(app: FastAPI) -> Callable[[], dict[str, Any]]:
                 found = model.model_json_schema(ref_template="#/components/schemas/{model}")
                 components.update(found.pop("$defs", {}))
                 components[model.__name__] = found
+            _document_errors(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 
     return openapi
+
+
+def _document_errors(schema: dict[str, Any]) -> None:
+    """Every error answer as `ErrorBody`, with the statuses each operation can give."""
+    error = {"content": {"application/json": {"schema": {
+        "$ref": "#/components/schemas/ErrorBody"}}}}
+    for path, operations in schema["paths"].items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            statuses = {"401": "no or unknown bearer token", "422": "located problems"}
+            if "requestBody" in operation:
+                statuses |= {"400": "a body that cannot be read", "413": "body too large",
+                             "415": "neither JSON nor multipart/form-data"}
+            if "{job_id}" in path:
+                statuses["404"] = "no such job for this token"
+            for status, description in statuses.items():
+                responses[status] = {"description": description, **error}
+    for name in ("HTTPValidationError", "ValidationError"):
+        schema["components"]["schemas"].pop(name, None)
 
 
 # ---------------------------------------------------------------------- work in threads

@@ -282,17 +282,20 @@ def test_check_endpoint_reports_the_checker(client: httpx.Client,
     assert {"row": 4, "column": "person"}.items() <= _located(refused)[0].items()
 
 
-def test_jobs_are_visible_only_to_their_token(server: Server, client: httpx.Client) -> None:
+def test_jobs_are_visible_only_to_their_token(server: Server, client: httpx.Client,
+                                              bundle: dict[str, Any]) -> None:
     """Tests that another token neither sees, reads nor cancels a job it did not create."""
+    job = client.post("/v1/jobs", json={"bundle": bundle, "policy": QUICK}).json()
     mine = client.get("/v1/jobs").json()["jobs"]
-    assert mine
+    assert job["id"] in {j["id"] for j in mine}
     with server.client(OTHER_TOKEN) as other:
         assert other.get("/v1/jobs").json()["jobs"] == []
-        for job in mine:
-            assert other.get(f"/v1/jobs/{job['id']}").status_code == 404
-            assert other.get(f"/v1/jobs/{job['id']}/roster").status_code == 404
-            assert other.get(f"/v1/jobs/{job['id']}/files").status_code == 404
-            assert other.delete(f"/v1/jobs/{job['id']}").status_code == 404
+        for theirs in mine:
+            assert other.get(f"/v1/jobs/{theirs['id']}").status_code == 404
+            assert other.get(f"/v1/jobs/{theirs['id']}/roster").status_code == 404
+            assert other.get(f"/v1/jobs/{theirs['id']}/files").status_code == 404
+            assert other.delete(f"/v1/jobs/{theirs['id']}").status_code == 404
+    wait_for(client, job["id"], lambda job: job["state"] == "done")
 
 
 def test_cancel_stops_a_running_solve(client: httpx.Client, bundle: dict[str, Any]) -> None:

@@ -33,6 +33,7 @@ from staffing.service.jsonable import plain
 from staffing.service.pool import Pool
 from staffing.service.results import (
     CSV,
+    FILE_TYPES,
     HTML,
     JSON,
     OUTPUTS,
@@ -291,7 +292,7 @@ def create_app(config: ServiceConfig, store: JobStore, pool: Pool) -> FastAPI:
 
     @app.get("/v1/jobs/{job_id}/files/{name:path}", tags=["results"],
              summary="One file a finished job wrote, as it is",
-             responses={200: {"content": {"application/octet-stream": {}}},
+             responses={200: {"content": {t: {} for t in FILE_TYPES}},
                         404: {"model": schemas.ErrorBody}})
     def file(job_id: str, name: str, who: Owner) -> Response:
         job = own_job(job_id, who)

@@ -128,10 +128,13 @@ def output_files(out: Path) -> list[str]:
     return found
 
 
+_SUFFIX_TYPES = {".csv": CSV, ".json": JSON, ".xlsx": XLSX, ".html": HTML,
+                 ".txt": "text/plain", ".png": "image/png", ".svg": "image/svg+xml"}
+OCTETS = "application/octet-stream"
+FILE_TYPES = (*_SUFFIX_TYPES.values(), OCTETS)  # what an output file may be served as
+
+
 def media_type(name: str) -> str:
-    """The media type of an output file, by its suffix."""
-    suffix = Path(name).suffix.lower()
-    return {".csv": CSV + "; charset=utf-8", ".json": JSON, ".xlsx": XLSX,
-            ".html": HTML + "; charset=utf-8", ".txt": "text/plain; charset=utf-8",
-            ".png": "image/png", ".svg": "image/svg+xml"}.get(suffix,
-                                                             "application/octet-stream")
+    """The media type of an output file, by its suffix (text in UTF-8)."""
+    found = _SUFFIX_TYPES.get(Path(name).suffix.lower(), OCTETS)
+    return found + "; charset=utf-8" if found.startswith("text/") else found

@@ -227,7 +227,9 @@ def test_full_round_trip_passes_the_checker(client: httpx.Client, bundle: dict[s
     assert client.get(f"/v1/jobs/{job_id}/reasons").status_code == 200
     assert client.get(f"/v1/jobs/{job_id}/audit").status_code == 200
     report = client.get(f"/v1/jobs/{job_id}/report")
-    assert report.status_code == 404 and "report" in report.json()["detail"]
+    assert report.headers["content-type"].startswith("text/html")
+    assert "sandbox" in report.headers["content-security-policy"]
+    assert b"<html" in report.content[:500].lower()
     files = client.get(f"/v1/jobs/{job_id}/files").json()
     assert {"roster.csv", "manifest.json", "pay/pay.csv"} <= set(files)
     assert client.get(f"/v1/jobs/{job_id}/files/pay/funds.csv").status_code == 200
@@ -261,6 +263,10 @@ def test_pay_job_from_an_upload(client: httpx.Client, bundle: dict[str, Any]) ->
     assert job["state"] == "done", job
     lines = client.get(f"/v1/jobs/{job['id']}/pay").json()
     assert len(lines) > 500
+    assert client.get(f"/v1/jobs/{job['id']}/report").headers["content-type"].startswith(
+        "text/html")
+    missing = client.get(f"/v1/jobs/{job['id']}/roster")  # a pay job allocates nothing
+    assert missing.status_code == 404 and "pay/pay.csv" in missing.json()["detail"]
     no_roster = client.post("/v1/jobs", data={"policy": QUICK, "kind": "pay"},
                             files={"bundle": ("demo.json", upload)})
     assert no_roster.status_code == 422 and _located(no_roster)[0]["column"] == "roster"

@@ -8,6 +8,7 @@ written by `staffing.service.inputs`; outputs go to its ``out`` folder, atomical
 from __future__ import annotations
 
 import functools
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -195,8 +196,11 @@ def run_job(files: JobFiles, options: dict[str, Any], progress: Progress,
     from staffing.allocation.outputs import write_solve_outputs
     from staffing.allocation.reasons import explain_roster
     from staffing.check import check
+    from staffing.pay.check import check_pay
     from staffing.pay.engine import distribute_pay
     from staffing.pay.io import write_pay
+    from staffing.report import save_report
+    from staffing.report.view import pay_view, run_view
 
     started = time.monotonic()
     kind = options["kind"]
@@ -222,6 +226,9 @@ def run_job(files: JobFiles, options: dict[str, Any], progress: Progress,
         reasons = explain_roster(instance, policy, roster)
         stop.raise_if_stopped()
         write_solve_outputs(files.out, instance, policy, roster, report, reasons)
+        progress({"event": "step", "step": "report"})
+        manifest = json.loads((files.out / "manifest.json").read_text(encoding="utf-8"))
+        save_report(files.out, run_view(instance, policy, roster, report, reasons, manifest))
         summary["status"] = roster.status
         summary["stages"] = roster.stages
         summary["check"] = {"hard_violations": len(report.hard_violations),
@@ -234,6 +241,9 @@ def run_job(files: JobFiles, options: dict[str, Any], progress: Progress,
                               time_limit=max(0.1, remaining))
         stop.raise_if_stopped()
         write_pay(files.out / "pay", plan, instance, roster, policy)
+        violations, _ = check_pay(instance, policy, roster, plan)
+        save_report(files.out / "pay", pay_view(instance, policy, plan, violations,
+                                                plan.manifest))
         summary["pay"] = {"status": plan.status, "people": len(plan.lines)}
     return summary
 

@@ -486,13 +486,13 @@ def _refuse_when_full(store: JobStore, pool: Pool, config: ServiceConfig) -> Non
 def _result_response(out: Path, job: JobRecord, result: Result, accept: str | None) -> Response:
     output = OUTPUTS[result]
     name = output.file
-    if result is Result.MANIFEST and job.kind == "pay":
-        name = "pay/manifest.json"
+    if result in (Result.MANIFEST, Result.REPORT) and job.kind == "pay":
+        name = f"pay/{name}"
     path = out / name
     if not path.is_file():
         if result is Result.REPORT:
-            raise ApiError(404, "no HTML report for this job: this server's runs do not write "
-                           "report.html")
+            raise ApiError(404, f"job {job.id} has no HTML report (its run wrote no "
+                           f"{name}); its other outputs: GET /v1/jobs/{job.id}/files")
         raise ApiError(404, f"job {job.id} has no {result.value} (a {job.kind} job writes "
                        + ", ".join(sorted(output_files(out))) + ")")
     chosen = choose_type(accept, output.types)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -29,7 +30,18 @@ from typing import Any
 
 import httpx
 
-from benchmarks.common import RESULTS, log, machine, write_csv
+from benchmarks.common import (
+    RESULTS,
+    ROOT,
+    log,
+    machine,
+    machine_line,
+    md_table,
+    num,
+    read_csv,
+    today,
+    write_csv,
+)
 from tests.service.server import FUZZ_EXCLUDED, Server, demo_bundle, wait_for
 from tests.service.server import fuzz as fuzz_run
 
@@ -167,6 +179,51 @@ def wait_ready(client: httpx.Client) -> None:
         time.sleep(0.2)
 
 
+README = ROOT / "benchmarks" / "README.md"
+START, END = "<!-- service results: start -->", "<!-- service results: end -->"
+
+
+def results_block(out: Path) -> str:
+    """The tables of the latest service figures in ``out``, for the README."""
+    lines = []
+    info_file = out / "service_run.json"
+    if info_file.exists():
+        info = json.loads(info_file.read_text())
+        lines.append(f"Machine: {machine_line(info)}; source {info['source']}; "
+                     f"load average {info['load']} during the run ({info['date']}).")
+    if (out / "service_load.csv").exists():
+        for row in read_csv(out / "service_load.csv"):
+            lines += ["", md_table(
+                ["validates", "clients", "answered 200", "per second", "p50 s", "p95 s",
+                 "max s", "jobs", "done", "lost", "mean run s", "all jobs s"],
+                [[row["validate_requests"], row["clients"], row["validate_ok"],
+                  num(row["validate_per_s"]), num(row["latency_p50_s"]),
+                  num(row["latency_p95_s"]), num(row["latency_max_s"]), row["jobs_submitted"],
+                  row["jobs_done"], row["jobs_lost"], num(row["job_run_mean_s"]),
+                  num(row["jobs_wall_s"], 0)]])]
+    if (out / "service_fuzz.json").exists():
+        fuzz_result = json.loads((out / "service_fuzz.json").read_text())
+        lines += ["", (f"Fuzz: {fuzz_result['cases']} in {fuzz_result['seconds']} s "
+                  f"(exit code {fuzz_result['exit_code']}; no 500, no undocumented status, "
+                  "content type or body).")]
+    if (out / "service_cancel.csv").exists():
+        lines += ["", md_table(
+            ["people", "policy", "cancelled after s", "stage", "job elapsed s", "state",
+             "DELETE to cancelled s", "worker reused"],
+            [[r["people"], r["policy"], num(r["cancel_after_s"], 0), r["stage"],
+              num(r["solve_elapsed_s"], 1), r["state"], num(r["seconds_to_cancelled"]),
+              r["worker_reused"]] for r in read_csv(out / "service_cancel.csv")])]
+    return "\n".join(lines)
+
+
+def update_readme(out: Path) -> None:
+    """Replace the service block of benchmarks/README.md with the figures in ``out``."""
+    text = README.read_text(encoding="utf-8")
+    head, rest = text.split(START, 1)
+    _old, tail = rest.split(END, 1)
+    README.write_text(f"{head}{START}\n{results_block(out)}\n{END}{tail}", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.service",
                                      description=__doc__.splitlines()[0])
@@ -175,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     parts = args.only or ["load", "fuzz", "cancel"]
     args.out.mkdir(parents=True, exist_ok=True)
-    info = machine()
+    info = machine() | {"date": today()}
     with tempfile.TemporaryDirectory(prefix="bench-service-") as tmp:
         work = Path(tmp)
         if "load" in parts:
@@ -187,6 +244,10 @@ def main(argv: list[str] | None = None) -> int:
         if "cancel" in parts:
             rows = cancel(work)
             write_csv(args.out / "service_cancel.csv", list(rows[0]), rows)
+    info["load"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    (args.out / "service_run.json").write_text(json.dumps(info, indent=1) + "\n")
+    if args.out == RESULTS:
+        update_readme(args.out)
     return 0
 
 

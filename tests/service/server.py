@@ -109,7 +109,7 @@ def demo_bundle() -> dict[str, Any]:
     return json.loads(instance_json(staffing.load(DEMO)))
 
 
-def wait_for(client: httpx.Client, job_id: str, condition: Any, timeout: float = 120.0
+def wait_for(client: httpx.Client, job_id: str, condition: Any, timeout: float = 400.0
               ) -> dict[str, Any]:
     """Long-poll a job until ``condition(job)`` holds; the job."""
     deadline = time.monotonic() + timeout

@@ -29,7 +29,8 @@ def test_restart_keeps_finished_jobs_and_requeues_the_running_one(tmp_path: Path
     server = Server(data, "--workers", "1").start()
     try:
         with server.client() as client:
-            quick = client.post("/v1/jobs", json={"bundle": bundle, "policy": "nanxun-2024"})
+            quick = client.post("/v1/jobs", json={"bundle": bundle, "policy": "nanxun-2024",
+                                                  "time_limit": 300})
             done = wait_for(client, quick.json()["id"], lambda job: job["state"] == "done")
             roster = client.get(f"/v1/jobs/{done['id']}/roster").content
             long = client.post("/v1/jobs", json={"bundle": bundle, "policy": "chongqing-2024",

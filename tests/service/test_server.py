@@ -192,7 +192,7 @@ def test_full_round_trip_passes_the_checker(client: httpx.Client, bundle: dict[s
     Follows it by server-sent events: queued or running first, each stage as it ends, done last.
     """
     submitted = client.post("/v1/jobs", json={"bundle": bundle, "policy": QUICK, "kind": "both",
-                                              "time_limit": 120})
+                                              "time_limit": 300})
     assert submitted.status_code == 202, submitted.text
     job_id = submitted.json()["id"]
     states, stages = [], []
@@ -254,7 +254,8 @@ def _checker_passes(roster: Path, pay: Path) -> bool:
 def test_pay_job_from_an_upload(client: httpx.Client, bundle: dict[str, Any]) -> None:
     """Tests a pay-only job uploaded as multipart: bundle file, roster file and budget field."""
     upload = json.dumps(bundle).encode()
-    submitted = client.post("/v1/jobs", data={"policy": QUICK, "kind": "pay"}, files={
+    submitted = client.post("/v1/jobs", data={"policy": QUICK, "kind": "pay",
+                                              "time_limit": "300"}, files={
         "bundle": ("demo.json", upload),
         "roster": ("roster.csv", (DEMO / "current_roster.csv").read_bytes())})
     assert submitted.status_code == 202, submitted.text
@@ -291,7 +292,8 @@ def test_check_endpoint_reports_the_checker(client: httpx.Client,
 def test_jobs_are_visible_only_to_their_token(server: Server, client: httpx.Client,
                                               bundle: dict[str, Any]) -> None:
     """Tests that another token neither sees, reads nor cancels a job it did not create."""
-    job = client.post("/v1/jobs", json={"bundle": bundle, "policy": QUICK}).json()
+    job = client.post("/v1/jobs", json={"bundle": bundle, "policy": QUICK,
+                                        "time_limit": 300}).json()
     mine = client.get("/v1/jobs").json()["jobs"]
     assert job["id"] in {j["id"] for j in mine}
     with server.client(OTHER_TOKEN) as other:

@@ -231,10 +231,13 @@ def create_app(config: ServiceConfig, store: JobStore, pool: Pool) -> FastAPI:
     async def job_state(job_id: str, who: Owner,
                         wait: Annotated[float, Query(ge=0, le=MAX_WAIT, description=(
                             "seconds to wait for a change past `after`"))] = 0,
-                        after: Annotated[int, Query(ge=0)] = 0) -> Any:
+                        after: Annotated[int | None, Query(ge=0, description=(
+                            "a version seen before (default: the current one)"))] = None
+                        ) -> Any:
         job = own_job(job_id, who)
+        seen = pool.version(job_id) if after is None else after
         deadline = time.monotonic() + wait
-        while (wait and not job.final and pool.version(job_id) <= after
+        while (wait and not job.final and pool.version(job_id) <= seen
                and time.monotonic() < deadline):
             await asyncio.sleep(POLL_INTERVAL)
             job = own_job(job_id, who)

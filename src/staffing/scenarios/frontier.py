@@ -285,6 +285,14 @@ def frontier(instance: Instance, policy: Policy, axis: Axis, *,
     fixed = [*fixed, *hardening(policy, axis.path, fixed)]
     whole = _whole(instance, policy, axis.path, op, fixed)
     resolution = resolution or default_resolution(start, stop, whole)
+    if axis.path.startswith("pay.") and base_roster is None:
+        from staffing.scenarios.execute import run_scenario
+        from staffing.scenarios.spec import base_scenario
+
+        base = run_scenario(instance, policy, base_scenario(), replace(settings, pay=False))
+        if base.roster is None:
+            raise StaffingError(f"a pay frontier needs a base roster: {base.status_text()}")
+        base_roster = base.roster
     prober = Prober(instance, policy, axis.path, op, fixed, limit=probe_limit,
                     workers=settings.workers or 1, base_roster=base_roster)
     result = FrontierResult(axis.path, op, start, stop, resolution, indicator=indicator,

@@ -2,9 +2,9 @@
 
 The county is `staffing.synth.generate(staff=3000, seed=1)` under ``nanxun-2024`` (the
 policy whose solves are proven at this size). The grid is 10 rotation lengths
-(``rules.rotation_before_senior.min_months`` 6 to 33 months) x 5 township grassroots
-headcounts (``institutions.tier=township.headcount_grassroots`` x0.9 to x1.1): 50
-scenarios. The base is solved once; the same 50 scenarios then run twice in this one run,
+(``rules.rotation_before_senior.min_months`` 6 to 15 months) x 5 township grassroots
+headcounts (``institutions.tier=township.headcount_grassroots`` x1 to x1.2): 50
+scenarios (below x1 or from about 18 months on, the county has no roster at all). The base is solved once; the same 50 scenarios then run twice in this one run,
 on the default local backend (one worker process per core), first warm-started from the
 base roster, then cold. Every roster is re-checked by the independent checker.
 
@@ -25,8 +25,8 @@ COLUMNS = ["people", "policy", "scenarios", "mode", "processes", "seconds",
            "seconds_per_scenario", "deterministic_time", "proven", "feasible", "infeasible",
            "other", "check_ok", "base_seconds"]
 GRID = {
-    "rules.rotation_before_senior.min_months": [6, 9, 12, 15, 18, 21, 24, 27, 30, 33],
-    "institutions.tier=township.headcount_grassroots": ["×0.9", "×0.95", "×1", "×1.05", "×1.1"],
+    "rules.rotation_before_senior.min_months": [6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+    "institutions.tier=township.headcount_grassroots": ["×1", "×1.05", "×1.1", "×1.15", "×1.2"],
 }
 
 

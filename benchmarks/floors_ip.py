@@ -70,7 +70,7 @@ def ensure_venv(create: bool) -> str | None:
 
 
 def floors_policy() -> Any:
-    from staffing.domain.policy import Policy
+    from staffing.policy import Policy
 
     return Policy(name="floors", max_choices=5,
                   rules={"stability": {"hard": True}, "min_staffing": {"hard": True}},
@@ -79,7 +79,7 @@ def floors_policy() -> Any:
 
 def free_policy() -> Any:
     """The same without floors: shows whether the floors change the best profile."""
-    from staffing.domain.policy import Policy
+    from staffing.policy import Policy
 
     return Policy(name="no floors", max_choices=5, rules={"stability": {"hard": True}},
                   objective=["rank_profile"])

@@ -64,7 +64,8 @@ _INT64 = 2**62
 
 def choice_network(instance: Any, policy: Any) -> dict[str, np.ndarray]:
     """The choice pairs of the engine's candidate set: person, post, rank, places."""
-    from staffing.allocation.pairs import PairKind, build_pairs
+    from staffing.allocation.pairs import build_pairs
+    from staffing.domain.pairs import PairKind
 
     pairs = build_pairs(instance, policy)
     keep = pairs.kind == PairKind.CHOICE

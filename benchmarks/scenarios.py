@@ -4,7 +4,8 @@ The county is `staffing.synth.generate(staff=3000, seed=1)` under ``nanxun-2024`
 policy whose solves are proven at this size). The grid is 10 rotation lengths
 (``rules.rotation_before_senior.min_months`` 6 to 15 months) x 5 township grassroots
 headcounts (``institutions.tier=township.headcount_grassroots`` x1 to x1.2): 50
-scenarios (below x1 or from about 18 months on, the county has no roster at all). The base is solved once; the same 50 scenarios then run twice in this one run,
+scenarios (below x1 or from about 18 months on, the county has no roster at all). The base
+is solved once; the same 50 scenarios then run twice in this one run,
 on the default local backend (one worker process per core), first warm-started from the
 base roster, then cold. Every roster is re-checked by the independent checker.
 

@@ -19,11 +19,11 @@ from typer.testing import CliRunner
 
 from staffing.check import CheckReport, check
 from staffing.domain.instance import Choice, Instance, Institution, PanelRank, Post, Staff
-from staffing.domain.policy import Policy
 from staffing.domain.roster import Assignment, Roster
 from staffing.errors import raise_if_errors
 from staffing.io.bundle import save
 from staffing.io.roster_io import write_roster
+from staffing.policy import Policy
 from staffing.rules.base import Violation
 from staffing.validation import structural_problems
 

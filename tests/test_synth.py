@@ -16,11 +16,11 @@ from staffing.domain.instance import Instance
 from staffing.domain.roster import Assignment, Roster
 from staffing.indicators import indicators
 from staffing.io.bundle import instance_json, load, save
-from staffing.io.policy_yaml import load_policy
 from staffing.io.roster_io import read_roster
+from staffing.policy.fit import validate
+from staffing.policy.load import load_policy
 from staffing.rules.eligibility import Eligibility
 from staffing.synth import generate
-from staffing.validation import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 POLICIES = [load_policy(path) for path in sorted((ROOT / "models").glob("*.yaml"))]

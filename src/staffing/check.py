@@ -7,19 +7,20 @@ and what ``staffing check`` prints.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from staffing.domain.instance import Instance
-from staffing.domain.policy import Policy
+from staffing.domain.objective import Stage
 from staffing.domain.roster import Roster
+from staffing.domain.violation import Violation
 from staffing.errors import raise_if_errors
 from staffing.indicators import Indicator, indicators
 from staffing.io.roster_io import roster_problems
 from staffing.objectives import stage_values
-from staffing.rules.base import Placement, Violation
-
-if TYPE_CHECKING:
-    from staffing.pay.plan import PayPlan
+from staffing.pay.check import check_pay
+from staffing.pay.plan import PayPlan
+from staffing.policy import Policy
+from staffing.rules.base import Placement
 
 
 @dataclass
@@ -31,6 +32,7 @@ class CheckReport:
     indicators: list[Indicator]
     pay_violations: list[Violation] = field(default_factory=list)
     pay_figures: dict[str, Any] = field(default_factory=dict)
+    blocking_rules: frozenset[str] = frozenset()  # the rules counted in the blocking-pairs stage
 
     @property
     def hard_violations(self) -> list[Violation]:
@@ -56,8 +58,9 @@ class CheckReport:
 
     @property
     def blocking_pairs(self) -> int:
-        """Pairs that block the two-way selection (violations of ``stability``)."""
-        return sum(1 for v in self.violations if v.rule == "stability")
+        """Pairs that block the two-way selection (violations of the rules counted in the
+        blocking-pairs stage)."""
+        return sum(1 for v in self.violations if v.rule in self.blocking_rules)
 
 
 def check_roster(instance: Instance, policy: Policy, roster: Roster,
@@ -86,9 +89,8 @@ def check(instance: Instance, policy: Policy, roster: Roster,
         violations=violations,
         stages=stage_values(instance, policy, roster, violations, placement),
         indicators=indicators(instance, roster),
+        blocking_rules=frozenset(r.name for r in policy.rules_counted_in(Stage.BLOCKING_PAIRS)),
     )
     if pay is not None:
-        from staffing.pay.check import check_pay
-
         report.pay_violations, report.pay_figures = check_pay(instance, policy, roster, pay)
     return report

@@ -8,7 +8,7 @@ from importlib import metadata
 from typing import Any
 
 from staffing.domain.instance import Instance
-from staffing.domain.policy import Policy
+from staffing.policy import Policy
 
 _PACKAGES = ("staffing", "ortools", "pulp", "pandas", "numpy", "pydantic", "openpyxl")
 

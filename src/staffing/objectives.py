@@ -11,9 +11,10 @@ from typing import Any
 import numpy as np
 
 from staffing.domain.instance import Instance
-from staffing.domain.policy import Policy, Stage
+from staffing.domain.objective import Stage
 from staffing.domain.ranking import ChoiceTable
 from staffing.domain.roster import Roster
+from staffing.policy import Policy
 from staffing.rules.base import Placement, Violation
 
 

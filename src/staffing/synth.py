@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from staffing.domain.arrays import requirement_matrix
 from staffing.domain.enums import (
     Discipline,
     Education,
@@ -34,6 +35,7 @@ from staffing.domain.enums import (
     Title,
 )
 from staffing.domain.instance import Choice, Instance, Institution, Meta, PanelRank, Post, Staff
+from staffing.pay.synth import with_pay_tables as add_pay_tables
 
 __all__ = ["generate"]
 
@@ -1079,15 +1081,11 @@ def generate(
 
 def with_pay_tables(instance: Instance, seed: int) -> Instance:
     """The instance with generated pay tables (funds, pay grades, signed residents)."""
-    from staffing.pay.synth import with_pay_tables as add
-
-    return add(instance, seed)
+    return add_pay_tables(instance, seed)
 
 
 def _eligible(instance: Instance) -> np.ndarray:
-    from staffing.rules.eligibility import Eligibility
-
-    return Eligibility(Eligibility.Params()).eligible_matrix(instance)
+    return requirement_matrix(instance.arrays)
 
 
 def _choice_rows(instance: Instance, draw: ChoiceDraw) -> list[Choice]:

@@ -3,27 +3,17 @@
 Row-level typing happens in `staffing.io.tables`; this module checks what
 only the whole bundle can tell: duplicate ids, references to unknown rows, the
 institution tree, choices and rankings. Policy checks come from each rule's
-own ``validate_instance``.
+own ``validate_instance`` (`staffing.policy.fit`).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
 from staffing.domain.enums import Tier
-from staffing.domain.instance import Instance
+from staffing.domain.instance import Instance, cell_at
 from staffing.errors import Problem
-
-if TYPE_CHECKING:
-    from staffing.domain.policy import Policy
-
-
-def cell_at(instance: Instance, table: str, index: int, column: str) -> dict[str, Any]:
-    """Where a cell of an instance table was read from, as `Problem` fields."""
-    source, row = instance.locate(table, index)
-    return {"source": source, "row": row, "column": column}
+from staffing.pay.tables import table_problems
 
 
 def _duplicate_ids(instance: Instance, table: str, key: str = "id") -> list[Problem]:
@@ -215,17 +205,9 @@ def _populations(instance: Instance) -> list[Problem]:
     return problems
 
 
-# Cross-table checks of optional tables, registered by the modules that own them (pay).
-EXTRA_CHECKS: list[Callable[[Instance], list[Problem]]] = []
-# Checks of an instance against a policy's optional sections (pay), registered likewise.
-POLICY_CHECKS: list[Callable[[Instance, Policy], list[Problem]]] = []
-
-
 def structural_problems(instance: Instance) -> list[Problem]:
     """Every cross-table problem of an instance, policy aside."""
-    problems: list[Problem] = []
-    for extra in EXTRA_CHECKS:
-        problems.extend(extra(instance))
+    problems: list[Problem] = table_problems(instance)
     for table in ("institutions", "posts", "staff"):
         problems.extend(_duplicate_ids(instance, table))
     problems.extend(_institution_tree(instance))
@@ -233,39 +215,4 @@ def structural_problems(instance: Instance) -> list[Problem]:
     problems.extend(_choices(instance))
     problems.extend(_rankings(instance))
     problems.extend(_populations(instance))
-    return problems
-
-
-def policy_problems(instance: Instance, policy: Policy) -> list[Problem]:
-    """Problems of an instance under a policy: choice-list length and every rule's own checks."""
-    problems = []
-    order: dict[str, list[int]] = defaultdict(list)
-    for index, choice in enumerate(instance.choices):
-        order[choice.person].append(index)
-    for person, indices in order.items():
-        if len(indices) <= policy.max_choices:
-            continue
-        by_rank = sorted(indices, key=lambda i: instance.choices[i].rank)
-        for index in by_rank[policy.max_choices:]:
-            problems.append(
-                Problem(message=f"{person} lists {len(indices)} choices; the policy allows "
-                        f"{policy.max_choices}", kind="too_many_choices",
-                        value=instance.choices[index].rank,
-                        expected=f"at most {policy.max_choices} choices per person",
-                        **cell_at(instance, "choices", index, "rank"))
-            )
-    for rule in policy.rule_objects():
-        problems.extend(rule.validate_instance(instance))
-    for extra in POLICY_CHECKS:
-        problems.extend(extra(instance, policy))
-    return problems
-
-
-def validate(instance: Instance, policy: Policy | None = None) -> list[Problem]:
-    """All problems of an already loaded instance (structural, then policy)."""
-    from staffing.domain.policy import Policy
-
-    problems = structural_problems(instance)
-    if not any(p.severity == "error" for p in problems):
-        problems.extend(policy_problems(instance, policy or Policy.default()))
     return problems

@@ -8,7 +8,7 @@ from typing import Any
 import staffing
 from staffing.check import check
 from staffing.domain.instance import Choice, Instance, Institution, PanelRank, Post, Staff
-from staffing.domain.policy import Policy
+from staffing.policy import Policy
 
 INSTITUTIONS = [
     {"id": "H", "tier": "county", "headcount_county": 50},

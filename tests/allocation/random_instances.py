@@ -13,7 +13,7 @@ from staffing.domain.instance import (
     Post,
     Staff,
 )
-from staffing.domain.policy import Policy
+from staffing.policy import Policy
 
 
 def plain_market(people: int, posts: int, seed: int, *, max_choices: int = 5,

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import staffing
 from staffing.allocation.claims import Claim, ClaimCheck
 from staffing.allocation.reasons import Explainer, Reason, explain_roster, failures, verify_all
-from staffing.domain.policy import Stage
+from staffing.domain.objective import Stage
 from staffing.errors import InfeasibleError
 from staffing.rules import CATALOGUE
 from staffing.synth import generate

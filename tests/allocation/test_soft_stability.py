@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import staffing
 from staffing.check import check
-from staffing.domain.policy import Stage
+from staffing.domain.objective import Stage
 from staffing.domain.roster import Assignment, Roster
 from staffing.errors import InfeasibleError
 from tests.allocation.builders import community, policy

@@ -20,7 +20,7 @@ from staffing.allocation import engine, stages
 from staffing.allocation.pairs import build_pairs
 from staffing.allocation.stages import Objective, SolveSettings, _merge_runs
 from staffing.check import check
-from staffing.domain.policy import Stage
+from staffing.domain.objective import Stage
 from staffing.domain.roster import Roster
 from staffing.errors import InfeasibleError
 
@@ -46,7 +46,10 @@ def _plain_full_solve(instance: staffing.Instance, policy: staffing.Policy) -> R
                                     solve_settings, None, engine.AllocationRun(), "off")
     assert solve.solution is not None
     assert all(r.status == "optimal" for r in solve.results)
-    return Roster(assignments=solve.roster())
+    assignments = solve.roster()
+    for rule in policy.rule_objects():  # as the engine does: name the tour doctors
+        assignments = rule.finish(instance, assignments)
+    return Roster(assignments=assignments)
 
 
 @settings(max_examples=40, deadline=None,

@@ -13,13 +13,13 @@ from typing import Any
 
 from staffing import distribute_pay
 from staffing.domain.instance import Instance, Institution, Meta, Post, Staff
-from staffing.domain.policy import Policy
 from staffing.domain.roster import Assignment, Roster
 from staffing.pay.check import check_pay
 from staffing.pay.codes import LINES
 from staffing.pay.money import Yuan
 from staffing.pay.plan import PayPlan
 from staffing.pay.tables import PayFund, PayGrade, PayPerson, PaySeniority
+from staffing.policy import Policy
 from staffing.rules.base import Violation
 
 INSTITUTIONS = [

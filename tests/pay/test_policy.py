@@ -8,7 +8,7 @@ import pytest
 
 import staffing
 from staffing.errors import PolicyError
-from staffing.io.policy_yaml import parse_policy
+from staffing.policy.load import parse_policy
 
 MODELS = sorted((Path(__file__).resolve().parents[2] / "models").glob("*.yaml"))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from staffing.domain.instance import Instance
-from staffing.domain.policy import Policy
+from staffing.policy import Policy
 from tests.builders import (
     assert_compliant,
     check_cli,

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from staffing.check import check
 from staffing.domain.instance import Instance
-from staffing.domain.policy import Policy
+from staffing.policy import Policy
 from staffing.scenarios.binding import binding_rules
 from tests.builders import choices, county, instance, person, post, roster, township
 

@@ -32,10 +32,10 @@ from typing import Any
 
 from staffing.check import check_roster
 from staffing.domain.instance import Instance
-from staffing.domain.policy import Policy
 from staffing.domain.ranking import PanelRanks
 from staffing.domain.roster import Assignment, Roster
 from staffing.objectives import stage_values
+from staffing.policy import Policy
 from staffing.rules.base import Placement, Violation
 
 MOVE_CLAIMS = ("move_breaks", "move_worsens", "move_improves", "move_ties")

@@ -1,7 +1,8 @@
 """`allocate`: the annual two-way selection solved as a lexicographic CP-SAT model.
 
 Pruning: choices that no roster without blocking pairs can contain are left
-out of a stable-only model (`staffing.rules.stability.dominated_choices`).
+out of a stable-only model (`staffing.allocation.pruning.dominated_choices`).
+The stable-only model holds the rule counted in the blocking-pairs stage hard.
 With stability hard, every roster is stable and that model is exact. With
 stability a soft stage, the stages before it are solved on the unpruned
 model first; the stable-only model is exact when it reaches the same values
@@ -18,8 +19,10 @@ from typing import Any
 
 import numpy as np
 
+from staffing.allocation.explain import explain_infeasibility
 from staffing.allocation.model import AllocationModel
-from staffing.allocation.pairs import Pairs, build_pairs
+from staffing.allocation.pairs import build_pairs
+from staffing.allocation.pruning import dominated_mask
 from staffing.allocation.stages import (
     Objective,
     SolveSettings,
@@ -31,11 +34,12 @@ from staffing.allocation.stages import (
 from staffing.check import check
 from staffing.domain.arrays import POOLS
 from staffing.domain.instance import Instance
-from staffing.domain.policy import Policy, Stage
+from staffing.domain.objective import Stage
+from staffing.domain.pairs import Pairs
 from staffing.domain.roster import Assignment, Roster
 from staffing.errors import InfeasibleError, StaffingError
-from staffing.rules.stability import dominated_choices
-from staffing.rules.village_coverage import VillageCoverage
+from staffing.manifest import allocation_manifest
+from staffing.policy import Policy
 
 
 class StagedSolve:
@@ -243,9 +247,8 @@ def allocate(
         _raise_infeasible(instance, policy, solve, settings, explain)
     solve_time = time.perf_counter() - started
     assignments = solve.roster()
-    coverage = policy.rule("village_coverage")
-    if isinstance(coverage, VillageCoverage):
-        assignments = coverage.name_tour_doctors(instance, assignments)
+    for rule in policy.rule_objects():
+        assignments = rule.finish(instance, assignments)
     roster = Roster(assignments=assignments)
     report = check(instance, policy, roster)
     if not report.ok:
@@ -258,8 +261,6 @@ def allocate(
     status = "optimal" if proven else "feasible"
     run.timings["solve"] = solve_time
     run.timings["total"] = time.perf_counter() - started
-    from staffing.manifest import allocation_manifest
-
     manifest = allocation_manifest(instance, policy, settings, run, stages, status, solve.model)
     return Roster(assignments=assignments, status=status, stages=stages, manifest=manifest)
 
@@ -267,10 +268,11 @@ def allocate(
 def _solve(instance: Instance, policy: Policy, full_pairs: Pairs, settings: SolveSettings,
            hint: Roster | None, run: AllocationRun) -> StagedSolve:
     """Solve the stable-only pruned model where that is certified exact, else the full model."""
-    stability = policy.rule("stability")
-    if stability is None:
+    counted = policy.rules_counted_in(Stage.BLOCKING_PAIRS)
+    if not counted:
         return _solve_plain(instance, policy, full_pairs, settings, hint, run, "off")
-    dominated = _dominated_mask(instance, policy, full_pairs)
+    stability = counted[0]
+    dominated = dominated_mask(instance, policy, full_pairs)
     run.pairs_pruned = int(dominated.sum())
     pruned = StagedSolve(instance, policy, full_pairs.without(dominated), settings,
                          stable_only=True)
@@ -365,17 +367,6 @@ def _solve_plain(instance: Instance, policy: Policy, pairs: Pairs, settings: Sol
     return solve
 
 
-def _dominated_mask(instance: Instance, policy: Policy, pairs: Pairs) -> np.ndarray:
-    from staffing.allocation.pairs import PairKind
-
-    rejected = dominated_choices(instance, policy)
-    if not rejected:
-        return np.zeros(len(pairs), dtype=bool)
-    keys = {i * len(instance.posts) + j for i, j in rejected}
-    codes = pairs.person * len(instance.posts) + pairs.post
-    return (pairs.kind == PairKind.CHOICE) & np.isin(codes, list(keys))
-
-
 def _stage_records(solve: StagedSolve, values: dict[str, Any]) -> list[dict[str, Any]]:
     """Each solved (sub-)stage with its value in the user's terms, recomputed from the roster."""
     records = []
@@ -403,8 +394,6 @@ def _raise_infeasible(instance: Instance, policy: Policy, solve: StagedSolve,
         )
     if not explain:
         raise InfeasibleError("no roster obeys every hard rule of the policy")
-    from staffing.allocation.explain import explain_infeasibility
-
     raise InfeasibleError(explain_infeasibility(
         instance, policy, deadline=settings.started + settings.time_limit,
         deterministic=settings.deterministic))

@@ -35,7 +35,7 @@ from ortools.sat.python import cp_model
 from staffing.allocation.model import AllocationModel, ConstraintRecord, Mode
 from staffing.allocation.pairs import build_pairs
 from staffing.domain.instance import Instance
-from staffing.domain.policy import Policy
+from staffing.policy import Policy
 
 # Share of the time left that one probe may use, so a probe that cannot answer leaves time for
 # the others; the share of the explanation's time kept for the repairs.

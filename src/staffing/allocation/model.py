@@ -22,14 +22,14 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
-from staffing.allocation.pairs import PairKind, Pairs, admissible_choices
-from staffing.domain.arrays import POOLS
+from staffing.allocation.pruning import admissible_choices
 from staffing.domain.enums import Pool
 from staffing.domain.instance import Instance
-from staffing.domain.policy import Policy, Stage
-from staffing.rules.base import Rule
-
-Expr = Any  # an ortools linear expression or an int
+from staffing.domain.objective import Stage
+from staffing.domain.pairs import PairKind, Pairs
+from staffing.policy import Policy
+from staffing.rules.base import Expr, Rule, is_constant
+from staffing.rules.pools import DEFAULT_RECRUIT_POOLS
 
 
 class Mode(Enum):
@@ -69,11 +69,6 @@ class StageTerms:
 
     def add(self, stage: Stage, expr: Expr) -> None:
         self.terms[stage].append(expr)
-
-
-def is_constant(expr: Expr) -> bool:
-    """Whether an expression is a plain number (no variable in it)."""
-    return isinstance(expr, (int, np.integer))
 
 
 class AllocationModel:
@@ -187,10 +182,9 @@ class AllocationModel:
                 self.model.add_at_most_one([self.x[k] for k in mine])
 
     def recruit_pool_choices(self) -> list[Pool]:
-        rule = self.policy.rule("headcount_pools")
-        if rule is None:
-            return [Pool.COUNTY, Pool.GRASSROOTS]
-        return list(rule.params.recruit_pools)
+        """The pools a new recruit without a fixed pool may be charged to."""
+        pools = self.policy.recruit_pools()
+        return list(DEFAULT_RECRUIT_POOLS if pools is None else pools)
 
     def _recruit_pools(self) -> None:
         """Pool charged to each new recruit without a fixed pool: one boolean per allowed pool."""
@@ -207,76 +201,6 @@ class AllocationModel:
             chosen = {pool: self.model.new_bool_var(f"pool_{i}_{pool.value}") for pool in pools}
             self.model.add(sum(chosen.values()) == self.placed(int(i)))
             self.charge[int(i)] = chosen
-
-    def charge_expr(self, i: int, pool: Pool) -> Expr:
-        """1 when person i is charged to ``pool`` (0 or 1; recruits only when placed)."""
-        a = self.arrays
-        if a.dispatched[i]:
-            return 0
-        if a.pool[i] >= 0:
-            held = POOLS[a.pool[i]] is pool
-            if not held:
-                return 0
-            return self.placed(i) if a.recruit[i] else 1
-        options = self.charge.get(int(i))
-        if not options or pool not in options:
-            return 0
-        var = options[pool]
-        return self.placed(i) if var is None else var
-
-    def pool_usage(self, pool: Pool) -> Expr:
-        """People charged to a pool: incumbents always, recruits when placed."""
-        a = self.arrays
-        fixed = int(np.sum(a.incumbent & (a.pool == POOLS.index(pool))))
-        terms = [self.charge_expr(int(i), pool) for i in np.flatnonzero(a.recruit)]
-        return fixed + sum(t for t in terms if not is_constant(t)) + sum(
-            t for t in terms if is_constant(t))
-
-    def charged_at(self, pool: Pool, *, person_mask: np.ndarray, post_mask: np.ndarray) -> Expr:
-        """People of ``person_mask`` charged to ``pool`` and placed at a post of ``post_mask``."""
-        terms = []
-        for i in np.flatnonzero(person_mask):
-            mine = self.person_pairs(i)
-            there = self.total(mine[post_mask[self.pairs.post[mine]]])
-            if is_constant(there):
-                continue
-            charged = self.charge_expr(int(i), pool)
-            if is_constant(charged):
-                if charged:
-                    terms.append(there)
-                continue
-            both = self.new_bool()
-            self.model.add(both <= there)
-            self.model.add(both <= charged)
-            self.model.add(both >= there + charged - 1)
-            terms.append(both)
-        return sum(terms) if terms else 0
-
-    def established_at(self, institution_id: str) -> Expr:
-        """People placed at an institution and charged to an established pool."""
-        a = self.arrays
-        pairs = self.pairs_at_institution(institution_id)
-        terms = []
-        for k in pairs:
-            i = int(self.pairs.person[k])
-            if a.dispatched[i]:
-                continue
-            if a.pool[i] >= 0:
-                if POOLS[a.pool[i]].is_established:
-                    terms.append(self.x[k])
-                continue
-            off = self.charge.get(i, {}).get(Pool.OFF_ESTABLISHMENT, "absent")
-            if off == "absent":
-                terms.append(self.x[k])
-            elif off is None:
-                continue  # the only recruit pool is off-establishment
-            else:
-                both = self.new_bool()
-                self.model.add(both <= self.x[k])
-                self.model.add(both <= 1 - off)
-                self.model.add(both >= self.x[k] - off)
-                terms.append(both)
-        return cp_model.LinearExpr.sum(terms) if terms else 0
 
     # -- rule emission -----------------------------------------------------------------------
 

@@ -18,11 +18,11 @@ from openpyxl import Workbook
 from staffing.allocation.reasons import Reason
 from staffing.check import CheckReport
 from staffing.domain.instance import Instance
-from staffing.domain.policy import Policy
 from staffing.domain.roster import Roster
 from staffing.io.atomic import atomic_dir
 from staffing.io.roster_io import roster_csv
 from staffing.io.workbook import save_book
+from staffing.policy import Policy
 
 REASON_COLUMNS = ["person", "name", "kind", "code", "post", "choice_rank", "rules", "stage",
                   "detailed", "text", "text_zh"]

@@ -11,46 +11,18 @@ Pairs forbidden by eligibility never exist. Pairs forbidden by other hard
 rules are left out too, except when building a model that explains an
 infeasible policy (``keep_forbidden``), where those rules must be able to
 appear in the conflict. Choices that no stable roster can contain
-(`staffing.rules.stability.dominated_choices`) may be pruned by the engine.
+(`staffing.allocation.pruning.dominated_choices`) may be pruned by the engine.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import IntEnum
-
 import numpy as np
 
 from staffing.domain.instance import Instance
-from staffing.domain.policy import Policy
+from staffing.domain.pairs import PairKind, Pairs
 from staffing.domain.ranking import TENURE, UNRANKED, ChoiceTable
-from staffing.rules import admissible_mask
-from staffing.rules.eligibility import Eligibility
-
-
-class PairKind(IntEnum):
-    CHOICE = 0
-    STAY = 1
-    DIRECTED = 2
-
-
-@dataclass(frozen=True)
-class Pairs:
-    """Parallel arrays, one entry per candidate pair, sorted by (post, panel rank, person)."""
-
-    person: np.ndarray
-    post: np.ndarray
-    kind: np.ndarray
-    choice_rank: np.ndarray  # 1 = first choice; 0 for other kinds
-    panel: np.ndarray        # effective panel rank at the post (TENURE, 1.., UNRANKED)
-
-    def __len__(self) -> int:
-        return len(self.person)
-
-    def without(self, drop: np.ndarray) -> Pairs:
-        keep = ~drop
-        return Pairs(*(arr[keep] for arr in (self.person, self.post, self.kind,
-                                              self.choice_rank, self.panel)))
+from staffing.policy import Policy
+from staffing.rules.forbidden import absolutely_allowed, admissible_mask
 
 
 def choice_arrays(instance: Instance, policy: Policy) -> tuple[np.ndarray, ...]:
@@ -59,29 +31,11 @@ def choice_arrays(instance: Instance, policy: Policy) -> tuple[np.ndarray, ...]:
     return table.person, table.post, table.position, table.rank
 
 
-def admissible_choices(instance: Instance, policy: Policy) -> list[tuple[int, int, int, int]]:
-    """(person, post, choice rank, panel rank) of every choice no hard rule forbids outright."""
-
-    def compute() -> list[tuple[int, int, int, int]]:
-        people, posts, ranks, panels = choice_arrays(instance, policy)
-        if not len(people):
-            return []
-        ok = admissible_mask(instance, policy)[people, posts]
-        return [
-            (int(i), int(j), int(r), int(q))
-            for i, j, r, q in zip(people[ok], posts[ok], ranks[ok], panels[ok])
-        ]
-
-    return instance.cached(("admissible_choices", policy.hash()), compute)
-
-
 def build_pairs(instance: Instance, policy: Policy, *, keep_forbidden: bool = False) -> Pairs:
     """Every candidate pair of the instance under the policy."""
     a = instance.arrays
     n_people, n_posts = len(a.person_ids), len(a.post_ids)
-    eligibility = policy.rule("eligibility")
-    assert isinstance(eligibility, Eligibility)
-    allowed = eligibility.eligible_matrix(instance) if keep_forbidden else admissible_mask(
+    allowed = absolutely_allowed(instance, policy) if keep_forbidden else admissible_mask(
         instance, policy)
 
     c_person, c_post, c_rank, c_panel = choice_arrays(instance, policy)
@@ -116,8 +70,7 @@ def _stay_pairs(instance: Instance, policy: Policy, allowed: np.ndarray,
                 taken: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Current-post pairs: for non-applicants always, for applicants as the continuity fallback."""
     a = instance.arrays
-    continuity = policy.rule("continuity")
-    fallback = bool(continuity is not None and continuity.params.fallback_to_current_post)
+    fallback = policy.current_post_fallback()
     applied = np.zeros(len(a.person_ids), dtype=bool)
     for person in instance.choices_of:
         applied[a.person_index[person]] = True
@@ -127,6 +80,6 @@ def _stay_pairs(instance: Instance, policy: Policy, allowed: np.ndarray,
     posts = a.current_post[people]
     ok = allowed[people, posts] & ~taken[people, posts]
     people, posts = people[ok], posts[ok]
-    tenure = (~applied[people]) & (continuity is not None)
+    tenure = (~applied[people]) & policy.tenure
     panel = np.where(tenure, TENURE, UNRANKED).astype(np.int64)
     return people, posts, panel

@@ -41,11 +41,13 @@ from staffing.allocation.claims import (
 )
 from staffing.allocation.wording import Words, change, stage_label
 from staffing.domain.instance import Instance
-from staffing.domain.policy import Policy, Stage
+from staffing.domain.objective import Stage
 from staffing.domain.ranking import TENURE, UNRANKED
 from staffing.domain.roster import Assignment, Roster
+from staffing.domain.violation import Violation
 from staffing.objectives import stage_values_of
-from staffing.rules.base import Placement, Violation
+from staffing.policy import Policy
+from staffing.rules.base import Placement
 
 BLOCKING_CODES = ("rule_required", "worse_objective", "equally_good", "not_proven")
 MOVE_CODE = {"move_breaks": "rule_required", "move_worsens": "worse_objective",
@@ -366,9 +368,8 @@ class Explainer(Baseline):
             return [None]
         if row.pool is not None:
             return [row.pool]
-        rule = self.policy.rule("headcount_pools")
-        return list(rule.params.recruit_pools) if rule is not None else \
-            [self.roster.pool_of(person)]
+        pools = self.policy.recruit_pools()
+        return list(pools) if pools is not None else [self.roster.pool_of(person)]
 
     def _effect(self, person: str, post: str | None, pool: Any,
                 displaced: str | None) -> Effect:

@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
-from staffing.allocation.model import AllocationModel, is_constant
-from staffing.allocation.pairs import PairKind
-from staffing.domain.policy import Stage
+from staffing.allocation.model import AllocationModel
+from staffing.domain.objective import Stage
+from staffing.domain.pairs import PairKind
+from staffing.rules.base import is_constant
 
 _MAX_WEIGHT = 2**40
 # Full-problem subsolvers in order of use: the symmetric max-LP worker proves blocking-pair and
@@ -104,7 +105,8 @@ def stage_objectives(m: AllocationModel) -> list[tuple[Stage, list[Objective]]]:
     """
     plan = [(stage, _objectives(m, stage)) for stage in m.policy.objective]
     start = 0
-    if Stage.BLOCKING_PAIRS in m.policy.objective and m.policy.has("stability"):
+    if (Stage.BLOCKING_PAIRS in m.policy.objective
+            and m.policy.rules_counted_in(Stage.BLOCKING_PAIRS)):
         start = m.policy.objective.index(Stage.BLOCKING_PAIRS) + 1
     return _merge_runs(plan, start)
 

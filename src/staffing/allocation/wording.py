@@ -13,8 +13,9 @@ from typing import Any
 
 from staffing.domain.enums import Coded
 from staffing.domain.instance import Instance
-from staffing.domain.policy import Policy, Stage
+from staffing.domain.objective import Stage
 from staffing.domain.ranking import TENURE, UNRANKED
+from staffing.policy import Policy
 
 # label of each objective stage: (Chinese, English), and what "more" of it means
 STAGES: dict[str, tuple[str, str]] = {

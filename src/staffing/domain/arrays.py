@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from staffing.domain.enums import Discipline, Licence, Pool, TeamRole, Tier
-from staffing.domain.instance import Instance
+
+if TYPE_CHECKING:
+    from staffing.domain.instance import Instance
 
 DISCIPLINES = list(Discipline)
 LICENCES = list(Licence)
@@ -119,3 +123,23 @@ class InstanceArrays:
 def licence_table() -> np.ndarray:
     """held x required -> whether the held licence meets the requirement."""
     return np.array([[held.satisfies(req) for req in LICENCES] for held in LICENCES], dtype=bool)
+
+
+def requirement_matrix(arrays: InstanceArrays,
+                       equivalents: Mapping[Discipline, Sequence[Discipline]] | None = None,
+                       ) -> np.ndarray:
+    """people x posts: True where the person has the discipline, licence and title a post asks.
+
+    ``equivalents`` maps a post discipline to further person disciplines it accepts.
+    """
+    accepts = arrays.post_accepts.copy()
+    for post_disc, extra in (equivalents or {}).items():
+        rows = arrays.post_discipline == DISCIPLINES.index(post_disc)
+        for disc in extra:
+            accepts[rows, DISCIPLINES.index(disc)] = True
+    discipline_ok = accepts[:, arrays.discipline].T
+    licence_ok = licence_table()[arrays.licence][:, arrays.post_licence]
+    title_ok = arrays.title[:, None] >= arrays.post_min_title[None, :]
+    matrix = discipline_ok & licence_ok & title_ok
+    matrix.flags.writeable = False
+    return matrix

@@ -23,6 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from staffing.domain.arrays import InstanceArrays
 from staffing.domain.enums import (
     Coded,
     Discipline,
@@ -101,6 +102,12 @@ IdList = Annotated[list[str], BeforeValidator(_parse_list)]
 def cell_error(column: str, message: str) -> PydanticCustomError:
     """An error of a whole-row check that belongs to one cell: ``column`` locates it."""
     return PydanticCustomError("row_rule", message, {"column": column})
+
+
+def cell_at(instance: Instance, table: str, index: int, column: str) -> dict[str, Any]:
+    """Where a cell of an instance table was read from, as `staffing.errors.Problem` fields."""
+    source, row = instance.locate(table, index)
+    return {"source": source, "row": row, "column": column}
 
 
 def column(zh: str, description: str, default: Any = ..., **constraints: Any) -> Any:
@@ -358,8 +365,6 @@ class Instance(BaseModel):
         return person_id in self.choices_of
 
     @cached_property
-    def arrays(self) -> Any:
-        """Integer-coded columns (`staffing.domain.arrays.InstanceArrays`)."""
-        from staffing.domain.arrays import InstanceArrays
-
+    def arrays(self) -> InstanceArrays:
+        """Integer-coded columns, for vectorised rules and model building."""
         return InstanceArrays.of(self)

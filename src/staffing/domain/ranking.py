@@ -3,8 +3,9 @@
 - A post whose panel ranked its applicants uses those ranks (equal = tie).
 - A post without a ranking ranks its applicants by the policy's scoring rule;
   equal scores tie.
-- Under the continuity rule, an incumbent who did not apply anywhere holds
-  tenure at the current post: rank 0, ahead of every applicant.
+- When a rule of the policy grants tenure (continuity does), an incumbent who
+  did not apply anywhere holds tenure at the current post: rank 0, ahead of
+  every applicant.
 - Anyone else at a post (placed there without applying) is unranked and comes
   after every applicant.
 """
@@ -13,17 +14,40 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
 
 from staffing.domain.instance import Instance, Staff
 
-if TYPE_CHECKING:
-    from staffing.domain.policy import PanelScoring, Policy
-
 TENURE = 0
 UNRANKED = 1_000_000
+
+
+class PanelScoring(BaseModel):
+    """Score that ranks the applicants of a post whose panel gave no explicit ranking.
+
+    score = title level x title + points x points + months x grassroots months
+    + education level x education; higher is better, equal scores tie.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: float = Field(10.0, ge=0)
+    points: float = Field(1.0, ge=0)
+    grassroots_months: float = Field(0.1, ge=0)
+    education: float = Field(2.0, ge=0)
+
+
+class PanelPolicy(Protocol):
+    """What panel ranks need of a policy: its scoring rule and whether incumbents hold tenure."""
+
+    @property
+    def panel_scoring(self) -> PanelScoring: ...
+
+    @property
+    def tenure(self) -> bool: ...
 
 
 def score(person: Staff, scoring: PanelScoring) -> float:
@@ -40,9 +64,9 @@ def score(person: Staff, scoring: PanelScoring) -> float:
 class PanelRanks:
     """Effective rank of any person at any post under a policy."""
 
-    def __init__(self, instance: Instance, policy: Policy):
+    def __init__(self, instance: Instance, policy: PanelPolicy):
         self.instance = instance
-        self.tenure_on = policy.has("continuity")
+        self.tenure_on = policy.tenure
         self._ranks: dict[tuple[str, str], int] = dict(instance.panel_rank)
         scored: dict[str, list[tuple[float, str]]] = defaultdict(list)
         for post, applicants in instance.applicants_of.items():
@@ -58,9 +82,9 @@ class PanelRanks:
                 self._ranks[(post, person)] = position[s]
 
     @classmethod
-    def of(cls, instance: Instance, policy: Policy) -> PanelRanks:
+    def of(cls, instance: Instance, policy: PanelPolicy) -> PanelRanks:
         """The ranks of an instance under a policy, computed once per scoring rule."""
-        key = ("panel_ranks", policy.panel_scoring.model_dump_json(), policy.has("continuity"))
+        key = ("panel_ranks", policy.panel_scoring.model_dump_json(), policy.tenure)
         return instance.cached(key, lambda: cls(instance, policy))
 
     def rank(self, post_id: str, person_id: str) -> int:
@@ -95,13 +119,13 @@ class ChoiceTable:
     rank: np.ndarray      # the panel's rank of the applicant at the post (explicit or scored)
 
     @classmethod
-    def of(cls, instance: Instance, policy: Policy) -> ChoiceTable:
+    def of(cls, instance: Instance, policy: PanelPolicy) -> ChoiceTable:
         """The table of an instance under a policy's scoring rule, computed once."""
-        key = ("choice_table", policy.panel_scoring.model_dump_json(), policy.has("continuity"))
+        key = ("choice_table", policy.panel_scoring.model_dump_json(), policy.tenure)
         return instance.cached(key, lambda: cls._build(instance, policy))
 
     @classmethod
-    def _build(cls, instance: Instance, policy: Policy) -> ChoiceTable:
+    def _build(cls, instance: Instance, policy: PanelPolicy) -> ChoiceTable:
         a = instance.arrays
         ranks = PanelRanks.of(instance, policy)
         people, posts, positions, panel = [], [], [], []

@@ -20,9 +20,18 @@ from staffing.domain.instance import Instance, Meta
 from staffing.errors import InputError, Problem, raise_if_errors
 from staffing.io.atomic import atomic_dir, write_text
 from staffing.io.encoding import read_text
-from staffing.io.tables import META, RawTable, TableSpec, all_tables, cell_text, parse_table
-
-_CORE = {"institutions", "posts", "staff", "choices", "rankings"}  # the fields of `Instance`
+from staffing.io.tables import (
+    CORE,
+    META,
+    RawTable,
+    TableSpec,
+    all_tables,
+    cell_text,
+    parse_table,
+    table_rows,
+)
+from staffing.io.workbook import read_workbook, write_workbook
+from staffing.validation import structural_problems
 
 # ----------------------------------------------------------------------------- reading
 
@@ -36,8 +45,6 @@ def read_raw(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
         return _read_csv_folder(path)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        from staffing.io.workbook import read_workbook
-
         return read_workbook(path)
     if suffix == ".json":
         return _read_json(path)
@@ -147,8 +154,6 @@ def load(path: str | Path) -> Instance:
     InputError
         listing every problem found, each located by file or sheet, row and column.
     """
-    from staffing.validation import structural_problems
-
     raw, problems = read_raw(Path(path))
     raise_if_errors(problems)
     instance, found = build_instance(raw)
@@ -187,7 +192,7 @@ def build_instance(raw: dict[str, RawTable]) -> tuple[Instance | None, list[Prob
         problems.append(Problem(locations[META.name][0], "meta must have exactly one row", "meta"))
     if any(p.severity == "error" for p in problems):
         return None, problems
-    extras = {name: parsed[name] for name in all_tables() if name not in _CORE}
+    extras = {name: parsed[name] for name in all_tables() if name not in CORE}
     instance = Instance(
         meta=parsed[META.name][0] if parsed[META.name] else Meta(),
         institutions=parsed["institutions"],
@@ -201,16 +206,6 @@ def build_instance(raw: dict[str, RawTable]) -> tuple[Instance | None, list[Prob
 
 
 # ----------------------------------------------------------------------------- writing
-
-
-def table_rows(instance: Instance) -> dict[str, tuple[TableSpec, list[Any]]]:
-    """Every non-empty table of the instance with its spec, meta first."""
-    tables: dict[str, tuple[TableSpec, list[Any]]] = {META.name: (META, [instance.meta])}
-    for name, spec in all_tables().items():
-        rows = getattr(instance, name) if name in _CORE else instance.extras.get(name, [])
-        if rows or spec.required:
-            tables[name] = (spec, rows)
-    return tables
 
 
 def csv_text(spec: TableSpec, rows: list[Any]) -> str:
@@ -258,8 +253,6 @@ def save(instance: Instance, path: str | Path) -> None:
     if suffix == ".json":
         write_text(path, instance_json(instance))
     elif suffix in (".xlsx", ".xlsm"):
-        from staffing.io.workbook import write_workbook
-
         write_workbook(instance, path)
     elif suffix == "":
         write_csv_folder(instance, path)

@@ -18,45 +18,10 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from staffing.domain.enums import Coded
-from staffing.domain.instance import Choice, Institution, Meta, PanelRank, Post, Staff
+from staffing.domain.instance import Choice, Instance, Institution, Meta, PanelRank, Post, Staff
 from staffing.errors import Problem
-
-SHEET_SEP = "／"  # between the Chinese and the code part of a sheet name; Excel refuses "/"
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """One table of the bundle: its name, row model and Chinese sheet name."""
-
-    name: str
-    model: type[BaseModel]
-    zh: str
-    description: str
-    required: bool = True
-
-    @property
-    def file_name(self) -> str:
-        return f"{self.name}.csv"
-
-    @property
-    def sheet_name(self) -> str:
-        """The sheet of a workbook holding this table, e.g. ``人员／staff``."""
-        return f"{self.zh}{SHEET_SEP}{self.name}"
-
-    @property
-    def columns(self) -> list[str]:
-        return list(self.model.model_fields)
-
-    def zh_header(self, column: str) -> str:
-        extra = self.model.model_fields[column].json_schema_extra or {}
-        return str(extra.get("zh", column)) if isinstance(extra, dict) else column
-
-    def bilingual_header(self, column: str) -> str:
-        return f"{self.zh_header(column)} / {column}"
-
-    def required_columns(self) -> list[str]:
-        return [name for name, f in self.model.model_fields.items() if f.is_required()]
-
+from staffing.io.spec import TableSpec
+from staffing.pay.tables import PAY_TABLES
 
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
@@ -71,18 +36,22 @@ TABLES: dict[str, TableSpec] = {
 }
 META = TableSpec("meta", Meta, "基本信息", "name and year of the round", required=False)
 
-# Optional tables owned by other modules (the pay engine registers its own).
-EXTRA_TABLES: dict[str, TableSpec] = {}
-
-
-def register_extra_table(spec: TableSpec) -> None:
-    """Let a module add an optional table to every bundle format."""
-    EXTRA_TABLES[spec.name] = spec
+CORE = {"institutions", "posts", "staff", "choices", "rankings"}  # the fields of `Instance`
 
 
 def all_tables() -> dict[str, TableSpec]:
-    """The core tables of an instance, then the registered optional ones."""
-    return {**TABLES, **EXTRA_TABLES}
+    """The core tables of an instance, then the optional ones (the pay tables)."""
+    return {**TABLES, **{spec.name: spec for spec in PAY_TABLES}}
+
+
+def table_rows(instance: Instance) -> dict[str, tuple[TableSpec, list[Any]]]:
+    """Every non-empty table of the instance with its spec, meta first."""
+    tables: dict[str, tuple[TableSpec, list[Any]]] = {META.name: (META, [instance.meta])}
+    for name, spec in all_tables().items():
+        rows = getattr(instance, name) if name in CORE else instance.extras.get(name, [])
+        if rows or spec.required:
+            tables[name] = (spec, rows)
+    return tables
 
 
 def column_letter(index: int) -> str:

@@ -22,14 +22,14 @@ from staffing.domain.enums import Coded
 from staffing.domain.instance import Instance
 from staffing.errors import Problem
 from staffing.io.atomic import atomic_path
+from staffing.io.spec import SHEET_SEP, TableSpec
 from staffing.io.tables import (
     META,
-    SHEET_SEP,
     RawTable,
-    TableSpec,
     all_tables,
     coded_type,
     row_cells,
+    table_rows,
 )
 
 _HEADER_FONT = Font(bold=True)
@@ -100,8 +100,6 @@ def _write_header(sheet: Any, spec: TableSpec) -> None:
 
 def write_workbook(instance: Instance, path: Path, *, deterministic: bool = True) -> None:
     """Write an instance as one workbook, a sheet per table (atomically)."""
-    from staffing.io.bundle import table_rows
-
     book = Workbook()
     book.remove(book.active)
     for spec, rows in table_rows(instance).values():

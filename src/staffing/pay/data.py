@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -30,7 +30,8 @@ from staffing.domain.enums import Tier, Title
 from staffing.domain.instance import Instance
 from staffing.domain.roster import Roster
 from staffing.errors import InputError, PolicyError, Problem, raise_if_errors
-from staffing.io.tables import TableSpec
+from staffing.io.roster_io import roster_problems
+from staffing.io.spec import TableSpec
 from staffing.pay.codes import Fund, Line, SeparateKind
 from staffing.pay.money import parse_money
 from staffing.pay.tables import (
@@ -38,16 +39,34 @@ from staffing.pay.tables import (
     GRADES_TABLE,
     PAY_TABLES,
     PERSONS_TABLE,
-    SENIORITY_TABLE,
     PayPerson,
     rows,
+    table_problems,
 )
-from staffing.validation import cell_at
 
 if TYPE_CHECKING:
-    from staffing.domain.policy import Policy
-    from staffing.pay.policy import PayPolicy
     from staffing.pay.rules.base import PayRule
+
+
+
+class PaySection(Protocol):
+    """What the pay facts need of a policy's pay section (`staffing.pay.policy.PayPolicy`)."""
+
+    @property
+    def post_class(self) -> str: ...
+
+    def rule_objects(self) -> list[PayRule]: ...
+
+
+class PaySource(Protocol):
+    """What the pay facts need of a policy (`staffing.policy.Policy`): its name and pay section."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def pay(self) -> PaySection | None: ...
+
 
 TIERS = list(Tier)
 COUNTY = TIERS.index(Tier.COUNTY)
@@ -99,8 +118,8 @@ class PayData:
 
     instance: Instance
     roster: Roster
-    policy: Policy
-    pay: PayPolicy
+    policy: PaySource
+    pay: PaySection
     year: int
     people: list[str]
     index: dict[str, int]
@@ -134,7 +153,7 @@ class PayData:
     # -------------------------------------------------------------------------- building
 
     @classmethod
-    def build(cls, instance: Instance, roster: Roster, policy: Policy,
+    def build(cls, instance: Instance, roster: Roster, policy: PaySource,
               budget: Any = None) -> PayData:
         """Gather the pay facts; raise `InputError` listing every problem of the pay inputs."""
         pay = policy.pay
@@ -143,8 +162,6 @@ class PayData:
                 policy.name or "policy", "the policy has no pay section", "no_pay_policy",
                 column="pay",
                 expected="a 'pay:' section with lines and rules (see models/*.yaml)")])
-        from staffing.io.roster_io import roster_problems
-
         problems = roster_problems(instance, roster.assignments)
         problems.extend(table_problems(instance))
         override, found = parse_budget(budget)
@@ -165,22 +182,20 @@ class PayData:
             for line, fund, amounts in rule.entitlements(data):
                 data.fixed[line] = np.asarray(amounts, dtype=np.int64)
                 data.line_fund[line] = fund
-        data.line_fund.setdefault(Line.BASIC, Fund.PERFORMANCE)
-        data.line_fund.setdefault(Line.REWARD, Fund.PERFORMANCE)
-        if pay.lines.surplus_award is not None:
-            data.line_fund[Line.SURPLUS] = pay.lines.surplus_award.fund
-        if pay.rules.rotation_no_loss is not None:
-            data.line_fund[Line.TOP_UP] = pay.rules.rotation_no_loss.fund
+        for rule in pay.rule_objects():
+            for line, fund in rule.variable_lines().items():
+                data.line_fund[line] = fund
         data._classes()
         data._plain()
         return data
 
     @classmethod
-    def _arrays(cls, instance: Instance, roster: Roster, policy: Policy,
-                pay: PayPolicy) -> PayData:
+    def _arrays(cls, instance: Instance, roster: Roster, policy: PaySource,
+                pay: PaySection) -> PayData:
         person_rows = {r.person: r for r in rows(instance, PERSONS_TABLE.name)}
         posts = instance.post_by_id
         insts = instance.institution_by_id
+        separate_on = any(rule.pays_separately for rule in pay.rule_objects())
         people: list[str] = []
         post: list[str | None] = []
         unplaced: list[str] = []
@@ -188,7 +203,7 @@ class PayData:
             post_id = roster.post_of(person.id)
             row = person_rows.get(person.id)
             annual = (row is not None and row.separate is SeparateKind.ANNUAL_SALARY
-                      and pay.lines.separate_pay is not None)
+                      and separate_on)
             if post_id is None and not annual:
                 unplaced.append(person.id)
                 continue
@@ -204,7 +219,6 @@ class PayData:
                             dtype=np.int64).reshape(n)
         by_id = instance.person_by_id
         points = np.array([by_id[p].points for p in people], dtype=float).reshape(n)
-        separate_on = pay.lines.separate_pay is not None
         kind = [person_rows[p].separate if p in person_rows and separate_on else SeparateKind.NONE
                 for p in people]
         pool = np.array([k is SeparateKind.NONE and t >= 0 for k, t in zip(kind, tier)],
@@ -248,7 +262,6 @@ class PayData:
 
     def _classes(self) -> None:
         pay = self.pay
-        perf = pay.lines.performance
         grade_rows = {row.grade.level: row for row in rows(self.instance, GRADES_TABLE.name)}
         titles = list(Title)
         keys: dict[tuple[str, int, int], list[int]] = {}
@@ -263,14 +276,12 @@ class PayData:
             key = (pc, int(self.tier[i]), int(self.hardship[i]))
             keys.setdefault(key, []).append(int(i))
             label[key] = (pc, post.grade.level)
-        surplus = pay.lines.surplus_award
         for index, key in enumerate(sorted(keys, key=lambda k: (label[k][1], k))):
             pc, tier_index, hard = key
             tier = TIERS[tier_index]
             grade = titles[label[key][1]]
             post_coef = grade_rows[grade.level].coefficient
-            coef = (post_coef * perf.tier_coefficients.get(tier, 1.0)
-                    * perf.hardship_coefficients[hard])
+            coef = self.class_coefficient(post_coef, tier, hard)
             members = np.asarray(keys[key], dtype=np.int64)
             self.cls[members] = index
             self.coefficient[members] = coef
@@ -279,7 +290,7 @@ class PayData:
                 index=index, post_class=pc, grade=grade, tier=tier, hardship=hard,
                 post_coefficient=post_coef, coefficient=coef, members=members,
                 weight=float(self.weight[members].sum()),
-                surplus=surplus is not None and tier in surplus.tiers,
+                surplus=any(rule.surplus_class(tier) for rule in self.rules()),
             ))
 
     def _plain(self) -> None:
@@ -293,7 +304,8 @@ class PayData:
         perf_fixed = sum(int(amounts.sum()) for line, amounts in self.fixed.items()
                          if self.line_fund.get(line) is Fund.PERFORMANCE)
         net = (funds.get(Fund.PERFORMANCE, 0) - perf_fixed) / 100
-        share = self.pay.lines.performance.basic_share
+        share = next((share for rule in self.rules()
+                      if (share := rule.basic_share()) is not None), 0.0)
         heads = sum(c.n * c.post_coefficient for c in self.classes)
         weight = sum(c.weight for c in self.classes)
         if weight <= 0:
@@ -314,7 +326,16 @@ class PayData:
 
     @property
     def surplus_on(self) -> bool:
-        return self.pay.lines.surplus_award is not None
+        """Whether a rule pays the surplus award line."""
+        return Line.SURPLUS in self.line_fund
+
+    def class_coefficient(self, post_coefficient: float, tier: Tier, hardship: int) -> float:
+        """The coefficient of a pay class: the post's, weighed by each rule (post x tier x
+        hardship under the performance line)."""
+        coefficient = post_coefficient
+        for rule in self.rules():
+            coefficient = rule.class_coefficient(coefficient, tier, hardship)
+        return coefficient
 
     def base_paid(self) -> np.ndarray:
         """People paid base pay: placed at a post and not on an annual salary."""
@@ -361,7 +382,10 @@ class PayData:
         return county & np.array([i in leads for i in self.institution], dtype=bool)
 
     def rules(self) -> list[PayRule]:
-        return self.pay.rule_objects()
+        """The pay lines and rules of the policy that are on, in catalogue order."""
+        if "rules" not in self.cache:
+            self.cache["rules"] = self.pay.rule_objects()
+        return list(self.cache["rules"])
 
 
 # ------------------------------------------------------------------------------ inputs
@@ -389,35 +413,6 @@ def parse_budget(budget: Any) -> tuple[dict[Fund, int], list[Problem]]:
     return out, problems
 
 
-def table_problems(instance: Instance) -> list[Problem]:
-    """Cross-row problems of the pay tables: duplicates and unknown references, located."""
-    problems: list[Problem] = []
-    for spec, key in ((FUNDS_TABLE, "fund"), (GRADES_TABLE, "grade"),
-                      (SENIORITY_TABLE, "min_years"), (PERSONS_TABLE, "person")):
-        seen: dict[Any, int] = {}
-        for index, row in enumerate(rows(instance, spec.name)):
-            value = getattr(row, key)
-            if value in seen:
-                first = instance.locate(spec.name, seen[value])[1]
-                shown = getattr(value, "value", value)
-                problems.append(Problem(
-                    message=f"{key} '{shown}' given twice (first on row {first})",
-                    kind="duplicate", value=shown, expected=f"one row per {key}",
-                    **cell_at(instance, spec.name, index, key)))
-            else:
-                seen[value] = index
-    for index, row in enumerate(rows(instance, PERSONS_TABLE.name)):
-        if row.person not in instance.person_by_id:
-            problems.append(Problem(message="unknown person id", kind="unknown_reference",
-                                    value=row.person, expected="an id listed in the staff table",
-                                    **cell_at(instance, PERSONS_TABLE.name, index, "person")))
-        if row.home_post is not None and row.home_post not in instance.post_by_id:
-            problems.append(Problem(message="unknown post id", kind="unknown_reference",
-                                    value=row.home_post, expected="an id listed in the posts table",
-                                    **cell_at(instance, PERSONS_TABLE.name, index, "home_post")))
-    return problems
-
-
 def _table_source(instance: Instance, spec: TableSpec) -> str:
     """Where a pay table was read from (its file and sheet names when it has no rows)."""
     if rows(instance, spec.name):
@@ -435,7 +430,7 @@ def fund_problem(data: PayData, fund: Fund, needed_by: str) -> list[Problem]:
                     expected=f"a row of {FUNDS_TABLE.name} with fund {fund.value} and its amount")]
 
 
-def policy_input_problems(instance: Instance, policy: Policy) -> list[Problem]:
+def policy_input_problems(instance: Instance, policy: PaySource) -> list[Problem]:
     """Problems of the pay inputs under a policy's pay section, for ``staffing validate``.
 
     Pay inputs are checked against the roster as it stands (everyone at their current post);

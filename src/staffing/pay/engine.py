@@ -11,21 +11,27 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from typing import Any
 
 import numpy as np
 
 from staffing.domain.instance import Instance
-from staffing.domain.policy import Policy
 from staffing.domain.roster import Roster
 from staffing.errors import InfeasibleError, StaffingError
+from staffing.manifest import base_manifest
 from staffing.pay.codes import VARIABLE_LINES, Line
 from staffing.pay.data import TIERS, PayData
+from staffing.pay.explain import explain_infeasible
+from staffing.pay.figures import general
+from staffing.pay.model import PayModel
 from staffing.pay.money import Yuan
 from staffing.pay.plan import ClassSchedule, FundUse, PayLine, PayPlan
 from staffing.pay.rounding import fen_amounts, largest_remainder, target_total
 from staffing.pay.rules.budget import funds_in_use, lines_of
+from staffing.pay.view import PayView
+from staffing.policy import Policy
 
 
 def distribute_pay(instance: Instance, roster: Roster, policy: Policy, *, budget: Any = None,
@@ -65,14 +71,10 @@ def distribute_pay(instance: Instance, roster: Roster, policy: Policy, *, budget
     started = time.perf_counter()
     data = PayData.build(instance, roster, policy, budget=budget)
     built = time.perf_counter()
-    from staffing.pay.model import PayModel
-
     model = PayModel(data)
     status = model.solve(time_limit)
     solved = time.perf_counter()
     if status == "infeasible":
-        from staffing.pay.explain import explain_infeasible
-
         raise InfeasibleError(explain_infeasible(data, time_limit=time_limit))
     if status != "optimal":
         raise StaffingError(f"the pay model ended with status '{status}' (time limit "
@@ -90,7 +92,7 @@ def distribute_pay(instance: Instance, roster: Roster, policy: Policy, *, budget
         objective["largest_class_change"] = round(float(spread[0].value()), 6)
     return plan.model_copy(update={
         "objective": objective,
-        "manifest": manifest(data, model, status, time_limit, {
+        "manifest": manifest(data, policy, model, status, time_limit, {
             "gather": built - started, "solve": solved - built, "round": finished - solved}),
     })
 
@@ -199,9 +201,6 @@ def assemble(data: PayData, amounts: dict[Line, np.ndarray], basic: np.ndarray,
         lines=lines, funds=funds, schedule=schedule, unpaid=list(data.unplaced), status=status,
         budget_override={f.value: str(Yuan.of_fen(v)) for f, v in data.budget_override.items()},
     )
-    from staffing.pay.check import PayView
-    from staffing.pay.figures import general
-
     view = PayView(data, plan, amounts=amounts, point_value=np.asarray(point),
                    surplus_point_value=np.asarray(surplus))
     figures = general(view)
@@ -223,14 +222,10 @@ class _YuanCache:
         return found
 
 
-def manifest(data: PayData, model: Any, status: str, time_limit: float | None,
+def manifest(data: PayData, policy: Policy, model: Any, status: str, time_limit: float | None,
              timings: dict[str, float]) -> dict[str, Any]:
     """What went in, which versions ran and what came out."""
-    import hashlib
-
-    from staffing.manifest import base_manifest
-
-    out = base_manifest(data.instance, data.policy, {
+    out = base_manifest(data.instance, policy, {
         "time_limit": time_limit,
         "budget_override": {f.value: str(Yuan.of_fen(v)) for f, v in data.budget_override.items()},
     })

@@ -24,11 +24,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from staffing.pay.codes import Fund, Line
+from staffing.pay.data import PayData
+from staffing.pay.model import PayModel
 from staffing.pay.money import Yuan, fen_display
 from staffing.pay.rules.budget import funds_in_use
 
 if TYPE_CHECKING:
-    from staffing.pay.data import PayData
     from staffing.pay.rules.base import PayRule
 
 BISECTION_STEPS = 16
@@ -78,19 +79,15 @@ class PayInfeasibility:
 
 
 def _feasible(data: PayData, rules: list[PayRule], time_limit: float | None) -> bool:
-    from staffing.pay.model import PayModel
-
     return PayModel(data, rules, objective=False).feasible(time_limit)
 
 
 def explain_infeasible(data: PayData, time_limit: float | None = None) -> PayInfeasibility:
     """Explain an infeasible pay model (see the module docstring)."""
-    from staffing.pay.model import PayModel
-
     everything = data.rules()
     lines = [r for r in everything if r.kind == "line"]
-    budget = [r for r in everything if r.name == "budget"]
-    candidates = [r for r in everything if r.kind == "constraint" and r.name != "budget"]
+    budget = [r for r in everything if r.is_budget]
+    candidates = [r for r in everything if r.kind == "constraint" and not r.is_budget]
     result = PayInfeasibility(rules=[], budgets=dict(data.funds))
 
     # 1. least extra budget
@@ -119,7 +116,7 @@ def explain_infeasible(data: PayData, time_limit: float | None = None) -> PayInf
     else:
         conflict = []
     result.rules = [(r.name, r.label) for r in budget + conflict]
-    elastic = {r.name for r in conflict} or {"budget"}
+    elastic = {r.name for r in conflict} or {r.name for r in budget}
     model = PayModel(data, lines + budget + conflict, elastic=elastic, objective=False)
     slacks = [row.slack for row in model.rows if row.slack is not None]
     if model.minimise({s: 1.0 for s in slacks}, time_limit) == "optimal":
@@ -150,8 +147,6 @@ def explain_infeasible(data: PayData, time_limit: float | None = None) -> PayInf
 
 def data_with_budget(data: PayData, extra: dict[Fund, int]) -> PayData:
     """The same pay facts with some funds enlarged by ``extra`` fen."""
-    from staffing.pay.data import PayData
-
     budget = {f.value: Yuan.of_fen(data.funds.get(f, 0) + v) for f, v in extra.items()}
     budget = {**{f.value: Yuan.of_fen(v) for f, v in data.budget_override.items()}, **budget}
     return PayData.build(data.instance, data.roster, data.policy, budget=budget or None)

@@ -5,15 +5,14 @@ All computed from integer fen; shown as yuan text or rounded ratios.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from staffing.pay.codes import LINES, Line
 from staffing.pay.money import fen_text
-
-if TYPE_CHECKING:
-    from staffing.pay.check import PayView
+from staffing.pay.rules import PAY_CATALOGUE
+from staffing.pay.view import PayView
 
 
 def gini(values: np.ndarray) -> float | None:
@@ -86,13 +85,9 @@ def general(view: PayView) -> dict[str, Any]:
         out["comparable_pay_mean"] = fen_text(round(pay.mean()))
         out["comparable_pay_min"] = fen_text(int(pay.min()))
         out["comparable_pay_max"] = fen_text(int(pay.max()))
-    # the figures of the ratio, share and gap rules, whether or not the policy holds them
-    from staffing.pay.rules.income_gap import gap_figures
-    from staffing.pay.rules.reward_share import RewardShare, RewardShareParams
-    from staffing.pay.rules.tier_ratio import TierRatio, TierRatioParams
-
-    out.update(gap_figures(view))
-    out.update(RewardShare(RewardShareParams()).figures(view))
-    ratio = next((r for r in data.rules() if r.name == "tier_ratio"), None)
-    out.update((ratio or TierRatio(TierRatioParams())).figures(view))
+    # each rule's figures; the ratio, share and gap figures also when the policy has no such rule
+    held = {type(rule): rule for rule in data.rules()}
+    for rule_type in PAY_CATALOGUE.values():
+        rule = held.get(rule_type)
+        out.update(rule.figures(view) if rule is not None else rule_type.figures_when_off(view))
     return out

@@ -28,17 +28,21 @@ from typing import Any
 from openpyxl import Workbook
 
 from staffing.domain.instance import Instance
-from staffing.domain.policy import Policy
 from staffing.domain.roster import Roster
 from staffing.errors import InputError, Problem, raise_if_errors
 from staffing.io.atomic import atomic_dir
 from staffing.io.bundle import csv_text, parse_csv_text
 from staffing.io.encoding import read_text
 from staffing.io.roster_io import reference_problems
-from staffing.io.tables import TableSpec, parse_table, row_cells
+from staffing.io.spec import TableSpec
+from staffing.io.tables import parse_table, row_cells
 from staffing.io.workbook import save_book, write_header
+from staffing.pay.data import PayData
+from staffing.pay.figures import totals
 from staffing.pay.money import Yuan
 from staffing.pay.plan import ClassSchedule, FundUse, PayLine, PayPlan
+from staffing.pay.view import PayView
+from staffing.policy import Policy
 
 PAY_TABLE = TableSpec("pay", PayLine, "工资明细", "one row per paid person, every line in yuan")
 FUNDS_OUT = TableSpec("funds", FundUse, "资金使用", "budget, paid and left over of each fund")
@@ -51,10 +55,6 @@ SCHEDULE_OUT = TableSpec("schedule", ClassSchedule, "分配方案", "schedule of
 def write_pay(out: str | Path, plan: PayPlan, instance: Instance, roster: Roster,
               policy: Policy) -> list[str]:
     """Write every pay output into folder ``out`` (atomically); return the file names."""
-    from staffing.pay.check import PayView
-    from staffing.pay.data import PayData
-    from staffing.pay.figures import totals
-
     data = PayData.build(instance, roster, policy, budget=plan.budget_override or None)
     view = PayView(data, plan)
     by_institution = totals(view, "institution")

@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pulp
 
-from staffing.pay.codes import Fund
+from staffing.pay.codes import Fund, Line
 
 if TYPE_CHECKING:
     from staffing.pay.data import PayData
@@ -78,8 +78,7 @@ class PayModel:
                  objective: bool = True):
         self.data = data
         self.rules = list(rules) if rules is not None else data.rules()
-        self.rule_names = {r.name for r in self.rules}
-        self.monotone = "monotone_points" in self.rule_names
+        self.monotone = any(rule.nonnegative_point_values for rule in self.rules)
         self.elastic = elastic or set()
         self.extra_budget = extra_budget
         self.prob = pulp.LpProblem("pay_plan", pulp.LpMinimize)
@@ -108,7 +107,7 @@ class PayModel:
                 value = plain.surplus_point_value
                 self.u.append(self._var(f"surplus_{c.index}", value, value))
         self.top: dict[int, pulp.LpVariable] = {}
-        if "rotation_no_loss" in self.rule_names:
+        if any(Line.TOP_UP in rule.variable_lines() for rule in self.rules):
             for i in np.flatnonzero(data.rotated & data.pool):
                 self.top[int(i)] = self._var(f"topup_{i}", low=0)
         self._top_index = np.array(sorted(self.top), dtype=np.int64)

@@ -113,3 +113,9 @@ def _yuan_text(fen: int, grouping: str) -> str:
     sign = "-" if fen < 0 else ""
     whole, part = divmod(abs(int(fen)), 100)
     return f"{sign}{whole:{grouping}}.{part:02d}"
+
+
+def instalments(total_fen: int, years: int) -> list[int]:
+    """``total_fen`` split into ``years`` instalments that add up exactly."""
+    base, odd = divmod(total_fen, years)
+    return [base + (1 if k < odd else 0) for k in range(years)]

@@ -28,8 +28,7 @@ import numpy as np
 from staffing.domain.enums import Discipline, Education, TeamRole, Tier
 from staffing.domain.instance import Instance
 from staffing.pay.codes import Fund, SeparateKind
-from staffing.pay.money import Yuan
-from staffing.pay.rules.graduate_subsidy import instalments
+from staffing.pay.money import Yuan, instalments
 from staffing.pay.tables import PayFund, PayPerson, PaySeniority, default_grades
 
 PERFORMANCE_PER_HEAD = 60_000  # yuan a year

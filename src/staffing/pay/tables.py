@@ -7,10 +7,9 @@
 | ``pay_seniority`` | 薪级工资表 | one per band: annual seniority wage from ``min_years`` on |
 | ``pay_staff`` | 人员薪酬信息 | one per person: signed residents, home post, separate pay |
 
-Amounts are yuan a year with at most two decimals. Importing this module
-registers the tables (`staffing.io.tables.register_extra_table`), so CSV
-folders, workbooks and JSON bundles read and write them and they appear in
-``instance.extras[name]``.
+Amounts are yuan a year with at most two decimals. Every bundle format lists
+them (`staffing.io.tables.all_tables`), reads and writes them, and they appear
+in ``instance.extras[name]``; `table_problems` checks them across rows.
 """
 
 from __future__ import annotations
@@ -20,8 +19,18 @@ from typing import Any
 from pydantic import model_validator
 
 from staffing.domain.enums import Title
-from staffing.domain.instance import Count, Identifier, Row, TitleField, cell_error, column
-from staffing.io.tables import TableSpec, register_extra_table
+from staffing.domain.instance import (
+    Count,
+    Identifier,
+    Instance,
+    Row,
+    TitleField,
+    cell_at,
+    cell_error,
+    column,
+)
+from staffing.errors import Problem
+from staffing.io.spec import TableSpec
 from staffing.pay.codes import FundField, SeparateKind, SeparateKindField
 from staffing.pay.money import Money, Yuan
 
@@ -92,8 +101,6 @@ PERSONS_TABLE = TableSpec("pay_staff", PayPerson, "人员薪酬信息",
                           required=False)
 
 PAY_TABLES = [FUNDS_TABLE, GRADES_TABLE, SENIORITY_TABLE, PERSONS_TABLE]
-for _spec in PAY_TABLES:
-    register_extra_table(_spec)
 
 
 def default_grades() -> list[PayGrade]:
@@ -106,6 +113,35 @@ def default_grades() -> list[PayGrade]:
         Title.SENIOR: ("49200.00", 2.0),
     }
     return [PayGrade(grade=g, base=Yuan(b), coefficient=c) for g, (b, c) in table.items()]
+
+
+def table_problems(instance: Instance) -> list[Problem]:
+    """Cross-row problems of the pay tables: duplicates and unknown references, located."""
+    problems: list[Problem] = []
+    for spec, key in ((FUNDS_TABLE, "fund"), (GRADES_TABLE, "grade"),
+                      (SENIORITY_TABLE, "min_years"), (PERSONS_TABLE, "person")):
+        seen: dict[Any, int] = {}
+        for index, row in enumerate(rows(instance, spec.name)):
+            value = getattr(row, key)
+            if value in seen:
+                first = instance.locate(spec.name, seen[value])[1]
+                shown = getattr(value, "value", value)
+                problems.append(Problem(
+                    message=f"{key} '{shown}' given twice (first on row {first})",
+                    kind="duplicate", value=shown, expected=f"one row per {key}",
+                    **cell_at(instance, spec.name, index, key)))
+            else:
+                seen[value] = index
+    for index, row in enumerate(rows(instance, PERSONS_TABLE.name)):
+        if row.person not in instance.person_by_id:
+            problems.append(Problem(message="unknown person id", kind="unknown_reference",
+                                    value=row.person, expected="an id listed in the staff table",
+                                    **cell_at(instance, PERSONS_TABLE.name, index, "person")))
+        if row.home_post is not None and row.home_post not in instance.post_by_id:
+            problems.append(Problem(message="unknown post id", kind="unknown_reference",
+                                    value=row.home_post, expected="an id listed in the posts table",
+                                    **cell_at(instance, PERSONS_TABLE.name, index, "home_post")))
+    return problems
 
 
 def rows(instance: Any, name: str) -> list[Any]:
@@ -125,25 +161,5 @@ __all__ = [
     "PaySeniority",
     "default_grades",
     "rows",
+    "table_problems",
 ]
-
-
-def _register_checks() -> None:
-    """Let ``staffing validate`` check the pay tables and the pay inputs of a policy."""
-    from staffing import validation
-
-    def tables(instance: Any) -> list[Any]:
-        from staffing.pay.data import table_problems
-
-        return table_problems(instance)
-
-    def inputs(instance: Any, policy: Any) -> list[Any]:
-        from staffing.pay.data import policy_input_problems
-
-        return policy_input_problems(instance, policy)
-
-    validation.EXTRA_CHECKS.append(tables)
-    validation.POLICY_CHECKS.append(inputs)
-
-
-_register_checks()

@@ -18,11 +18,11 @@ from staffing.allocation.wording import stage_label
 from staffing.check import CheckReport
 from staffing.domain.enums import Discipline, Tier, Title
 from staffing.domain.instance import Instance
-from staffing.domain.policy import Policy
 from staffing.domain.roster import Roster
 from staffing.pay.codes import COMPARABLE, Fund
 from staffing.pay.money import Yuan
 from staffing.pay.plan import PayPlan
+from staffing.policy import Policy
 from staffing.report.html import Text, t
 
 VIEW_VERSION = 1
@@ -324,7 +324,7 @@ def comparable_yuan(line: Any) -> float:
 def pay_section(instance: Instance, policy: Policy, plan: PayPlan,
                 violations: list[Any]) -> dict[str, Any]:
     figures = plan.figures
-    ratio_rule = policy.pay.rules.tier_ratio if policy.pay is not None else None
+    ratio_rule = policy.pay.params_of("tier_ratio") if policy.pay is not None else None
     by_rule: dict[str, list[Any]] = defaultdict(list)
     for v in violations:
         by_rule[v.rule].append(v)

@@ -1,5 +1,9 @@
 """The rule catalogue: one module per rule, each with its parameters, check and emission.
 
+Adding a rule: its module here (a `Rule` subclass), one line in ``CATALOGUE``,
+its test module ``tests/rules/test_<name>.py`` and its row in the README's rule
+table (a test keeps the four in step).
+
 | rule | meaning |
 |---|---|
 | eligibility | licence, discipline and title a post requires |
@@ -19,10 +23,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-import numpy as np
-
 from staffing.rules.base import PairRule, Placement, Rule, RuleParams, Violation
 from staffing.rules.capacity import Capacity
 from staffing.rules.city_dispatch import CityDispatch
@@ -37,10 +37,6 @@ from staffing.rules.rotation_before_senior import RotationBeforeSenior
 from staffing.rules.stability import Stability
 from staffing.rules.township_headcount_norm import TownshipHeadcountNorm
 from staffing.rules.village_coverage import VillageCoverage
-
-if TYPE_CHECKING:
-    from staffing.domain.instance import Instance
-    from staffing.domain.policy import Policy
 
 CATALOGUE: dict[str, type[Rule]] = {
     rule.name: rule
@@ -62,32 +58,6 @@ CATALOGUE: dict[str, type[Rule]] = {
 }
 
 
-def admissible_mask(instance: Instance, policy: Policy) -> np.ndarray:
-    """people x posts: pairs no hard rule forbids outright."""
-    return instance.cached(("admissible", policy.hash()), lambda: _admissible(instance, policy))
-
-
-def _admissible(instance: Instance, policy: Policy) -> np.ndarray:
-    a = instance.arrays
-    mask = np.ones((len(a.person_ids), len(a.post_ids)), dtype=bool)
-    for rule in policy.rule_objects():
-        forbidden = rule.forbidden_pairs(instance)
-        if forbidden is not None:
-            mask &= ~forbidden
-    mask.flags.writeable = False
-    return mask
-
-
-def forbid_reasons(instance: Instance, policy: Policy, person: str, post: str) -> list[str]:
-    """Each hard rule's reason for forbidding a pair outright (empty if allowed)."""
-    reasons = []
-    for rule in policy.rule_objects():
-        reason = rule.forbid_reason(instance, person, post)
-        if reason is not None:
-            reasons.append(f"{rule.name}: {reason}")
-    return reasons
-
-
 __all__ = [
     "CATALOGUE",
     "PairRule",
@@ -95,6 +65,4 @@ __all__ = [
     "Rule",
     "RuleParams",
     "Violation",
-    "admissible_mask",
-    "forbid_reasons",
 ]

@@ -2,66 +2,134 @@
 
 A rule is one module with one `Rule` subclass. The checker, the allocation
 model and the explainer loop over the catalogue; none of them knows a rule by
-name. See the module docstring of `staffing.rules` for the catalogue.
+name. What a rule needs of the objects above it (the policy it belongs to, the
+model it emits into) is written here as a ``Protocol``: `RuleSet` and
+`RuleModel`. See the module docstring of `staffing.rules` for the catalogue.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
 
+from staffing.catalogue import CatalogueEntry, EntryParams
+from staffing.domain.arrays import POOLS, InstanceArrays
 from staffing.domain.enums import Pool, Tier
 from staffing.domain.instance import Instance
-from staffing.domain.policy import Stage
-from staffing.domain.roster import Roster
+from staffing.domain.objective import Stage
+from staffing.domain.pairs import Pairs
+from staffing.domain.ranking import PanelPolicy
+from staffing.domain.roster import Assignment, Roster
+from staffing.domain.violation import Violation
 from staffing.errors import Problem
 
 if TYPE_CHECKING:
-    from staffing.allocation.model import AllocationModel
-    from staffing.domain.policy import Policy
+    from ortools.sat.python import cp_model
+
+Expr = Any  # an ortools linear expression or an int
 
 
-class RuleParams(BaseModel):
+def is_constant(expr: Expr) -> bool:
+    """Whether an expression is a plain number (no variable in it)."""
+    return isinstance(expr, (int, np.integer))
+
+
+class RuleParams(EntryParams):
     """Parameters common to every rule; each rule extends this with its own."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
     hard: bool = True
-    source: str = ""
 
 
-@dataclass(frozen=True)
-class Violation:
-    """One broken rule instance, in the user's terms.
+class RuleSet(PanelPolicy, Protocol):
+    """What a rule sees of the policy it belongs to (`staffing.policy.Policy`)."""
 
-    ``amount`` is the size of the breach in the rule's unit (people, places,
-    villages); for soft rules it is the shortfall counted by the soft-floor stage.
+    @property
+    def max_choices(self) -> int: ...
+
+    def rule_objects(self) -> list[Rule]: ...
+
+    def hash(self) -> str: ...
+
+
+class RuleModel(Protocol):
+    """What a rule may use of the CP-SAT model it emits into (`staffing.allocation.model`).
+
+    One boolean ``x[k]`` per candidate pair ``k``; ``at_least`` / ``at_most`` add one rule
+    instance each (hard, soft or relaxed, as the model's mode decides).
     """
 
-    rule: str
-    message: str
-    hard: bool = True
-    amount: int = 1
-    people: tuple[str, ...] = ()
-    posts: tuple[str, ...] = ()
-    institutions: tuple[str, ...] = ()
-    numbers: dict[str, Any] = field(default_factory=dict)
+    @property
+    def instance(self) -> Instance: ...
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule,
-            "hard": self.hard,
-            "amount": self.amount,
-            "message": self.message,
-            "people": ";".join(self.people),
-            "posts": ";".join(self.posts),
-            "institutions": ";".join(self.institutions),
-        }
+    @property
+    def arrays(self) -> InstanceArrays: ...
+
+    @property
+    def pairs(self) -> Pairs: ...
+
+    @property
+    def model(self) -> cp_model.CpModel: ...
+
+    @property
+    def x(self) -> list[Any]: ...
+
+    @property
+    def stable_only(self) -> bool: ...
+
+    @property
+    def charge(self) -> dict[int, dict[Pool, Any]]: ...
+
+    @property
+    def tour_literals(self) -> dict[str, Any]: ...
+
+    def person_pairs(self, i: int | np.integer) -> np.ndarray: ...
+
+    def post_pairs(self, j: int) -> np.ndarray: ...
+
+    def pairs_by_post(self) -> list[tuple[int, np.ndarray]]: ...
+
+    def pair_of(self, i: int, j: int) -> int | None: ...
+
+    def pairs_of_person_at(self, i: int, j: int) -> np.ndarray: ...
+
+    def choice_pairs_up_to(self, i: int, choice_rank: int) -> np.ndarray: ...
+
+    def pairs_at_post_ranked(self, j: int, rank: int) -> np.ndarray: ...
+
+    def pairs_at_institutions(self, institution_ids: list[str], *,
+                              person_mask: np.ndarray | None = None,
+                              post_mask: np.ndarray | None = None) -> np.ndarray: ...
+
+    def pairs_at_institution(self, institution_id: str,
+                             **masks: np.ndarray | None) -> np.ndarray: ...
+
+    def admissible_choices(self) -> list[tuple[int, int, int, int]]: ...
+
+    def total(self, indices: np.ndarray) -> Expr: ...
+
+    def weighted(self, indices: np.ndarray, weights: np.ndarray) -> Expr: ...
+
+    def placed(self, i: int | np.integer) -> Expr: ...
+
+    def new_bool(self, name: str = "") -> Any: ...
+
+    def add_stage_term(self, stage: Stage, expr: Expr) -> None: ...
+
+    def at_least(self, rule: Rule, key: tuple, expr: Expr, bound: int, *, unit: str,
+                 detail: str, scale: int = 1, hard: bool | None = None,
+                 slack_max: int | None = None, people: tuple[str, ...] = (),
+                 posts: tuple[str, ...] = (), institutions: tuple[str, ...] = ()) -> Any: ...
+
+    def at_most(self, rule: Rule, key: tuple, expr: Expr, bound: int, *, unit: str,
+                detail: str, scale: int = 1, hard: bool | None = None,
+                slack_max: int | None = None, people: tuple[str, ...] = (),
+                posts: tuple[str, ...] = (), institutions: tuple[str, ...] = ()) -> Any: ...
+
+    def forbid_pairs(self, rule: Rule, mask: np.ndarray | None) -> None: ...
 
 
 class Placement:
@@ -70,7 +138,7 @@ class Placement:
     Built from the instance and the roster alone; the checker's only view.
     """
 
-    def __init__(self, instance: Instance, policy: Policy, roster: Roster):
+    def __init__(self, instance: Instance, policy: RuleSet, roster: Roster):
         self.instance = instance
         self.policy = policy
         self.roster = roster
@@ -78,8 +146,6 @@ class Placement:
     def moved(self, roster: Roster, people: list[str]) -> Placement:
         """The placement of ``roster``, which differs from this one's only for ``people``:
         the index arrays are copied and updated instead of rebuilt."""
-        from staffing.domain.arrays import POOLS
-
         out = Placement(self.instance, self.policy, roster)
         a = self.instance.arrays
         post_index, pool_index = self.post_index.copy(), self.pool_index.copy()
@@ -131,8 +197,6 @@ class Placement:
     @cached_property
     def pool_index(self) -> np.ndarray:
         """Index in ``POOLS`` of the pool each person is charged to on the roster, -1 for none."""
-        from staffing.domain.arrays import POOLS
-
         a = self.instance.arrays
         out = np.full(len(a.person_ids), -1, dtype=np.int64)
         for assignment in self.roster.assignments:
@@ -150,37 +214,28 @@ class Placement:
 P = TypeVar("P", bound="RuleParams")
 
 
-class Rule(Generic[P]):
+class Rule(CatalogueEntry[P]):
     """Base of every rule. Subclasses set the class attributes and override what applies.
 
-    ``P`` is the rule's parameter model (its ``Params``), so ``self.params`` is typed.
+    The hooks below do nothing by default; a rule overrides the ones it needs, so that the
+    engine, the checker and the explainer ask every rule the same questions.
     """
 
-    name: ClassVar[str]
-    label_zh: ClassVar[str]
-    label_en: ClassVar[str]
-    description: ClassVar[str]
     Params: ClassVar[type[RuleParams]] = RuleParams
-    always_on: ClassVar[bool] = False
     soft_capable: ClassVar[bool] = False
     stage: ClassVar[Stage] = Stage.SOFT_FLOORS  # where a soft breach is counted
+    grants_tenure: ClassVar[bool] = False  # non-applicants hold tenure at their current post
+    absolute: ClassVar[bool] = False  # its forbidden pairs never exist, not even when explaining
 
     def __init__(self, params: P):
         if not params.hard and not self.soft_capable:
             raise ValueError(f"rule '{self.name}' can only be hard")
-        self.params: P = params
+        super().__init__(params)
         self._cache_key = (self.name, params.model_dump_json())
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.params!r})"
 
     @property
     def hard(self) -> bool:
         return self.params.hard
-
-    @property
-    def label(self) -> str:
-        return f"{self.label_en} ({self.label_zh})"
 
     def cached(self, instance: Instance, key: str, factory: Any) -> Any:
         """Derived data of this rule on an instance, computed once per parameters."""
@@ -215,14 +270,19 @@ class Rule(Generic[P]):
         """people x posts mask of posts the organisation may direct a person to for this rule."""
         return None
 
+    def current_post_fallback(self) -> bool:
+        """Whether applicants who get none of their choices may keep their current post."""
+        return False
+
+    def recruit_pools(self) -> Sequence[Pool] | None:
+        """The pools a new recruit without a fixed pool may be charged to (None: no say)."""
+        return None
+
     # -- roster check ----------------------------------------------------------------------
 
     def check(self, placement: Placement) -> list[Violation]:
         """Every violation of this rule by a roster, recomputed from inputs alone."""
         raise NotImplementedError
-
-    def violation(self, message: str, **fields: Any) -> Violation:
-        return Violation(rule=self.name, message=message, hard=self.hard, **fields)
 
     def amount(self, placement: Placement) -> int:
         """The total size of this rule's breaches on a roster (what a soft stage counts).
@@ -233,9 +293,15 @@ class Rule(Generic[P]):
 
     # -- model emission --------------------------------------------------------------------
 
-    def emit(self, model: AllocationModel) -> None:
+    def emit(self, model: RuleModel) -> None:
         """Add this rule's constraints to the allocation model."""
         raise NotImplementedError
+
+    # -- finished roster -------------------------------------------------------------------
+
+    def finish(self, instance: Instance, assignments: list[Assignment]) -> list[Assignment]:
+        """Touch up a solved roster (name who does what the rule asks); default: as it is."""
+        return assignments
 
 
 class PairRule(Rule[P]):
@@ -257,6 +323,6 @@ class PairRule(Rule[P]):
             for i in hit
         ]
 
-    def emit(self, model: AllocationModel) -> None:
+    def emit(self, model: RuleModel) -> None:
         model.forbid_pairs(self, self.forbidden_pairs(model.instance))
 

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from staffing.rules.base import Placement, Rule, RuleParams, Violation
-
-if TYPE_CHECKING:
-    from staffing.allocation.model import AllocationModel
+from staffing.rules.base import Placement, Rule, RuleModel, RuleParams, Violation
 
 
 class Capacity(Rule[RuleParams]):
@@ -33,7 +28,7 @@ class Capacity(Rule[RuleParams]):
                 )
         return violations
 
-    def emit(self, model: AllocationModel) -> None:
+    def emit(self, model: RuleModel) -> None:
         places = model.arrays.places
         for j, pairs in model.pairs_by_post():
             if len(pairs) <= places[j]:

@@ -8,8 +8,6 @@ least ``min_title`` and ``min_months`` of dispatch.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from pydantic import Field
 
@@ -17,10 +15,7 @@ from staffing.domain.arrays import TIERS
 from staffing.domain.enums import Tier, Title
 from staffing.domain.instance import Instance
 from staffing.errors import Problem
-from staffing.rules.base import PairRule, Placement, RuleParams, Violation
-
-if TYPE_CHECKING:
-    from staffing.allocation.model import AllocationModel
+from staffing.rules.base import PairRule, Placement, RuleModel, RuleParams, Violation
 
 
 class CityDispatchParams(RuleParams):
@@ -87,7 +82,7 @@ class CityDispatch(PairRule[CityDispatchParams]):
                 )
         return problems
 
-    def emit(self, model: AllocationModel) -> None:
+    def emit(self, model: RuleModel) -> None:
         super().emit(model)
         for i in np.flatnonzero(model.arrays.dispatched):
             person_id = model.arrays.person_ids[i]

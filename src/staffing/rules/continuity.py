@@ -12,16 +12,13 @@ centre with its villages) when a rule needs it; ``none`` never directs.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 
 from staffing.domain.instance import Instance
-from staffing.domain.policy import Stage
-from staffing.rules.base import Placement, Rule, RuleParams, Violation
-
-if TYPE_CHECKING:
-    from staffing.allocation.model import AllocationModel
+from staffing.domain.objective import Stage
+from staffing.rules.base import Placement, Rule, RuleModel, RuleParams, Violation
 
 
 class ContinuityParams(RuleParams):
@@ -39,6 +36,10 @@ class Continuity(Rule[ContinuityParams]):
     Params = ContinuityParams
     soft_capable = True
     stage: ClassVar[Stage] = Stage.CONTINUITY
+    grants_tenure = True
+
+    def current_post_fallback(self) -> bool:
+        return self.params.fallback_to_current_post
 
     @staticmethod
     def stayers(instance: Instance) -> list[str]:
@@ -84,7 +85,7 @@ class Continuity(Rule[ContinuityParams]):
         """Incumbents may be directed within their own area when a rule needs them."""
         return self.area_mask(instance) & instance.arrays.incumbent[:, None]
 
-    def emit(self, model: AllocationModel) -> None:
+    def emit(self, model: RuleModel) -> None:
         for person in self.stayers(model.instance):
             i = model.arrays.person_index[person]
             stays = model.total(model.pairs_of_person_at(i, model.arrays.current_post[i]))

@@ -11,17 +11,14 @@ least ``min_share`` of them (compared in whole per-mille).
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import numpy as np
 from pydantic import Field
 
 from staffing.domain.arrays import TIERS
 from staffing.domain.enums import Pool, Tier
-from staffing.rules.base import Placement, Rule, RuleParams, Violation
-
-if TYPE_CHECKING:
-    from staffing.allocation.model import AllocationModel
+from staffing.rules.base import Placement, Rule, RuleModel, RuleParams, Violation
+from staffing.rules.pools import charged_at
 
 
 class CountyHiredParams(RuleParams):
@@ -62,14 +59,14 @@ class CountyHiredTownshipUsed(Rule[CountyHiredParams]):
             )
         ]
 
-    def emit(self, model: AllocationModel) -> None:
+    def emit(self, model: RuleModel) -> None:
         a = model.arrays
         recruits = a.recruit & a.licence_is_physician
         if not recruits.any():
             return
         placed = sum(model.placed(i) for i in np.flatnonzero(recruits))
         tier_posts = np.isin(a.post_tier, [TIERS.index(t) for t in self.params.tiers])
-        used = model.charged_at(Pool.COUNTY, person_mask=recruits, post_mask=tier_posts)
+        used = charged_at(model, Pool.COUNTY, person_mask=recruits, post_mask=tier_posts)
         share = round(self.params.min_share * 1000)
         model.at_least(
             self, ("share",), 1000 * used - share * placed, 0, unit="recruits", scale=1000,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from staffing.domain.arrays import DISCIPLINES, licence_table
+from staffing.domain.arrays import requirement_matrix
 from staffing.domain.enums import Discipline
 from staffing.domain.instance import Instance
 from staffing.errors import Problem
@@ -26,6 +26,7 @@ class Eligibility(PairRule[EligibilityParams]):
     description = "a person may hold a post only with the licence, discipline and title it requires"
     Params = EligibilityParams
     always_on = True
+    absolute = True
 
     def eligible_matrix(self, instance: Instance) -> np.ndarray:
         """people x posts: True where the person meets the post's requirements."""
@@ -35,18 +36,7 @@ class Eligibility(PairRule[EligibilityParams]):
         return self.cached(instance, "forbidden", lambda: ~self.eligible_matrix(instance))
 
     def _eligible(self, instance: Instance) -> np.ndarray:
-        a = instance.arrays
-        accepts = a.post_accepts.copy()
-        for post_disc, extra in self.params.discipline_equivalents.items():
-            rows = a.post_discipline == DISCIPLINES.index(post_disc)
-            for disc in extra:
-                accepts[rows, DISCIPLINES.index(disc)] = True
-        discipline_ok = accepts[:, a.discipline].T
-        licence_ok = licence_table()[a.licence][:, a.post_licence]
-        title_ok = a.title[:, None] >= a.post_min_title[None, :]
-        matrix = discipline_ok & licence_ok & title_ok
-        matrix.flags.writeable = False
-        return matrix
+        return requirement_matrix(instance.arrays, self.params.discipline_equivalents)
 
     def describe_forbidden(self, instance: Instance, person_id: str, post_id: str) -> str:
         return f"{person_id} is not eligible for post {post_id}: " + "; ".join(

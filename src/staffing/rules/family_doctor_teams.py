@@ -9,17 +9,12 @@ people placed at posts with that team role, at the centre or (with
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pydantic import Field, field_validator
 
 from staffing.domain.arrays import ROLES
 from staffing.domain.enums import TeamRole, Tier
 from staffing.domain.instance import Instance, Institution
-from staffing.rules.base import Placement, Rule, RuleParams, Violation
-
-if TYPE_CHECKING:
-    from staffing.allocation.model import AllocationModel
+from staffing.rules.base import Placement, Rule, RuleModel, RuleParams, Violation
 
 
 class FamilyDoctorTeamsParams(RuleParams):
@@ -80,7 +75,7 @@ class FamilyDoctorTeams(Rule[FamilyDoctorTeamsParams]):
                     )
         return violations
 
-    def emit(self, model: AllocationModel) -> None:
+    def emit(self, model: RuleModel) -> None:
         a = model.arrays
         for centre in self.centres(model.instance):
             area = self.area(model.instance, centre)

@@ -11,7 +11,6 @@ headcount over all institutions (``contract_places`` for off-establishment).
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
 
 import numpy as np
 from pydantic import Field
@@ -20,10 +19,8 @@ from staffing.domain.arrays import POOLS
 from staffing.domain.enums import Pool
 from staffing.domain.instance import Instance, Staff
 from staffing.errors import Problem
-from staffing.rules.base import Placement, Rule, RuleParams, Violation
-
-if TYPE_CHECKING:
-    from staffing.allocation.model import AllocationModel
+from staffing.rules.base import Placement, Rule, RuleModel, RuleParams, Violation
+from staffing.rules.pools import pool_usage
 
 _QUOTA_COLUMN = {
     Pool.COUNTY: "headcount_county",
@@ -59,6 +56,9 @@ class HeadcountPools(Rule[HeadcountPoolsParams]):
     label_en = "headcount pools"
     description = "people charged to each headcount pool stay within its approved quota"
     Params = HeadcountPoolsParams
+
+    def recruit_pools(self) -> list[Pool]:
+        return list(self.params.recruit_pools)
 
     def allowed_matrix(self, instance: Instance) -> np.ndarray:
         """people x pools: the pools each person may be charged to when placed."""
@@ -125,10 +125,10 @@ class HeadcountPools(Rule[HeadcountPoolsParams]):
                 )
         return problems
 
-    def emit(self, model: AllocationModel) -> None:
+    def emit(self, model: RuleModel) -> None:
         for pool in self.params.capped:
             limit = quota(model.instance, pool)
             model.at_most(
-                self, ("pool", pool.value), model.pool_usage(pool), limit, unit="places",
+                self, ("pool", pool.value), pool_usage(model, pool), limit, unit="places",
                 detail=f"the {pool.value} headcount pool (quota {limit})",
             )

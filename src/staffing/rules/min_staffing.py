@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from staffing.rules.base import Placement, Rule, RuleParams, Violation
-
-if TYPE_CHECKING:
-    from staffing.allocation.model import AllocationModel
+from staffing.rules.base import Placement, Rule, RuleModel, RuleParams, Violation
 
 
 class MinStaffingParams(RuleParams):
@@ -46,7 +41,7 @@ class MinStaffing(Rule[MinStaffingParams]):
                 )
         return violations
 
-    def emit(self, model: AllocationModel) -> None:
+    def emit(self, model: RuleModel) -> None:
         floors = model.arrays.post_floor
         for j, pairs in model.pairs_by_post():
             if floors[j] > 0:

@@ -17,17 +17,13 @@ floor (soft by default: its shortfall counts in the soft-floor stage).
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import numpy as np
 from pydantic import Field
 
 from staffing.domain.enums import Discipline, Tier, Title
 from staffing.domain.instance import Instance, Institution
-from staffing.rules.base import Placement, Rule, RuleParams, Violation
-
-if TYPE_CHECKING:
-    from staffing.allocation.model import AllocationModel
+from staffing.rules.base import Placement, Rule, RuleModel, RuleParams, Violation
 
 
 class PostStructureParams(RuleParams):
@@ -117,7 +113,7 @@ class PostStructure(Rule[PostStructureParams]):
                 )
         return violations
 
-    def emit(self, model: AllocationModel) -> None:
+    def emit(self, model: RuleModel) -> None:
         a = model.arrays
         senior_post = a.post_grade >= Title.ASSOCIATE_SENIOR.level
         intermediate_post = a.post_grade == Title.INTERMEDIATE.level

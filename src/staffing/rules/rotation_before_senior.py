@@ -10,18 +10,13 @@ post.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from pydantic import Field
 
 from staffing.domain.arrays import TIERS
 from staffing.domain.enums import Tier
 from staffing.domain.instance import Instance, Staff
-from staffing.rules.base import PairRule, Placement, RuleParams, Violation
-
-if TYPE_CHECKING:
-    from staffing.allocation.model import AllocationModel
+from staffing.rules.base import PairRule, Placement, RuleModel, RuleParams, Violation
 
 
 class RotationParams(RuleParams):
@@ -81,7 +76,7 @@ class RotationBeforeSenior(PairRule[RotationParams]):
                 )
         return violations
 
-    def emit(self, model: AllocationModel) -> None:
+    def emit(self, model: RuleModel) -> None:
         super().emit(model)
         for i in np.flatnonzero(self.bound_mask(model.instance)):
             person_id = model.arrays.person_ids[i]

@@ -16,18 +16,14 @@ one clause per pair and one linear constraint per post and tie group.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
-from staffing.domain.policy import Stage
+from staffing.domain.objective import Stage
 from staffing.domain.ranking import TENURE, UNRANKED, ChoiceTable
-from staffing.rules.base import Placement, Rule, RuleParams, Violation
-
-if TYPE_CHECKING:
-    from staffing.allocation.model import AllocationModel
-    from staffing.domain.instance import Instance
-    from staffing.domain.policy import Policy
+from staffing.rules.base import Placement, Rule, RuleModel, RuleParams, Violation
+from staffing.rules.forbidden import admissible_mask
 
 
 class StabilityParams(RuleParams):
@@ -61,7 +57,7 @@ class Stability(Rule[StabilityParams]):
 
     # -- emission --------------------------------------------------------------------------
 
-    def emit(self, model: AllocationModel) -> None:
+    def emit(self, model: RuleModel) -> None:
         hard = self.hard or model.stable_only
         choices = model.admissible_choices()
         if model.stable_only:
@@ -84,7 +80,7 @@ class Stability(Rule[StabilityParams]):
             )
 
 
-def _full_indicators(model: AllocationModel, j: int,
+def _full_indicators(model: RuleModel, j: int,
                      ranks: list[int]) -> dict[tuple[int, int], Any]:
     """full(P, r) for each tie group r of post j: P holds places people ranked r or better.
 
@@ -129,8 +125,6 @@ def blocking_pairs(placement: Placement) -> list[tuple[str, str, bool]]:
 
 def blocking_mask(placement: Placement) -> tuple[np.ndarray, np.ndarray]:
     """Which choices of the choice table block, and which posts have a free place."""
-    from staffing.rules import admissible_mask
-
     instance, policy = placement.instance, placement.policy
     a = instance.arrays
     table = ChoiceTable.of(instance, policy)
@@ -155,50 +149,9 @@ def _own_ranks(placement: Placement, table: ChoiceTable) -> np.ndarray:
     own = np.full(len(a.person_ids), UNRANKED, dtype=np.int64)
     got = outcome[table.person] == table.post
     own[table.person[got]] = table.rank[got]
-    if placement.policy.has("continuity"):
+    if placement.policy.tenure:
         applied = np.zeros(len(a.person_ids), dtype=bool)
         applied[table.person] = True
         tenure = ~applied & (a.current_post >= 0) & (outcome == a.current_post)
         own[tenure] = TENURE
     return own
-
-
-def dominated_choices(instance: Instance, policy: Policy) -> set[tuple[int, int]]:
-    """(person, post) choice pairs that no roster without blocking pairs can contain.
-
-    Person-proposing deferred acceptance with weak rejections: a post rejects
-    an applicant once it holds at least as many applicants ranked strictly
-    better as it has places, each of whom has the post as best choice not yet
-    rejected. By induction each rejected pair is absent from every roster with
-    no blocking pair. Without ties or side rules this truncates each person's
-    list at the person-optimal stable partner.
-    """
-    from staffing.allocation.pairs import admissible_choices
-
-    lists: dict[int, list[tuple[int, int]]] = defaultdict(list)  # i -> [(post, panel rank)]
-    for i, j, _choice_rank, rank in sorted(admissible_choices(instance, policy),
-                                          key=lambda c: (c[0], c[2])):
-        lists[i].append((j, rank))
-    places = instance.arrays.places
-    pointer = {i: 0 for i in lists}
-    held: dict[int, list[tuple[int, int]]] = defaultdict(list)  # post -> [(rank, person)]
-    rejected: set[tuple[int, int]] = set()
-    queue = list(lists)
-    while queue:
-        i = queue.pop()
-        if pointer[i] >= len(lists[i]):
-            continue
-        j, rank = lists[i][pointer[i]]
-        held[j].append((rank, i))
-        if len(held[j]) <= places[j]:
-            continue
-        ordered = sorted(held[j])
-        threshold = ordered[int(places[j]) - 1][0]
-        keep = [entry for entry in ordered if entry[0] <= threshold]
-        for _entry_rank, loser in ordered[len(keep):]:
-            rejected.add((loser, j))
-            pointer[loser] += 1
-            queue.append(loser)
-        held[j] = keep
-    return rejected
-

@@ -11,17 +11,14 @@ and floor(b‰ x population).
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 from pydantic import Field, model_validator
 
 from staffing.domain.enums import Tier
 from staffing.domain.instance import Instance, Institution
 from staffing.errors import Problem
-from staffing.rules.base import Placement, Rule, RuleParams, Violation
-
-if TYPE_CHECKING:
-    from staffing.allocation.model import AllocationModel
+from staffing.rules.base import Placement, Rule, RuleModel, RuleParams, Violation
+from staffing.rules.pools import established_at
 
 
 class TownshipHeadcountNormParams(RuleParams):
@@ -104,10 +101,10 @@ class TownshipHeadcountNorm(Rule[TownshipHeadcountNormParams]):
                 )
         return problems
 
-    def emit(self, model: AllocationModel) -> None:
+    def emit(self, model: RuleModel) -> None:
         for township in self.townships(model.instance):
             low, high = self.bounds(township)
-            expr = model.established_at(township.id)
+            expr = established_at(model, township.id)
             band = f"{low}-{high}" if high is not None else f"at least {low}"
             detail = (f"township {township.id} established staff within the norm ({band} for "
                       f"population {township.population})")

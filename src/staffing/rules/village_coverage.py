@@ -9,17 +9,13 @@ covers at most ``tour_max_villages`` villages [Guangdong, Chongqing].
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from staffing.domain.enums import Discipline, Tier
 from staffing.domain.instance import Instance, Institution
 from staffing.domain.roster import Assignment
-from staffing.rules.base import Placement, Rule, RuleParams, Violation
-
-if TYPE_CHECKING:
-    from staffing.allocation.model import AllocationModel
+from staffing.rules.base import Placement, Rule, RuleModel, RuleParams, Violation
 
 
 class VillageCoverageParams(RuleParams):
@@ -115,7 +111,7 @@ class VillageCoverage(Rule[VillageCoverageParams]):
 
     # -- emission --------------------------------------------------------------------------
 
-    def emit(self, model: AllocationModel) -> None:
+    def emit(self, model: RuleModel) -> None:
         instance, a = model.instance, model.arrays
         covers = a.licence_covers_village
         tour_vars: dict[str, list] = defaultdict(list)
@@ -143,8 +139,7 @@ class VillageCoverage(Rule[VillageCoverageParams]):
                 institutions=(township,),
             )
 
-    def name_tour_doctors(self, instance: Instance,
-                          assignments: list[Assignment]) -> list[Assignment]:
+    def finish(self, instance: Instance, assignments: list[Assignment]) -> list[Assignment]:
         """Name a tour doctor for every tour-exempt village left without a resident doctor."""
         post_of = {a.person: a.post for a in assignments}
         institution_of = {

@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from staffing.domain.instance import Instance
-from staffing.domain.policy import Policy
 from staffing.domain.roster import Roster
 from staffing.errors import StaffingError
+from staffing.policy import Policy
 from staffing.scenarios.execute import RunSettings, ScenarioOutcome, run_scenario
 from staffing.scenarios.spec import Scenario
 
@@ -193,14 +193,14 @@ class RayBackend:
     def available() -> bool:
         """Whether the ``ray`` extra is installed."""
         try:
-            import ray  # noqa: F401
+            import ray  # noqa: F401  # lazy: the optional ray extra
         except ImportError:
             return False
         return True
 
     def _ray(self) -> Any:
         try:
-            import ray
+            import ray  # lazy: the optional ray extra
         except ImportError:
             raise StaffingError(
                 "the Ray backend needs the ray extra: pip install 'staffing[ray]'") from None

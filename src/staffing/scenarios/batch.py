@@ -8,26 +8,32 @@ import json
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from staffing.allocation.outputs import write_infeasibility, write_solve_outputs
 from staffing.check import check
 from staffing.domain.instance import Instance
-from staffing.domain.policy import Policy
 from staffing.domain.roster import Roster
-from staffing.io.atomic import atomic_dir, write_text
+from staffing.io.atomic import atomic_dir, atomic_path, write_text
+from staffing.io.bundle import save
+from staffing.policy import Policy
+from staffing.policy.load import policy_text
+from staffing.report import save_report
+from staffing.report.view import run_view
 from staffing.scenarios.backends import (
     LocalBackend,
     OnDone,
     RayBackend,
     SerialBackend,
     Work,
+    backend_named,
     cores,
 )
-from staffing.scenarios.execute import RunSettings, ScenarioOutcome, scenario_inputs
+from staffing.scenarios.execute import RunSettings, ScenarioOutcome, run_scenario, scenario_inputs
 from staffing.scenarios.spec import Scenario, base_scenario, grid_scenarios
 from staffing.scenarios.table import binding_frame, comparison_frame, write_comparison
 
@@ -89,7 +95,6 @@ def _workers_per_scenario(settings: RunSettings, processes: int) -> RunSettings:
     """CP-SAT workers per scenario so that processes x workers fills the cores, no more."""
     if settings.workers is not None:
         return settings
-    from dataclasses import replace
 
     return replace(settings, workers=max(1, cores() // max(processes, 1)))
 
@@ -112,8 +117,6 @@ def run_scenarios(instance: Instance, policy: Policy, scenarios: Sequence[Scenar
     processes = getattr(backend, "processes", None) or getattr(backend, "num_cpus", None) or 1
     base_outcome = None
     if with_base and base_roster is None:
-        from staffing.scenarios.execute import run_scenario
-
         base_outcome = run_scenario(instance, policy, base_scenario(), settings)
         if on_done is not None:
             on_done(base_outcome)
@@ -155,8 +158,6 @@ def sweep(instance: Instance, policy: Policy,
     SweepResult
         ``.to_frame()`` gives the comparison table.
     """
-    from staffing.scenarios.backends import backend_named
-
     scenarios = grid_scenarios(grid, fixed)
     settings = RunSettings(time_limit=time_limit, deterministic=deterministic,
                            warm_start=warm_start, pay=pay)
@@ -185,9 +186,6 @@ def write_scenario(out: Path, instance: Instance, policy: Policy, scenario: Scen
     per person.
     Without: the infeasibility explanation, or ``error.txt``.
     """
-    from staffing.allocation.outputs import write_infeasibility, write_solve_outputs
-    from staffing.io.policy_yaml import policy_text
-
     meta = {"name": outcome.name, "description": outcome.description,
             "overrides": outcome.overrides, "status": outcome.status,
             "status_text": outcome.status_text(), "seconds": round(outcome.seconds, 3),
@@ -215,9 +213,6 @@ def write_scenario(out: Path, instance: Instance, policy: Policy, scenario: Scen
                     manifest={**outcome.roster.manifest, "scenario": meta})
     write_solve_outputs(out, inst, pol, roster, checked, outcome.reasons)
     if report:
-        from staffing.report import save_report
-        from staffing.report.view import run_view
-
         manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
         save_report(out, run_view(inst, pol, roster, checked, outcome.reasons, manifest))
     write_text(out / "policy.yaml", policy_text(pol))
@@ -225,8 +220,6 @@ def write_scenario(out: Path, instance: Instance, policy: Policy, scenario: Scen
         lines = ["person,total_pay"] + [f"{p},{t}" for p, t in outcome.pay_lines.items()]
         write_text(out / "pay_totals.csv", "\n".join(lines) + "\n")
     if inst is not instance:
-        from staffing.io.bundle import save
-
         save(inst, out / "instance")
 
 
@@ -254,8 +247,6 @@ def write_sweep(out: Path, instance: Instance, policy: Policy, scenarios: Sequen
                        named[outcome.name], outcome, report=report)
     files = write_comparison(result.to_frame(bilingual=True), out)
     binding = result.binding_frame()
-    from staffing.io.atomic import atomic_path
-
     with atomic_path(out / "binding.csv") as tmp:
         binding.to_csv(tmp, index=False, encoding="utf-8-sig")
     write_text(out / "manifest.json",

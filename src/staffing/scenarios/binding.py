@@ -19,11 +19,12 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from staffing.allocation.model import AllocationModel, is_constant
+from staffing.allocation.model import AllocationModel
 from staffing.allocation.pairs import build_pairs
 from staffing.domain.instance import Instance
-from staffing.domain.policy import Policy
 from staffing.domain.roster import Roster
+from staffing.policy import Policy
+from staffing.rules.base import is_constant
 
 NOT_BOUNDS = frozenset({"stability"})
 FIX_LIMIT = 10.0  # seconds: the fixed model is pure propagation

@@ -45,10 +45,10 @@ def tradeoff_chart(points: Sequence[tuple[float, ScenarioOutcome]], key: str, pa
     """Draw ``key`` against the parameter; shade the infeasible side beyond ``boundary``
     (last feasible, first infeasible) up to ``range_end``. Writes ``out.png`` and ``out.svg``;
     returns their names."""
-    import matplotlib
+    import matplotlib  # lazy: select the Agg backend before pyplot loads
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # lazy: after the Agg backend is selected
 
     feasible = sorted((x, v) for x, o in points
                       if o.roster is not None and (v := indicator_value(o, key)) is not None)

@@ -16,17 +16,20 @@ from typing import Any
 
 from staffing.allocation.engine import allocate
 from staffing.allocation.explain import explain_infeasibility
+from staffing.allocation.outputs import audit_rows
 from staffing.allocation.reasons import Reason, explain_roster
 from staffing.check import CheckReport, check
 from staffing.domain.instance import Instance
-from staffing.domain.policy import Policy
 from staffing.domain.roster import Roster
 from staffing.errors import InfeasibleError, InputError, StaffingError, raise_if_errors
+from staffing.pay.engine import distribute_pay
+from staffing.pay.money import fen_text
+from staffing.policy import Policy, policy_problems
+from staffing.rules.base import Placement
 from staffing.rules.post_structure import PostStructure, PostStructureParams
 from staffing.scenarios.binding import Binding, binding_rules
 from staffing.scenarios.overrides import apply_to_instance, apply_to_policy, path_problems
 from staffing.scenarios.spec import Scenario
-from staffing.validation import policy_problems
 
 # statuses of an outcome, and how the comparison table says them
 STATUS_TEXT = {
@@ -136,8 +139,6 @@ def scenario_inputs(instance: Instance, policy: Policy,
 def structure_shares(instance: Instance, policy: Policy,
                      roster: Roster) -> dict[str, dict[str, float | None]]:
     """Per institution of the post-structure tiers: senior and intermediate shares held."""
-    from staffing.rules.base import Placement
-
     rule = policy.rule("post_structure")
     if not isinstance(rule, PostStructure):
         rule = PostStructure(PostStructureParams())
@@ -166,8 +167,6 @@ def _fill_check(outcome: ScenarioOutcome, instance: Instance, policy: Policy,
     outcome.unplaced = report.stages.get("unplaced")
     outcome.indicators = {i.key: i.value for i in report.indicators}
     outcome.indicator_labels = {i.key: (i.label_en, i.label_zh) for i in report.indicators}
-    from staffing.allocation.outputs import audit_rows
-
     outcome.audit = audit_rows(policy, report)
 
 
@@ -177,9 +176,6 @@ def _fill_pay(outcome: ScenarioOutcome, instance: Instance, policy: Policy, rost
     if policy.pay is None or not instance.extras.get("pay_funds"):
         outcome.pay_status = "not run (no pay tables or no pay section)"
         return
-    from staffing.pay.engine import distribute_pay
-    from staffing.pay.money import fen_text
-
     try:
         plan = distribute_pay(instance, roster, policy, time_limit=max(limit, 1.0))
     except InfeasibleError as error:

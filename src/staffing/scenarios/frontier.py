@@ -30,17 +30,19 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from staffing.allocation.explain import Deadline, explain_infeasibility, repair_rules
 from staffing.allocation.model import AllocationModel
 from staffing.allocation.pairs import build_pairs
 from staffing.domain.instance import Instance
-from staffing.domain.policy import Policy
 from staffing.domain.roster import Roster
 from staffing.errors import InfeasibleError, InputError, StaffingError
+from staffing.pay.engine import distribute_pay
+from staffing.policy import Policy
 from staffing.rules import CATALOGUE
 from staffing.scenarios.batch import Backend, SweepResult, run_scenarios
-from staffing.scenarios.execute import RunSettings, scenario_inputs
-from staffing.scenarios.overrides import Override, Value, Where
-from staffing.scenarios.spec import Axis, Scenario
+from staffing.scenarios.execute import RunSettings, run_scenario, scenario_inputs
+from staffing.scenarios.overrides import Override, Value, Where, apply_to_policy
+from staffing.scenarios.spec import Axis, Scenario, base_scenario
 
 PROBE_LIMIT = 60.0
 EXPLAIN_LIMIT = 120.0
@@ -210,8 +212,6 @@ class Prober:
         return False if status == cp_model.INFEASIBLE else None
 
     def _pay(self, inst: Instance, pol: Policy) -> bool | None:
-        from staffing.pay.engine import distribute_pay
-
         if self.base_roster is None:
             raise StaffingError("a pay frontier needs the base roster")
         try:
@@ -286,9 +286,6 @@ def frontier(instance: Instance, policy: Policy, axis: Axis, *,
     whole = _whole(instance, policy, axis.path, op, fixed)
     resolution = resolution or default_resolution(start, stop, whole)
     if axis.path.startswith("pay.") and base_roster is None:
-        from staffing.scenarios.execute import run_scenario
-        from staffing.scenarios.spec import base_scenario
-
         base = run_scenario(instance, policy, base_scenario(), replace(settings, pay=False))
         if base.roster is None:
             raise StaffingError(f"a pay frontier needs a base roster: {base.status_text()}")
@@ -335,8 +332,6 @@ def _sample(result: FrontierResult, prober: Prober, instance: Instance, policy: 
 def _whole(instance: Instance, policy: Policy, path: str, op: str,
            fixed: Sequence[Override]) -> bool:
     """Whether the parameter takes whole numbers (its base value is an int)."""
-    from staffing.scenarios.overrides import apply_to_policy
-
     if op == "×":
         return False
     rule = _rule_of(path)
@@ -352,8 +347,6 @@ def _explain_boundary(result: FrontierResult, prober: Prober, bad: Decimal,
     """The varied rule's least repair and the minimal conflict at the first infeasible value."""
     inst, pol = prober.inputs(bad)
     if prober.path.startswith("pay."):
-        from staffing.pay.engine import distribute_pay
-
         began = time.perf_counter()
         try:
             distribute_pay(inst, prober.base_roster, pol, time_limit=limit)  # type: ignore[arg-type]
@@ -362,8 +355,6 @@ def _explain_boundary(result: FrontierResult, prober: Prober, bad: Decimal,
                                "summary": str(error.explanation)}
         result.conflict_seconds = time.perf_counter() - began
         return
-    from staffing.allocation.explain import Deadline, explain_infeasibility, repair_rules
-
     rule = _rule_of(prober.path)
     if rule is not None:
         began = time.perf_counter()

@@ -32,8 +32,10 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from staffing.domain.instance import Instance, Institution, Post
-from staffing.domain.policy import Policy
 from staffing.errors import InputError, PolicyError, Problem
+from staffing.pay.codes import Fund
+from staffing.pay.policy import PayPolicy
+from staffing.policy import Policy
 from staffing.rules import CATALOGUE
 
 POLICY_ROOTS = ("rules", "pay", "max_choices", "objective", "panel_scoring", "name",
@@ -298,8 +300,6 @@ def apply_to_policy(policy: Policy, overrides: Sequence[Override]) -> Policy:
 
 def _part_problems(data: dict[str, Any], overrides: Sequence[Override]) -> list[Problem]:
     """Validate each changed rule and the pay section alone, so each error finds its override."""
-    from staffing.pay.policy import PayPolicy
-
     problems: list[Problem] = []
     rules = {o.path.split(".")[1] for o in overrides if o.path.startswith("rules.")}
     for rule in sorted(rules):
@@ -427,8 +427,6 @@ def _field_expectation(model: type[BaseModel], name: str) -> str:
 
 def _change_budget(instance: Instance, override: Override,
                    funds: list[Any]) -> list[Problem]:
-    from staffing.pay.codes import Fund
-
     parts = override.path.split(".")
     name = parts[1] if len(parts) > 1 else Fund.PERFORMANCE.value
     valid = [f.value for f in Fund]

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 
 from staffing.io.atomic import atomic_path
 from staffing.scenarios.execute import ScenarioOutcome
@@ -149,8 +151,6 @@ def comparison_frame(outcomes: Sequence[ScenarioOutcome], stages: Sequence[str],
 
 def write_comparison(frame: pd.DataFrame, out: Path) -> list[str]:
     """``comparison.csv`` (UTF-8 with BOM, so Excel reads the Chinese) and ``comparison.xlsx``."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
 
     with atomic_path(out / "comparison.csv") as tmp:
         frame.to_csv(tmp, index=False, encoding="utf-8-sig")

@@ -15,11 +15,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from staffing.check import CheckReport
+from staffing.allocation.engine import allocate
+from staffing.allocation.outputs import write_solve_outputs
+from staffing.allocation.reasons import explain_roster
+from staffing.check import CheckReport, check
 from staffing.domain.instance import Instance
-from staffing.domain.policy import Policy
 from staffing.domain.roster import Roster
 from staffing.errors import InputError, Problem, raise_if_errors
+from staffing.io.bundle import load
+from staffing.io.roster_io import read_roster
+from staffing.pay.check import check_pay
+from staffing.pay.engine import distribute_pay
+from staffing.pay.io import read_pay_plan, write_pay
+from staffing.policy import Policy, policy_problems
+from staffing.policy.load import parse_policy
+from staffing.report import save_report
+from staffing.report.view import pay_view, run_view
 
 Progress = Callable[[dict[str, Any]], None]
 
@@ -89,10 +100,6 @@ def load_inputs(bundle: Path, policy_text: str | None, policy_source: str,
         with every problem of the bundle, the policy, the policy's fit to the bundle and
         the roster, each located.
     """
-    from staffing.io.bundle import load
-    from staffing.io.roster_io import read_roster
-    from staffing.validation import policy_problems
-
     problems: list[Problem] = []
     instance = policy = None
     try:
@@ -117,8 +124,6 @@ def parsed_policy(text: str | None, source: str) -> Policy:
 
     Policies are immutable, so one parsed model serves every request that sends the same text.
     """
-    from staffing.io.policy_yaml import parse_policy
-
     return parse_policy(text, source) if text is not None else Policy.default()
 
 
@@ -150,14 +155,10 @@ def counts(instance: Instance) -> dict[str, int]:
 def check_files(bundle: Path, policy_text: str | None, policy_source: str, roster: Path,
                 pay_plan: Path | None = None) -> dict[str, Any]:
     """Check a roster (and pay plan) with the independent checker; the report as data."""
-    from staffing.check import check
-
     instance, policy, given = load_inputs(bundle, policy_text, policy_source, roster)
     assert given is not None
     plan = None
     if pay_plan is not None:
-        from staffing.pay.io import read_pay_plan
-
         plan = read_pay_plan(pay_plan, instance)
     return report_data(check(instance, policy, given, plan))
 
@@ -192,16 +193,6 @@ def run_job(files: JobFiles, options: dict[str, Any], progress: Progress,
     Cancelled
         when ``stop`` was called; InputError, InfeasibleError as the engine raises them.
     """
-    from staffing.allocation.engine import allocate
-    from staffing.allocation.outputs import write_solve_outputs
-    from staffing.allocation.reasons import explain_roster
-    from staffing.check import check
-    from staffing.pay.check import check_pay
-    from staffing.pay.engine import distribute_pay
-    from staffing.pay.io import write_pay
-    from staffing.report import save_report
-    from staffing.report.view import pay_view, run_view
-
     started = time.monotonic()
     kind = options["kind"]
     limit = float(options["time_limit"])

@@ -32,12 +32,12 @@ def serve(
 ) -> None:
     """Start the HTTP service: jobs with progress, cancellation and time limits (/docs)."""
     try:
-        import fastapi  # noqa: F401
-        import uvicorn  # noqa: F401
+        import fastapi  # noqa: F401  # lazy: the optional service extra
+        import uvicorn  # noqa: F401  # lazy: the optional service extra
     except ImportError:
         raise ConfigError("the service needs its extra: pip install 'staffing[service]'") \
             from None
-    from staffing.service.server import serve as run
+    from staffing.service.server import serve as run  # lazy: loads uvicorn and FastAPI
 
     limits = Limits(max_request_bytes=int(max_request_mb * 2**20),
                     default_time_limit=min(default_time_limit, max_time_limit),

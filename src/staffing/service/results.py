@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 JSON = "application/json"
 CSV = "text/csv"
@@ -94,8 +95,6 @@ def csv_workbook(text: str, title: str) -> bytes:
     """A CSV text as an xlsx workbook of one sheet; numbers as numbers, text never a formula."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
-    from openpyxl.cell import WriteOnlyCell
-
     for row in csv.reader(io.StringIO(text, newline="")):
         cells = []
         for value in row:

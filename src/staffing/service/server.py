@@ -41,9 +41,9 @@ def serve(config: ServiceConfig) -> None:
     Jobs that were running when the last server stopped are queued again (once: a job
     interrupted a second time fails with the reason); finished jobs and their files stay.
     """
-    import uvicorn
+    import uvicorn  # lazy: the optional service extra, loaded when the server starts
 
-    from staffing.service.app import create_app
+    from staffing.service.app import create_app  # lazy: FastAPI, the optional service extra
 
     config.check()
     lock = lock_data(config.data)

@@ -16,6 +16,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from staffing.allocation.outputs import write_infeasibility
+from staffing.errors import InfeasibleError, InputError, StaffingError
 from staffing.service.adapter import Cancelled, JobFiles, StopToken, run_job
 from staffing.service.jsonable import plain
 
@@ -65,8 +67,6 @@ class Worker:
         self.send({"type": "progress", "job": self.job, "event": plain(event)})
 
     def run(self, message: dict[str, Any]) -> None:
-        from staffing.errors import InfeasibleError, InputError, StaffingError
-
         job = message["job"]
         self.job, self.stop_token = job, StopToken()
         files = JobFiles(self.data / "jobs" / job)
@@ -100,8 +100,6 @@ class Worker:
 
 def _explanation(files: JobFiles, explanation: Any) -> Any:
     """Write the explanation of an infeasible job to its outputs; return it as data."""
-    from staffing.allocation.outputs import write_infeasibility
-
     if hasattr(explanation, "to_dict"):
         write_infeasibility(files.out, explanation)
         return plain(explanation.to_dict())

@@ -1,5 +1,10 @@
 """The pay catalogue: one module per pay line or pay rule.
 
+Adding one: its module here (a `PayRule` subclass), one line in
+``PAY_CATALOGUE``, its test module ``tests/pay/rules/test_<name>.py`` and its
+row in the table below (a test keeps the four in step). The pay section of a
+policy takes its keys from the catalogue (`staffing.pay.policy`).
+
 | rule | kind | meaning |
 |---|---|---|
 | base_pay | line | post wage by grade + seniority wage (pay tables), outside the funds |
@@ -36,16 +41,27 @@ from staffing.pay.rules.separate_pay import SeparatePay
 from staffing.pay.rules.surplus_award import SurplusAward
 from staffing.pay.rules.tier_ratio import TierRatio
 
-LINE_RULES: dict[str, type[PayRule]] = {
+PAY_CATALOGUE: dict[str, type[PayRule]] = {
     rule.name: rule
-    for rule in (BasePay, Performance, RotationAllowance, FamilyDoctorSubsidy, GraduateSubsidy,
-                 SurplusAward, SeparatePay)
+    for rule in (
+        BasePay,
+        Performance,
+        RotationAllowance,
+        FamilyDoctorSubsidy,
+        GraduateSubsidy,
+        SurplusAward,
+        SeparatePay,
+        Budget,
+        RewardShare,
+        TierRatio,
+        IncomeGap,
+        MonotonePoints,
+        RotationNoLoss,
+        LivingFloor,
+    )
 }
-CONSTRAINT_RULES: dict[str, type[PayRule]] = {
-    rule.name: rule
-    for rule in (Budget, RewardShare, TierRatio, IncomeGap, MonotonePoints, RotationNoLoss,
-                 LivingFloor)
-}
-PAY_CATALOGUE: dict[str, type[PayRule]] = {**LINE_RULES, **CONSTRAINT_RULES}
+LINE_RULES = {name: rule for name, rule in PAY_CATALOGUE.items() if rule.kind == "line"}
+CONSTRAINT_RULES = {name: rule for name, rule in PAY_CATALOGUE.items()
+                    if rule.kind == "constraint"}
 
 __all__ = ["CONSTRAINT_RULES", "LINE_RULES", "PAY_CATALOGUE", "PayParams", "PayRule", "Reach"]

@@ -9,40 +9,36 @@ A pay rule is one module with one `PayRule` subclass. Two kinds:
   income gap, monotone points, no loss on rotation, living floor).
 
 The engine, the checker and the explainer loop over the catalogue in
-`staffing.pay.rules`; none of them knows a rule by name. This module imports
-nothing heavy: `staffing.domain.policy` imports the parameter models.
+`staffing.pay.rules`; none of them knows a rule by name: what the pay facts,
+the model and the explainer need of a particular rule they ask every rule
+through the hooks below (default: nothing).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+import numpy as np
 
-from staffing.pay.codes import Fund
+from staffing.catalogue import CatalogueEntry, EntryParams
+from staffing.domain.enums import Tier
+from staffing.domain.violation import Violation
+from staffing.errors import Problem
+from staffing.pay.codes import Fund, Line
+from staffing.pay.data import PayData, fund_problem
 
 if TYPE_CHECKING:
-    import numpy as np
-
-    from staffing.errors import Problem
-    from staffing.pay.check import PayView
-    from staffing.pay.codes import Line
-    from staffing.pay.data import PayData
     from staffing.pay.model import PayModel
-    from staffing.rules.base import Violation
+    from staffing.pay.view import PayView
 
 
 PAY_MARGIN = 0.04  # yuan: comparable pay has 4 rounded lines (basic, reward, surplus, top-up)
 LINE_MARGIN = 0.01  # yuan: one rounded line
 
 
-class PayParams(BaseModel):
+class PayParams(EntryParams):
     """Parameters every pay rule has; each rule extends this with its own."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    source: str = ""
 
 
 class FundParams(PayParams):
@@ -70,27 +66,16 @@ class Reach:
     label: str
 
 
-class PayRule(Generic[ParamsT]):
+class PayRule(CatalogueEntry[ParamsT]):
     """Base of every pay rule. Subclasses set the class attributes and override what applies."""
 
-    name: ClassVar[str]
-    label_zh: ClassVar[str]
-    label_en: ClassVar[str]
-    description: ClassVar[str]
     Params: ClassVar[type[PayParams]] = PayParams
     kind: ClassVar[Literal["line", "constraint"]] = "constraint"
-    always_on: ClassVar[bool] = False
+    default_on: ClassVar[bool] = False  # on unless the policy switches it off with ``null``
     reach: ClassVar[Reach | None] = None
-
-    def __init__(self, params: ParamsT):
-        self.params = params
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.params!r})"
-
-    @property
-    def label(self) -> str:
-        return f"{self.label_en} ({self.label_zh})"
+    is_budget: ClassVar[bool] = False  # the fund limits: always kept, relaxed by extra budget
+    pays_separately: ClassVar[bool] = False  # some people are paid outside the pool
+    nonnegative_point_values: ClassVar[bool] = False  # point values are >= 0 under this rule
 
     # -- inputs --------------------------------------------------------------------------
 
@@ -105,6 +90,22 @@ class PayRule(Generic[ParamsT]):
     def reachable(self) -> Reach | None:
         """The parameter the explainer may move when this rule is in a conflict."""
         return self.reach
+
+    def variable_lines(self) -> dict[Line, Fund]:
+        """The lines the solver sets for this rule, each with the fund paying it."""
+        return {}
+
+    def class_coefficient(self, coefficient: float, tier: Tier, hardship: int) -> float:
+        """A pay class's coefficient (post x tier x hardship) as this rule weighs it."""
+        return coefficient
+
+    def basic_share(self) -> float | None:
+        """The share of the performance pool paid as basic performance pay, if this rule says."""
+        return None
+
+    def surplus_class(self, tier: Tier) -> bool:
+        """Whether the pay classes of ``tier`` share the surplus award under this rule."""
+        return False
 
     # -- model ---------------------------------------------------------------------------
 
@@ -121,14 +122,10 @@ class PayRule(Generic[ParamsT]):
         """Figures this rule reports on a plan (ratios, shares), for reports and the checker."""
         return {}
 
-    def violation(self, message: str, **fields: Any) -> Violation:
-        from staffing.rules.base import Violation
-
-        return Violation(rule=self.name, message=message, hard=True, **fields)
-
-    def with_param(self, **changes: Any) -> ParamsT:
-        """These parameters with some changed (validated)."""
-        return type(self.params).model_validate({**self.params.model_dump(), **changes})
+    @classmethod
+    def figures_when_off(cls, view: PayView) -> dict[str, Any]:
+        """Figures shown for a plan whose policy does not hold this rule (default: none)."""
+        return {}
 
 
 class FixedLine(PayRule[FundParamsT]):
@@ -149,8 +146,6 @@ class FixedLine(PayRule[FundParamsT]):
     def validate(self, data: PayData) -> list[Problem]:
         if not self.amounts(data).any():
             return []
-        from staffing.pay.data import fund_problem
-
         return fund_problem(data, self.params.fund, self.paid_as)
 
     def entitlements(self, data: PayData) -> list[tuple[Line, Fund | None, np.ndarray]]:

@@ -18,9 +18,9 @@ from staffing.pay.rules.base import PayParams, PayRule
 from staffing.pay.tables import GRADES_TABLE, SENIORITY_TABLE, rows
 
 if TYPE_CHECKING:
-    from staffing.pay.check import PayView
+    from staffing.domain.violation import Violation
     from staffing.pay.data import PayData
-    from staffing.rules.base import Violation
+    from staffing.pay.view import PayView
 
 
 class BasePayParams(PayParams):

@@ -16,10 +16,10 @@ from staffing.pay.money import fen_display
 from staffing.pay.rules.base import PayParams, PayRule
 
 if TYPE_CHECKING:
-    from staffing.pay.check import PayView
+    from staffing.domain.violation import Violation
     from staffing.pay.data import PayData
     from staffing.pay.model import PayModel
-    from staffing.rules.base import Violation
+    from staffing.pay.view import PayView
 
 
 class BudgetParams(PayParams):
@@ -48,6 +48,7 @@ class Budget(PayRule[BudgetParams]):
     label_en = "budget and earmarks"
     description = "each fund pays at most its size; earmarked funds pay only their own lines"
     Params = BudgetParams
+    is_budget = True
     always_on = True
 
     def emit(self, model: PayModel) -> None:

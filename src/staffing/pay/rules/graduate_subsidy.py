@@ -20,7 +20,7 @@ from pydantic import Field
 from staffing.domain.enums import Education, Tier
 from staffing.pay.codes import Fund, Line
 from staffing.pay.data import TIERS
-from staffing.pay.money import Money, Yuan
+from staffing.pay.money import Money, Yuan, instalments
 from staffing.pay.rules.base import FixedLine, FundParams
 
 if TYPE_CHECKING:
@@ -39,12 +39,6 @@ class GraduateSubsidyParams(FundParams):
     tiers: list[Tier] = Field(default_factory=lambda: [Tier.TOWNSHIP, Tier.VILLAGE], min_length=1)
     residency_certificate: bool = True
     fund: Fund = Fund.GRADUATE
-
-
-def instalments(total_fen: int, years: int) -> list[int]:
-    """``total_fen`` split into ``years`` instalments that add up exactly."""
-    base, odd = divmod(total_fen, years)
-    return [base + (1 if k < odd else 0) for k in range(years)]
 
 
 class GraduateSubsidy(FixedLine[GraduateSubsidyParams]):

@@ -19,9 +19,9 @@ from staffing.pay.money import fen_display
 from staffing.pay.rules.base import PAY_MARGIN, PayParams, PayRule, Reach
 
 if TYPE_CHECKING:
-    from staffing.pay.check import PayView
+    from staffing.domain.violation import Violation
     from staffing.pay.model import PayModel
-    from staffing.rules.base import Violation
+    from staffing.pay.view import PayView
 
 
 class IncomeGapParams(PayParams):
@@ -109,6 +109,10 @@ class IncomeGap(PayRule[IncomeGapParams]):
                 f"{pay[hi] * len(pay) / max(1, total):.3f} x the mean, above the {cap_mean:g} cap",
                 people=(people[hi],)))
         return out
+
+    @classmethod
+    def figures_when_off(cls, view: PayView) -> dict[str, Any]:
+        return gap_figures(view)
 
     def figures(self, view: PayView) -> dict[str, Any]:
         return gap_figures(view)

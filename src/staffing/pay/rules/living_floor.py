@@ -17,9 +17,9 @@ from staffing.pay.money import Money, Yuan, fen_display
 from staffing.pay.rules.base import PayParams, PayRule, Reach
 
 if TYPE_CHECKING:
-    from staffing.pay.check import PayView
+    from staffing.domain.violation import Violation
     from staffing.pay.model import PayModel
-    from staffing.rules.base import Violation
+    from staffing.pay.view import PayView
 
 
 class LivingFloorParams(PayParams):

@@ -18,9 +18,9 @@ from staffing.pay.money import fen_display
 from staffing.pay.rules.base import PayParams, PayRule
 
 if TYPE_CHECKING:
-    from staffing.pay.check import PayView
+    from staffing.domain.violation import Violation
     from staffing.pay.model import PayModel
-    from staffing.rules.base import Violation
+    from staffing.pay.view import PayView
 
 
 class MonotonePointsParams(PayParams):
@@ -33,6 +33,8 @@ class MonotonePoints(PayRule[MonotonePointsParams]):
     label_en = "pay monotone in points"
     description = "within a pay class, more points never mean less performance pay"
     Params = MonotonePointsParams
+    default_on = True
+    nonnegative_point_values = True
 
     def emit(self, model: PayModel) -> None:
         for c in model.data.classes:

@@ -31,9 +31,9 @@ from staffing.pay.data import fund_problem
 from staffing.pay.rules.base import PayParams, PayRule
 
 if TYPE_CHECKING:
-    from staffing.pay.check import PayView
+    from staffing.domain.violation import Violation
     from staffing.pay.data import PayData
-    from staffing.rules.base import Violation
+    from staffing.pay.view import PayView
 
 TOLERANCE_FEN = 1.0  # a rounded line moves by less than one fen
 
@@ -68,6 +68,16 @@ class Performance(PayRule[PerformanceParams]):
     Params = PerformanceParams
     kind = "line"
     always_on = True
+
+    def variable_lines(self) -> dict[Line, Fund]:
+        return {Line.BASIC: Fund.PERFORMANCE, Line.REWARD: Fund.PERFORMANCE}
+
+    def class_coefficient(self, coefficient: float, tier: Tier, hardship: int) -> float:
+        return (coefficient * self.params.tier_coefficients.get(tier, 1.0)
+                * self.params.hardship_coefficients[hardship])
+
+    def basic_share(self) -> float:
+        return self.params.basic_share
 
     def validate(self, data: PayData) -> list[Problem]:
         if not data.pool.any():

@@ -16,9 +16,9 @@ from staffing.pay.codes import Line
 from staffing.pay.rules.base import LINE_MARGIN, PayParams, PayRule, Reach
 
 if TYPE_CHECKING:
-    from staffing.pay.check import PayView
+    from staffing.domain.violation import Violation
     from staffing.pay.model import PayModel
-    from staffing.rules.base import Violation
+    from staffing.pay.view import PayView
 
 
 class RewardShareParams(PayParams):
@@ -57,6 +57,10 @@ class RewardShare(PayRule[RewardShareParams]):
             f"reward performance pay is {reward / (basic + reward):.2%} of performance pay, "
             f"below the {float(s):.0%} floor", amount=int(needed - reward),
             numbers={"basic_fen": basic, "reward_fen": reward})]
+
+    @classmethod
+    def figures_when_off(cls, view: PayView) -> dict[str, Any]:
+        return cls(cls.Params()).figures(view)
 
     def figures(self, view: PayView) -> dict[str, Any]:
         basic, reward = self.totals(view)

@@ -23,12 +23,13 @@ from staffing.domain.enums import Tier
 from staffing.pay.codes import Fund, Line
 from staffing.pay.money import Yuan, fen_display
 from staffing.pay.rules.base import PAY_MARGIN, PayParams, PayRule
+from staffing.pay.rules.base_pay import post_wage
 
 if TYPE_CHECKING:
-    from staffing.pay.check import PayView
+    from staffing.domain.violation import Violation
     from staffing.pay.data import PayData
     from staffing.pay.model import PayModel
-    from staffing.rules.base import Violation
+    from staffing.pay.view import PayView
 
 
 class RotationNoLossParams(PayParams):
@@ -39,11 +40,8 @@ def home_references(data: PayData) -> np.ndarray:
     """Home-post pay in fen of each rotated person of the pool (0 for everyone else)."""
     if "home_reference" in data.cache:
         return data.cache["home_reference"]
-    from staffing.pay.rules.base_pay import post_wage
-
     plain = data.reference_plain
     assert plain is not None
-    perf = data.pay.lines.performance
     grades = {r.grade.level: r for r in data.instance.extras.get("pay_grades", [])}
     seniority = data.fixed_line(Line.BASE_SENIORITY)
     out = np.zeros(data.n, dtype=np.int64)
@@ -57,8 +55,8 @@ def home_references(data: PayData) -> np.ndarray:
         assert home_id is not None  # a rotated person has a home post
         home = posts[home_id]
         level = home.grade.level
-        coef = (grades[level].coefficient * perf.tier_coefficients.get(Tier.COUNTY, 1.0)
-                * perf.hardship_coefficients[insts[home.institution].hardship])
+        coef = data.class_coefficient(grades[level].coefficient, Tier.COUNTY,
+                                      insts[home.institution].hardship)
         yuan = (plain.basic_per_coefficient * grades[level].coefficient
                 + plain.point_value * coef * float(data.points[i]))
         out[i] = post_wage(data, level) + int(seniority[i]) + math.floor(yuan * 100 + 0.5)
@@ -72,6 +70,9 @@ class RotationNoLoss(PayRule[RotationNoLossParams]):
     label_en = "no pay loss on rotation"
     description = "a person rotated to grassroots earns at least the pay of the home post"
     Params = RotationNoLossParams
+
+    def variable_lines(self) -> dict[Line, Fund]:
+        return {Line.TOP_UP: self.params.fund}
 
     def emit(self, model: PayModel) -> None:
         data = model.data

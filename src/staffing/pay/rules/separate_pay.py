@@ -34,6 +34,7 @@ class SeparatePay(FixedLine[SeparatePayParams]):
     label_en = "annual salaries and separately set talent pay"
     description = "annual salaries and talent pay set per person, paid outside the pool"
     Params = SeparatePayParams
+    pays_separately = True
     line = Line.SEPARATE
     paid_as = "annual salaries and talent pay"
 

@@ -20,9 +20,9 @@ from staffing.pay.data import fund_problem
 from staffing.pay.rules.base import PayParams, PayRule
 
 if TYPE_CHECKING:
-    from staffing.pay.check import PayView
+    from staffing.domain.violation import Violation
     from staffing.pay.data import PayData
-    from staffing.rules.base import Violation
+    from staffing.pay.view import PayView
 
 
 class SurplusAwardParams(PayParams):
@@ -44,6 +44,12 @@ class SurplusAward(PayRule[SurplusAwardParams]):
     description = "the retained insurance surplus paid as grassroots rewards by weighted points"
     Params = SurplusAwardParams
     kind = "line"
+
+    def variable_lines(self) -> dict[Line, Fund]:
+        return {Line.SURPLUS: self.params.fund}
+
+    def surplus_class(self, tier: Tier) -> bool:
+        return tier in self.params.tiers
 
     def validate(self, data: PayData) -> list[Problem]:
         return fund_problem(data, self.params.fund, "the insurance-surplus award")

@@ -35,10 +35,10 @@ from staffing.pay.codes import Line
 from staffing.pay.rules.base import PAY_MARGIN, PayParams, PayRule, Reach
 
 if TYPE_CHECKING:
-    from staffing.pay.check import PayView
+    from staffing.domain.violation import Violation
     from staffing.pay.data import PayData
     from staffing.pay.model import PayModel
-    from staffing.rules.base import Violation
+    from staffing.pay.view import PayView
 
 
 class TierRatioParams(PayParams):
@@ -174,6 +174,10 @@ class TierRatio(PayRule[TierRatioParams]):
                     f"class {c.label} (lead hospital): point value {float(values.min())} is "
                     f"below the formula's {ref.point_value}"))
         return out
+
+    @classmethod
+    def figures_when_off(cls, view: PayView) -> dict[str, Any]:
+        return cls(cls.Params()).figures(view)
 
     def figures(self, view: PayView) -> dict[str, Any]:
         overall, per_class = self.ratios(view)

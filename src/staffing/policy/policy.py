@@ -1,61 +1,26 @@
 """A policy model: which rules hold, with which parameters, and the objective order.
 
 Policies live as YAML in ``models/`` (one file per jurisdiction) and are read
-by `staffing.io.policy_yaml.load_policy`. Rule parameters are validated by each
-rule's own ``Params`` model from the catalogue in `staffing.rules`.
+by `staffing.policy.yaml.load_policy`. Rule parameters are validated by each
+rule's own ``Params`` model from the catalogue in `staffing.rules`; the pay
+section by the pay catalogue (`staffing.pay.policy`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
+from staffing.domain.enums import Pool
+from staffing.domain.objective import DEFAULT_OBJECTIVE, Stage
+from staffing.domain.ranking import PanelScoring
 from staffing.pay.policy import PayPolicy
-
-if TYPE_CHECKING:
-    from staffing.rules.base import Rule
-
-
-class Stage(StrEnum):
-    """Objective stages, solved lexicographically in the order a policy gives."""
-
-    CONTINUITY = "continuity"          # moves of people who did not apply (forced by hard rules)
-    SOFT_FLOORS = "soft_floors"        # shortfall summed over soft rules
-    BLOCKING_PAIRS = "blocking_pairs"  # pairs that block the two-way selection
-    RANK_PROFILE = "rank_profile"      # most first choices, then most second choices, ...
-    UNPLACED = "unplaced"              # incumbents left without a post
-    PANEL_QUALITY = "panel_quality"    # sum of panel ranks of people placed at a choice
-    MOVES = "moves"                    # incumbents not at their current post
-
-
-DEFAULT_OBJECTIVE = [
-    Stage.CONTINUITY,
-    Stage.SOFT_FLOORS,
-    Stage.BLOCKING_PAIRS,
-    Stage.RANK_PROFILE,
-    Stage.UNPLACED,
-    Stage.PANEL_QUALITY,
-    Stage.MOVES,
-]
-
-
-class PanelScoring(BaseModel):
-    """Score that ranks the applicants of a post whose panel gave no explicit ranking.
-
-    score = title level x title + points x points + months x grassroots months
-    + education level x education; higher is better, equal scores tie.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    title: float = Field(10.0, ge=0)
-    points: float = Field(1.0, ge=0)
-    grassroots_months: float = Field(0.1, ge=0)
-    education: float = Field(2.0, ge=0)
+from staffing.rules import CATALOGUE
+from staffing.rules.base import Rule
 
 
 class Policy(BaseModel):
@@ -75,15 +40,11 @@ class Policy(BaseModel):
     _rules_by_name: dict[str, Rule] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, context: Any) -> None:
-        from staffing.rules import CATALOGUE
-
         self._rules_by_name = {name: CATALOGUE[name](params) for name, params in self.rules.items()}
 
     @field_validator("rules", mode="before")
     @classmethod
     def _parse_rules(cls, raw: Any) -> dict[str, Any]:
-        from staffing.rules import CATALOGUE
-
         if raw is None:
             raw = {}
         if not isinstance(raw, dict):
@@ -121,6 +82,26 @@ class Policy(BaseModel):
     def has(self, name: str) -> bool:
         return name in self.rules
 
+    # -- what the rules of the policy say, asked of every rule alike -------------------------
+
+    @property
+    def tenure(self) -> bool:
+        """Whether incumbents who did not apply hold tenure at their current post."""
+        return any(rule.grants_tenure for rule in self.rule_objects())
+
+    def current_post_fallback(self) -> bool:
+        """Whether applicants who get none of their choices may keep their current post."""
+        return any(rule.current_post_fallback() for rule in self.rule_objects())
+
+    def recruit_pools(self) -> Sequence[Pool] | None:
+        """The pools recruits without a fixed pool may be charged to (None: no rule says)."""
+        return next((pools for rule in self.rule_objects()
+                     if (pools := rule.recruit_pools()) is not None), None)
+
+    def rules_counted_in(self, stage: Stage) -> list[Rule]:
+        """The enabled rules whose soft breaches the objective stage ``stage`` counts."""
+        return [rule for rule in self.rule_objects() if rule.stage is stage]
+
     def hash(self) -> str:
         """A stable hash of the policy's content."""
         text = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
@@ -134,8 +115,6 @@ class Policy(BaseModel):
 
     def with_rule(self, name: str, **changes: Any) -> Policy:
         """A copy with one rule's parameters changed (or the rule added)."""
-        from staffing.rules import CATALOGUE
-
         current = self.rules.get(name) or CATALOGUE[name].Params()
         params = CATALOGUE[name].Params.model_validate({**current.model_dump(), **changes})
         return self.replace(rules={**self.rules, name: params})
@@ -146,6 +125,4 @@ class Policy(BaseModel):
     @classmethod
     def default(cls) -> Policy:
         """Every rule of the catalogue with its default parameters."""
-        from staffing.rules import CATALOGUE
-
         return cls(name="default", rules={name: {} for name in CATALOGUE})

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -11,12 +13,23 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from staffing.cli import _load_inputs, console, err_console, guarded
+from staffing.cli.common import console, err_console, guarded, load_inputs
 from staffing.errors import InputError, Problem
+from staffing.io.atomic import write_text
+from staffing.report import charts, render_comparison
+from staffing.report.html import t
+from staffing.scenarios.backends import backend_named
+from staffing.scenarios.batch import run_scenarios, write_sweep
+from staffing.scenarios.chart import indicator_value, label_of, tradeoff_chart
+from staffing.scenarios.compare import compare_runs
+from staffing.scenarios.execute import RunSettings
+from staffing.scenarios.frontier import frontier as find
+from staffing.scenarios.overrides import Override, Where, check_overrides, parse_assignment
+from staffing.scenarios.spec import Scenario, load_scenario, parse_axis, scenarios_of
 
 if TYPE_CHECKING:
     from staffing.domain.instance import Instance
-    from staffing.domain.policy import Policy
+    from staffing.policy import Policy
     from staffing.scenarios.batch import Backend, SweepResult
     from staffing.scenarios.execute import RunSettings, ScenarioOutcome
     from staffing.scenarios.overrides import Override
@@ -44,15 +57,11 @@ IndicatorOpt = Annotated[str, typer.Option(
 
 
 def _settings(time_limit: float, deterministic: bool, cold: bool, no_pay: bool) -> RunSettings:
-    from staffing.scenarios.execute import RunSettings
-
     return RunSettings(time_limit=time_limit, deterministic=deterministic, warm_start=not cold,
                        pay=not no_pay)
 
 
 def _backend(name: str, processes: int | None, address: str | None) -> Backend:
-    from staffing.scenarios.backends import backend_named
-
     if name not in ("local", "serial", "ray"):
         raise InputError([Problem("command line", f"unknown backend '{name}'", "backend",
                                   column="--backend", value=name,
@@ -61,8 +70,6 @@ def _backend(name: str, processes: int | None, address: str | None) -> Backend:
 
 
 def _fixed(assignments: Sequence[str] | None) -> list[Override]:
-    from staffing.scenarios.overrides import Where, parse_assignment
-
     problems: list[Problem] = []
     out = []
     for text in assignments or []:
@@ -77,8 +84,6 @@ def _fixed(assignments: Sequence[str] | None) -> list[Override]:
 
 def _check_all(instance: Instance, policy: Policy, scenarios: Sequence[Scenario]) -> None:
     """Every scenario's every bad override, at once, before anything runs (exit 2)."""
-    from staffing.scenarios.overrides import check_overrides
-
     problems = []
     seen: set[str] = set()
     for scenario in scenarios:
@@ -118,8 +123,6 @@ class ScenarioProgress:
 def _run_and_write(instance: Instance, policy: Policy, scenarios: list[Scenario],
                    settings: RunSettings, backend: Backend, out: Path, axes: list[str],
                    indicator: str) -> SweepResult:
-    from staffing.scenarios.batch import run_scenarios, write_sweep
-
     _check_all(instance, policy, scenarios)
     console.print(f"{len(scenarios)} scenario(s) and the base on {escape(backend.name)}: "
                   f"{len(instance.staff)} people under '{escape(policy.name)}', "
@@ -138,8 +141,6 @@ def _run_and_write(instance: Instance, policy: Policy, scenarios: list[Scenario]
 
 def _sweep_chart(result: SweepResult, axes: list[str], indicator: str, out: Path) -> list[str]:
     """A trade-off chart when one numeric parameter varies."""
-    from staffing.scenarios.chart import tradeoff_chart
-
     if len(axes) != 1:
         return []
     points = []
@@ -184,11 +185,6 @@ def _cell(key: str, value: Any) -> str:
 def _sweep_page(result: SweepResult, axes: list[str], indicator: str, out: Path,
                 title: str) -> list[str]:
     """``comparison.html``: the report package's comparison page for a sweep (offline)."""
-    from staffing.io.atomic import write_text
-    from staffing.report import charts, render_comparison
-    from staffing.report.html import t
-    from staffing.scenarios.chart import indicator_value, label_of
-
     frame = result.to_frame()
     names = list(frame["scenario"])
     rows = [{"label": t(zh, en), "key": key, "values": [_cell(key, v) for v in frame[key]]}
@@ -246,8 +242,6 @@ def scenario_run(
     deterministic: DeterministicOpt = False,
 ) -> None:
     """Run scenario files against their base; write each scenario's outputs and a comparison."""
-    from staffing.scenarios.spec import load_scenario
-
     problems: list[Problem] = []
     loaded = []
     for path in scenarios:
@@ -259,7 +253,7 @@ def scenario_run(
         raise InputError(problems)
     policy_path = policy or _one_base(loaded, "policy_path", "--policy")
     instance_path = instance or _one_base(loaded, "instance_path", "--instance")
-    inst, policy_model = _load_inputs(instance_path, policy_path)
+    inst, policy_model = load_inputs(instance_path, policy_path)
     _run_and_write(inst, policy_model, loaded, _settings(time_limit, deterministic, cold, no_pay),
                    _backend(backend, processes, address), out, [], "first_choice_share")
 
@@ -290,10 +284,7 @@ def sweep(
     deterministic: DeterministicOpt = False, indicator: IndicatorOpt = "first_choice_share",
 ) -> None:
     """Sweep parameters over a grid; write the comparison table, binding rules and a chart."""
-    from staffing.scenarios.overrides import Where
-    from staffing.scenarios.spec import parse_axis, scenarios_of
-
-    inst, policy_model = _load_inputs(instance, base_policy)
+    inst, policy_model = load_inputs(instance, base_policy)
     axes = [parse_axis(text, Where("command line (--vary)")) for text in vary]
     scenarios = scenarios_of(axes, zipped=zipped, fixed=_fixed(set_))
     _run_and_write(inst, policy_model, scenarios,
@@ -308,8 +299,6 @@ def compare(
     show: Annotated[int, typer.Option(help="rows shown per table")] = 20,
 ) -> None:
     """Compare two runs: who moves where and why, indicators, rules, pay changes."""
-    from staffing.scenarios.compare import compare_runs
-
     result = compare_runs(a, b)
     moves = Table(title=f"People placed differently ({len(result.moves)})")
     for col in ("person", escape(result.a.name), escape(result.b.name), "why (B)"):
@@ -349,10 +338,6 @@ def compare(
 
 def _compare_page(result: Any, out: Path) -> list[str]:
     """``comparison.html`` for two runs: indicators side by side and who moves, with why."""
-    from staffing.io.atomic import write_text
-    from staffing.report import render_comparison
-    from staffing.report.html import t
-
     rows = [{"label": t(r.key, r.key), "key": r.kind,
              "values": [str(r.a), str(r.b)]} for r in result.indicators.itertuples(index=False)]
     moves = [{"person": r.person, "from": r.post_a, "to": r.post_b, "note": r.why_b}
@@ -382,17 +367,8 @@ def frontier(
 ) -> None:
     """Find the value of a parameter at which the policy turns infeasible, and why; draw the
     trade-off of an indicator against it."""
-    import json
-    from decimal import Decimal, InvalidOperation
 
-    from staffing.io.atomic import write_text
-    from staffing.scenarios.batch import write_sweep
-    from staffing.scenarios.chart import tradeoff_chart
-    from staffing.scenarios.frontier import frontier as find
-    from staffing.scenarios.overrides import Where
-    from staffing.scenarios.spec import parse_axis
-
-    inst, policy_model = _load_inputs(instance, base_policy)
+    inst, policy_model = load_inputs(instance, base_policy)
     axis = parse_axis(vary, Where("command line (--vary)"), need_step=False)
     fixed = _fixed(set_)
     step = None
@@ -439,9 +415,6 @@ def frontier(
 
 def _range_scenario(axis: Any, fixed: list[Override]) -> Scenario:
     """Both ends of a range as one scenario, so their overrides are checked before running."""
-    from staffing.scenarios.overrides import Override
-    from staffing.scenarios.spec import Scenario
-
     ends = (Override(axis.path, v, axis.where) for v in axis.values[:2])
     return Scenario("frontier", (*fixed, *ends))
 

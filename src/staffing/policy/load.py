@@ -8,8 +8,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from staffing.domain.policy import Policy
 from staffing.errors import PolicyError, Problem
+from staffing.policy.policy import Policy
+from staffing.rules import CATALOGUE
 
 
 def _node_at(root: yaml.Node | None, path: tuple[Any, ...]) -> yaml.Node | None:
@@ -106,8 +107,6 @@ def _duplicate_keys(
 
 def parse_policy(text: str, source: str = "policy") -> Policy:
     """Parse a policy from YAML text; raise PolicyError listing every problem."""
-    from staffing.rules import CATALOGUE
-
     try:
         root = yaml.compose(text)
         data = yaml.safe_load(text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import json
 from typing import Annotated
 
 import typer
@@ -10,13 +10,16 @@ from pydantic import ValidationError
 from rich.markup import escape
 from rich.table import Table
 
+from staffing.cli.args import InstanceArg, OutOpt, PolicyOpt, RosterArg
+from staffing.cli.common import console, err_console, load_inputs, report_language
 from staffing.errors import InfeasibleError, InputError, Problem
-
-# the same argument types as the commands of staffing.cli (not imported from it: that module
-# imports this one to register the command, also when run as ``python -m staffing.cli``)
-InstanceArg = Annotated[Path, typer.Argument(help="instance bundle: folder of CSV, .xlsx or .json")]
-PolicyOpt = Annotated[
-    Path, typer.Option("--policy", "-p", help="policy model YAML (models/*.yaml)")]
+from staffing.io.atomic import atomic_dir
+from staffing.io.roster_io import read_roster
+from staffing.pay.check import check_pay
+from staffing.pay.engine import distribute_pay
+from staffing.pay.io import write_pay
+from staffing.report import save_report
+from staffing.report.view import pay_view
 
 
 def _budget(text: str | None) -> object:
@@ -41,9 +44,9 @@ def _budget(text: str | None) -> object:
 
 def pay(
     instance: InstanceArg,
-    roster: Annotated[Path, typer.Argument(help="roster.csv (person, post, pool, tour_villages)")],
+    roster: RosterArg,
     policy: PolicyOpt,
-    out: Annotated[Path, typer.Option("--out", "-o", help="folder to write the pay plan to")],
+    out: OutOpt,
     budget: Annotated[str | None, typer.Option(
         help="fund sizes instead of the instance's: YUAN (performance total) or "
              "fund=YUAN,fund=YUAN")] = None,
@@ -56,14 +59,8 @@ def pay(
     lang: Annotated[str, typer.Option(help="language report.html opens in: zh or en")] = "zh",
 ) -> None:
     """Split the performance-pay total and earmarked funds; exit 1 (and explain) if impossible."""
-    from staffing.cli import _lang, _load_inputs, console, err_console
-    from staffing.io.roster_io import read_roster
-    from staffing.pay.check import check_pay
-    from staffing.pay.engine import distribute_pay
-    from staffing.pay.io import write_pay
-
-    lang = _lang(lang)
-    inst, policy_model = _load_inputs(instance, policy)
+    lang = report_language(lang)
+    inst, policy_model = load_inputs(instance, policy)
     roster_model = read_roster(roster, inst)
     if ratio_target is not None and policy_model.pay is not None:
         try:
@@ -78,13 +75,9 @@ def pay(
                               time_limit=time_limit)
     except InfeasibleError as error:
         explanation = error.explanation
-        from staffing.io.atomic import atomic_dir
-
         with atomic_dir(out) as staging:
             (staging / "infeasibility.txt").write_text(str(explanation) + "\n", encoding="utf-8")
             if hasattr(explanation, "to_dict"):
-                import json
-
                 (staging / "infeasibility.json").write_text(
                     json.dumps(explanation.to_dict(), ensure_ascii=False, indent=1) + "\n",
                     encoding="utf-8")
@@ -94,9 +87,6 @@ def pay(
     violations, _ = check_pay(inst, policy_model, roster_model, plan)
     files = write_pay(out, plan, inst, roster_model, policy_model)
     if not no_report:
-        from staffing.report import save_report
-        from staffing.report.view import pay_view
-
         files += save_report(out, pay_view(inst, policy_model, plan, violations, plan.manifest),
                              lang)
     table = Table(title=f"Funds ({escape(policy_model.name)})")

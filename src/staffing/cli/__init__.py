@@ -1,0 +1,43 @@
+"""The ``staffing`` command.
+
+One module per group of commands (`allocation`: validate, check, solve;
+`bundles`: report, template, convert, current-roster, generate; `pay`;
+`scenarios`: scenario run, sweep, compare, frontier; `staffing.service.command`: serve),
+the argument
+types they share in `args`, consoles, exit codes and input loading in
+`common`.
+
+Exit codes: 0 success; 1 a hard rule is violated (check) or no roster exists
+(solve); 2 bad input, with every problem located; 3 an internal error.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from staffing.cli.allocation import check, solve, validate
+from staffing.cli.bundles import convert, current_roster, generate, report, template
+from staffing.cli.common import console, err_console, guarded
+from staffing.cli.pay import pay
+from staffing.cli.scenarios import register as register_scenarios
+from staffing.service.command import serve
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Staff post allocation and performance pay for county medical communities.",
+)
+for name, command in (("validate", validate), ("check", check), ("solve", solve),
+                      ("report", report), ("template", template), ("convert", convert),
+                      ("current-roster", current_roster), ("generate", generate),
+                      ("pay", pay), ("serve", serve)):
+    app.command(name)(guarded(command))
+register_scenarios(app)  # ``scenario run``, ``sweep``, ``compare``, ``frontier``
+
+
+def main() -> None:
+    """Entry point of the ``staffing`` command."""
+    app()
+
+
+__all__ = ["app", "console", "err_console", "main"]

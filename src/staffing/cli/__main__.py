@@ -1,0 +1,5 @@
+"""``python -m staffing.cli``: the ``staffing`` command."""
+
+from staffing.cli import main
+
+main()

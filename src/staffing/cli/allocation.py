@@ -1,0 +1,182 @@
+"""``staffing validate``, ``check`` and ``solve``: an instance against a policy, a roster's
+check, and the two-way selection."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from staffing.allocation.engine import allocate
+from staffing.allocation.outputs import write_infeasibility, write_solve_outputs
+from staffing.allocation.reasons import explain_roster
+from staffing.check import CheckReport
+from staffing.check import check as run_check
+from staffing.cli.args import InstanceArg, OutOpt, PolicyOpt, RosterArg
+from staffing.cli.common import (
+    console,
+    err_console,
+    load_inputs,
+    print_problems,
+    report_language,
+)
+from staffing.errors import InfeasibleError, raise_if_errors
+from staffing.io.roster_io import read_roster
+from staffing.pay.io import read_pay_plan
+from staffing.policy import Policy, policy_problems
+from staffing.report import save_report
+from staffing.report.view import run_view
+
+
+def validate(instance: InstanceArg, policy: Annotated[Path | None, typer.Option(
+        "--policy", "-p", help="also check the instance against this policy")] = None) -> None:
+    """Check an instance bundle (and its fit to a policy); exit 2 listing every problem."""
+    inst, policy_model = load_inputs(instance, policy)
+    problems = list(inst.warnings) + policy_problems(inst, policy_model)
+    raise_if_errors(problems)
+    if problems:
+        print_problems(problems)
+    console.print(
+        f"[green]ok[/]: {len(inst.institutions)} institutions, {len(inst.posts)} posts "
+        f"({sum(p.places for p in inst.posts)} places), {len(inst.staff)} people, "
+        f"{len(inst.choices)} choices, {len(inst.rankings)} panel ranks"
+        + (f"; fits policy '{escape(policy_model.name)}'" if policy else "")
+    )
+
+
+def check(
+    instance: InstanceArg,
+    roster: RosterArg,
+    policy: PolicyOpt,
+    pay: Annotated[Path | None, typer.Option(help="pay plan pay.csv to check as well")] = None,
+    show: Annotated[int, typer.Option(help="violations shown per rule")] = 10,
+) -> None:
+    """Recompute every rule for a roster; exit 1 if a hard rule is violated."""
+    inst, policy_model = load_inputs(instance, policy)
+    roster_model = read_roster(roster, inst)
+    pay_plan = None
+    if pay is not None:
+        pay_plan = read_pay_plan(pay, inst)
+    report = run_check(inst, policy_model, roster_model, pay_plan)
+    print_report(report, policy_model, show)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def print_report(report: CheckReport, policy: Policy, show: int = 10) -> None:
+    """Violations by rule, stage values and indicators."""
+    rules = Table(title=f"Rules of '{escape(policy.name)}'")
+    for col in ("rule", "kind", "violations", "amount", "examples"):
+        rules.add_column(col, overflow="fold")
+    by_rule = report.by_rule()
+    pay_rules = [r.name for r in policy.pay.rule_objects()] if report.pay_figures and policy.pay \
+        else []
+    names = [r.name for r in policy.rule_objects()] + pay_rules + [
+        n for n in by_rule if policy.rule(n) is None and n not in pay_rules]
+    for name in names:
+        found = by_rule.get(name, [])
+        rule = policy.rule(name)
+        kind = "pay" if rule is None else ("hard" if rule.hard else "soft")
+        hard = sum(1 for v in found if v.hard)
+        soft = len(found) - hard
+        status = "[green]0[/]" if not found else ", ".join(
+            part for part in (f"[red]{hard} hard[/]" if hard else "",
+                              f"[yellow]{soft} soft[/]" if soft else "") if part)
+        rules.add_row(name, kind, status, str(sum(v.amount for v in found)),
+                      "\n".join(escape(v.message) for v in found[:show])
+                      + (f"\n... {len(found) - show} more" if len(found) > show else ""))
+    console.print(rules)
+    stages = Table(title="Objective stages (recomputed)")
+    stages.add_column("stage")
+    stages.add_column("value")
+    for key, value in report.stages.items():
+        stages.add_row(key, escape(str(value)))
+    stages.add_row("blocking pairs (weak stability, ties)", str(report.blocking_pairs))
+    console.print(stages)
+    table = Table(title="Indicators")
+    for col in ("indicator", "指标", "value", "target"):
+        table.add_column(col)
+    for ind in report.indicators:
+        table.add_row(ind.label_en, ind.label_zh, ind.text(), ind.target)
+    console.print(table)
+    for key, value in report.pay_figures.items():
+        console.print(escape(f"{key}: {value}"))
+    verdict = "[green]all hard rules hold[/]" if report.ok else (
+        f"[red]{len(report.hard_violations)} hard violation(s)[/]")
+    console.print(verdict)
+
+
+class SolveProgress:
+    """Prints stage, best objective, bound, gap and elapsed time while solving."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.last_print = -1.0
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        if self.quiet:
+            return
+        if event["event"] == "stage":
+            status = event["status"]
+            colour = "green" if status == "optimal" else "yellow"
+            console.print(
+                f"  stage [bold]{event['stage']:<16}[/] objective {event['objective']:>10} "
+                f"bound {event['bound']:>10} gap {event['gap']:.2%} "
+                f"[{colour}]{status}[/] ({event.get('wall_time', 0):.2f} s)"
+            )
+        elif event["elapsed"] - self.last_print >= 1.0:
+            self.last_print = event["elapsed"]
+            console.print(f"    {event['stage']}: best {event['objective']:g} bound "
+                          f"{event['bound']:g} at {event['elapsed']:.1f} s", style="dim")
+
+
+def solve(
+    instance: InstanceArg,
+    policy: PolicyOpt,
+    out: OutOpt,
+    time_limit: Annotated[float, typer.Option("--time-limit", "-t", min=0.1,
+                                              help="seconds for the whole solve")] = 60.0,
+    deterministic: Annotated[bool, typer.Option(
+        "--deterministic", help="one worker, fixed seed: byte-identical outputs")] = False,
+    hint: Annotated[Path | None, typer.Option(help="roster.csv to start from")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="CP-SAT workers")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress lines")] = False,
+    no_report: Annotated[bool, typer.Option(
+        "--no-report", help="skip report.html and report.json")] = False,
+    lang: Annotated[str, typer.Option(help="language report.html opens in: zh or en")] = "zh",
+) -> None:
+    """Run the two-way selection; write roster, vacancies, audit, reasons, manifest and report."""
+    started = time.perf_counter()
+    lang = report_language(lang)
+    inst, policy_model = load_inputs(instance, policy)
+    raise_if_errors(policy_problems(inst, policy_model))
+    start_roster = read_roster(hint, inst) if hint is not None else None
+    console.print(f"solving {escape(inst.meta.name or str(instance))} under "
+                  f"'{escape(policy_model.name)}': "
+                  f"{len(inst.staff)} people, {len(inst.posts)} posts")
+    try:
+        roster = allocate(inst, policy_model, time_limit=time_limit, deterministic=deterministic,
+                          hint=start_roster, workers=workers, progress=SolveProgress(quiet))
+    except InfeasibleError as error:
+        write_infeasibility(out, error.explanation)
+        err_console.print(f"[red]infeasible[/]: {escape(str(error.explanation))}")
+        err_console.print(f"explanation written to {escape(str(out))}/infeasibility.txt")
+        raise typer.Exit(1) from None
+    report = run_check(inst, policy_model, roster)
+    reasons = explain_roster(inst, policy_model, roster)
+    files = write_solve_outputs(out, inst, policy_model, roster, report, reasons)
+    if not no_report:
+        files += save_report(out, run_view(inst, policy_model, roster, report, reasons,
+                                           json.loads((out / "manifest.json").read_text(
+                                               encoding="utf-8"))), lang)
+    flag = "[green]proven optimal[/]" if roster.status == "optimal" else (
+        "[yellow]feasible, NOT proven optimal (time limit)[/]")
+    console.print(f"{flag}; {len(report.hard_violations)} hard violations, "
+                  f"{report.blocking_pairs} blocking pairs; "
+                  f"wrote {escape(', '.join(map(str, files)))} to {escape(str(out))} "
+                  f"in {time.perf_counter() - started:.1f} s")

@@ -1,0 +1,99 @@
+"""What every command shares: the consoles, located problems, exit codes, loading inputs.
+
+Exit codes: 0 success; 1 a hard rule is violated (check) or no roster or pay
+plan exists (solve, pay); 2 bad input, with every problem located; 3 an
+internal error.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from staffing.domain.instance import Instance
+from staffing.errors import InfeasibleError, InputError, Problem, StaffingError
+from staffing.io.bundle import load
+from staffing.policy import Policy, load_policy
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def print_problems(problems: list[Problem]) -> None:
+    """Print problems as a table: where, what, got, expected."""
+    table = Table(title=f"{sum(p.severity == 'error' for p in problems)} error(s), "
+                  f"{sum(p.severity == 'warning' for p in problems)} warning(s)")
+    for col in ("", "where", "problem", "got", "expected"):
+        table.add_column(col, overflow="fold")
+    for p in problems:
+        mark = "[red]error[/]" if p.severity == "error" else "[yellow]warning[/]"
+        table.add_row(mark, escape(p.location()), escape(p.message),
+                      "" if p.value is None else escape(str(p.value)), escape(p.expected or ""))
+    err_console.print(table)
+
+
+def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn engine errors into located messages and exit codes, never tracebacks."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except InputError as error:
+            print_problems(error.problems)
+            raise typer.Exit(2) from None
+        except InfeasibleError as error:
+            err_console.print(f"[red]infeasible[/]: {escape(str(error.explanation))}")
+            raise typer.Exit(1) from None
+        except StaffingError as error:
+            err_console.print(f"[red]error[/]: {escape(str(error))}")
+            raise typer.Exit(2) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as error:  # a bug: say so plainly, no traceback
+            err_console.print(f"[red]internal error[/]: {type(error).__name__}: "
+                              f"{escape(str(error))}. "
+                              "Please report it with the command and inputs used.")
+            if "--debug" in sys.argv or kwargs.get("debug"):
+                raise
+            raise typer.Exit(3) from None
+
+    return wrapper
+
+
+def _load_policy(path: Path | None) -> Policy:
+    return load_policy(path) if path is not None else Policy.default()
+
+
+def report_language(lang: str) -> str:
+    """The language a report opens in, checked: ``zh`` or ``en``."""
+    if lang not in ("zh", "en"):
+        raise InputError([Problem("--lang", "unknown report language", "option", value=lang,
+                                  expected="zh or en")])
+    return lang
+
+
+def load_inputs(instance: Path, policy: Path | None) -> tuple[Instance, Policy]:
+    """Load a policy and an instance, reporting the problems of both at once."""
+    problems: list[Problem] = []
+    policy_model = inst = None
+    try:
+        policy_model = _load_policy(policy)
+    except InputError as error:
+        problems.extend(error.problems)
+    try:
+        inst = load(instance)
+    except InputError as error:
+        problems.extend(error.problems)
+    if problems:
+        raise InputError(problems)
+    assert inst is not None and policy_model is not None  # else a problem was raised
+    return inst, policy_model

@@ -94,7 +94,8 @@ def run(sizes: list[int], repeats: int, seed: int) -> list[dict[str, object]]:
         inst, roster = instance_and_roster(people, seed)
         for path in MODELS:
             policy = staffing.load_policy(path)
-            times, plan = timed(staffing.distribute_pay, repeats, inst, roster, policy)
+            times, result = timed(staffing.distribute_pay, repeats, inst, roster, policy)
+            plan = result.plan
             solver = plan.manifest["solver"]
             base = {"date": today, "machine": host, "people": len(inst.staff),
                     "policy": path.stem, "pay_classes": len(plan.schedule),
@@ -119,7 +120,7 @@ def run(sizes: list[int], repeats: int, seed: int) -> list[dict[str, object]]:
                 loaded = staffing.load(bundle)
                 loaded_roster = read_roster(roster_csv, loaded)
                 policy = staffing.load_policy(model)
-                plan = staffing.distribute_pay(loaded, loaded_roster, policy)
+                plan = staffing.distribute_pay(loaded, loaded_roster, policy).plan
                 check_pay(loaded, policy, loaded_roster, plan)
                 write_pay(out, plan, loaded, loaded_roster, policy)
                 return plan

@@ -171,9 +171,10 @@ def run(settings: Settings) -> list[dict[str, Any]]:
             "ip_variables": ip["variables"], "ip_constraints": ip["constraints"]}
         started = time.perf_counter()
         try:
-            roster = staffing.allocate(inst, policy, time_limit=settings.floors_limit,
+            result = staffing.allocate(inst, policy, time_limit=settings.floors_limit,
                                        explain=False)
-            row["engine_status"] = roster.status
+            roster = result.roster
+            row["engine_status"] = result.status
         except InfeasibleError:
             roster = None
             row["engine_status"] = "infeasible"
@@ -182,7 +183,8 @@ def run(settings: Settings) -> list[dict[str, Any]]:
         if roster is not None:
             row["engine_profile"] = rank_profile(inst, policy, roster)
             row["engine_check_ok"] = staffing.check(inst, policy, roster).ok
-            free = staffing.allocate(inst, free_policy(), time_limit=settings.floors_limit)
+            free = staffing.allocate(inst, free_policy(),
+                                     time_limit=settings.floors_limit).roster
             row["free_profile"] = rank_profile(inst, policy, free)
             row["floors_bind"] = row["free_profile"] != row["engine_profile"]
         if ip.get("assignment") is not None:

@@ -120,11 +120,12 @@ def run(settings: Settings) -> list[dict[str, Any]]:
                                "posts": posts, "places": sum(p.places for p in inst.posts),
                                "choices": len(inst.choices)}
         began = time.perf_counter()
-        roster = staffing.allocate(inst, policy, time_limit=settings.plain_limit)
+        result = staffing.allocate(inst, policy, time_limit=settings.plain_limit)
+        roster = result.roster
         row["engine_s"] = time.perf_counter() - began
-        timings = roster.manifest.get("timings", {})
+        timings = result.manifest.get("timings", {})
         build = (timings.get("pairs") or 0) + (timings.get("build") or 0)
-        row.update(engine_status=roster.status, engine_build_s=build,
+        row.update(engine_status=result.status, engine_build_s=build,
                    engine_solve_s=row["engine_s"] - build)
         report = staffing.check(inst, policy, roster)
         row.update(blocking_pairs=report.blocking_pairs, check_ok=report.ok)
@@ -143,7 +144,7 @@ def run(settings: Settings) -> list[dict[str, Any]]:
             row["note"] = "matching not installed"
         rows.append(row)
         log(f"  {people} people x {posts} posts: engine {row['engine_s']:.2f} s "
-            f"({roster.status}), matching {num(row.get('matching_s'))} s "
+            f"({result.status}), matching {num(row.get('matching_s'))} s "
             f"(default limits: {row.get('default_limits', '-')}), reference DA "
             f"{row['reference_da_s']:.3f} s; identical: matching "
             f"{row.get('identical_matching', '-')}, reference {row['identical_reference']}")

@@ -74,24 +74,26 @@ def run_one(bundle: str, policy_path: str, time_limit: float) -> dict[str, Any]:
 
     def progress(event: dict[str, Any]) -> None:
         if event.get("event") == "stage":  # every solved stage, certification solves included
-            name = str(event["stage"]).split("[")[0]
+            name = str(event["stage"])
             stage_wall[name] = stage_wall.get(name, 0.0) + float(event.get("wall_time", 0.0))
 
     began = time.perf_counter()
     try:
-        roster = staffing.allocate(inst, policy, time_limit=time_limit, progress=progress)
+        result = staffing.allocate(inst, policy, time_limit=time_limit, progress=progress)
     except StaffingError as error:
         row.update(status="no roster", error=str(error)[:300],
                    engine_s=time.perf_counter() - began, peak_rss_mib=_rss_mib())
         return row
     row["engine_s"] = time.perf_counter() - began
-    for record in roster.stages:  # a stage cut short by the time limit reports no event,
-        name = str(record["stage"]).split("[")[0]  # nor does one whose value is a constant
+    roster = result.roster
+    records = [stage.event() for stage in result.stages]
+    for record in records:  # a stage cut short by the time limit reports no event,
+        name = str(record["stage"])  # nor does one whose value is a constant
         if record["status"] == "unknown" or name not in stage_wall:
             stage_wall[name] = stage_wall.get(name, 0.0) + float(record.get("wall_time", 0.0))
-    timings = roster.manifest.get("timings", {})
-    solver = roster.manifest.get("solver", {})
-    row.update(status=roster.status, pairs_s=timings.get("pairs"), build_s=timings.get("build"),
+    timings = result.manifest.get("timings", {})
+    solver = result.manifest.get("solver", {})
+    row.update(status=result.status, pairs_s=timings.get("pairs"), build_s=timings.get("build"),
                pruning=solver.get("pruning"), pairs=solver.get("pairs"),
                pairs_pruned=solver.get("pairs_pruned"), variables=solver.get("variables"),
                constraints=solver.get("constraints"))
@@ -99,13 +101,13 @@ def run_one(bundle: str, policy_path: str, time_limit: float) -> dict[str, Any]:
         row[f"{stage}_s"] = stage_wall.get(stage)
     row["other_s"] = row["engine_s"] - (timings.get("pairs") or 0) - (timings.get("build") or 0) \
         - sum(stage_wall.values())
-    row.update(_proof(roster.stages, policy))
+    row.update(_proof(records, policy))
 
     check_s, report = _timed(staffing.check, inst, policy, roster)
     explain_s, reasons = _timed(explain_roster, inst, policy, roster)
     with tempfile.TemporaryDirectory(prefix="staffing-bench-out-") as tmp:
         out = Path(tmp) / "solve"
-        write_s, _files = _timed(write_solve_outputs, out, inst, policy, roster, report, reasons)
+        write_s, _files = _timed(write_solve_outputs, out, inst, policy, result, reasons)
         written = staffing.read_roster(out / "roster.csv", inst)
         row["written_check_ok"] = staffing.check(inst, policy, written).ok
     row.update(check_s=check_s, explain_s=explain_s, write_s=write_s,
@@ -122,7 +124,7 @@ def _timed(function: Any, *args: Any) -> tuple[float, Any]:
 
 def _proof(stages: list[dict[str, Any]], policy: Any) -> dict[str, Any]:
     """How far the result is from proven: per stage status, the largest relative gap."""
-    solved = {str(s["stage"]).split("[")[0] for s in stages if s["status"] != "unknown"}
+    solved = {str(s["stage"]) for s in stages if s["status"] != "unknown"}
     cut = [s for s in stages if s["status"] == "unknown"]
     open_stages = [s for s in stages if s["status"] == "feasible"]
     gap = max([float(s.get("gap") or 0) for s in open_stages], default=0.0)
@@ -131,11 +133,11 @@ def _proof(stages: list[dict[str, Any]], policy: Any) -> dict[str, Any]:
         return {"proof": "optimal", "max_gap": 0.0}
     parts = []
     for s in open_stages:
-        parts.append(f"{s['stage']} gap {float(s['gap']):.1%} "
+        parts.append(f"{s['name']} gap {float(s['gap']):.1%} "
                      f"({s['objective']} vs bound {s['bound']})")
     if cut:
-        parts.append("time limit in " + cut[0]["stage"])
-    unsolved = [m for m in missing if m not in {c["stage"] for c in cut}]
+        parts.append("time limit in " + cut[0]["name"])
+    unsolved = [m for m in missing if m not in {c["name"] for c in cut}]
     if unsolved:
         parts.append("not reached: " + ", ".join(unsolved))
     return {"proof": "; ".join(parts), "max_gap": gap if open_stages else None}

@@ -52,12 +52,13 @@ def policy(objective: list[str] | None = None, **rules: dict[str, Any]) -> Polic
 
 def solve(instance: Instance, rules: Policy) -> staffing.Roster:
     """Allocate and assert the roster passes the checker."""
-    roster = staffing.allocate(instance, rules, time_limit=20, deterministic=True)
+    result = staffing.allocate(instance, rules, time_limit=20, deterministic=True)
+    roster = result.roster
     report = check(instance, rules, roster)
     assert report.ok, [v.message for v in report.hard_violations]
-    for stage in roster.stages:
-        if not stage["stage"].startswith("rank_profile["):
-            assert stage["value"] == report.stages[stage["stage"]]
+    for stage in result.stages:
+        if stage.sub is None:
+            assert stage.value == report.stages[stage.stage.value]
     return roster
 
 

@@ -20,11 +20,15 @@ def _fill(roster: staffing.Roster) -> dict[str, int]:
 
 
 def _solve(instance: staffing.Instance, policy: staffing.Policy) -> staffing.Roster:
-    roster = staffing.allocate(instance, policy, time_limit=30, deterministic=True)
-    report = check(instance, policy, roster)
+    return _result(instance, policy).roster
+
+
+def _result(instance: staffing.Instance, policy: staffing.Policy) -> staffing.AllocationResult:
+    result = staffing.allocate(instance, policy, time_limit=30, deterministic=True)
+    report = check(instance, policy, result.roster)
     assert report.ok, [v.message for v in report.hard_violations]
-    assert roster.status == "optimal"
-    return roster
+    assert result.status == "optimal"
+    return result
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -69,12 +73,12 @@ def test_reported_stages_match_the_checker() -> None:
     """Tests that each stage value the engine reports equals the checker's recomputation."""
     instance = plain_market(120, 12, 3)
     policy = plain_policy()
-    roster = _solve(instance, policy)
-    recomputed = check(instance, policy, roster).stages
-    for stage in roster.stages:
-        assert stage["value"] == recomputed[stage["stage"]]
-        assert stage["status"] == "optimal"
-        assert stage["objective"] == stage["bound"]
+    result = _result(instance, policy)
+    recomputed = check(instance, policy, result.roster).stages
+    for stage in result.stages:
+        assert stage.value == recomputed[stage.stage.value]
+        assert stage.status == "optimal"
+        assert stage.objective == stage.bound
 
 
 def test_deterministic_mode_repeats_itself() -> None:
@@ -82,7 +86,7 @@ def test_deterministic_mode_repeats_itself() -> None:
     instance = plain_market(150, 15, 11, ties=True)
     first = staffing.allocate(instance, plain_policy(), deterministic=True, time_limit=20)
     second = staffing.allocate(instance, plain_policy(), deterministic=True, time_limit=20)
-    assert first.assignments == second.assignments
+    assert first.roster.assignments == second.roster.assignments
     assert first.manifest == second.manifest
     assert "timings" not in first.manifest
 
@@ -93,4 +97,4 @@ def test_hint_is_accepted() -> None:
     policy = plain_policy()
     base = _solve(instance, policy)
     again = staffing.allocate(instance, policy, hint=base, deterministic=True)
-    assert again.assignments == base.assignments
+    assert again.roster.assignments == base.assignments

@@ -33,14 +33,15 @@ def test_demo_solves_to_proven_optimality(demo: staffing.Instance, model: str) -
     """Tests that the demo solves to proven optimality, passes the checker with the reported
     stage values, and that every reason of every person checks out."""
     policy = staffing.load_policy(ROOT / "models" / f"{model}.yaml")
-    roster = staffing.allocate(demo, policy, time_limit=120, deterministic=True)
-    assert roster.status == "optimal"
+    result = staffing.allocate(demo, policy, time_limit=120, deterministic=True)
+    roster = result.roster
+    assert result.status == "optimal"
     report = check(demo, policy, roster)
     assert report.ok, [v.message for v in report.hard_violations]
-    for stage in roster.stages:
-        assert stage["status"] == "optimal"
-        assert stage["objective"] == stage["bound"]
-        assert stage["value"] == report.stages[stage["stage"]]
+    for stage in result.stages:
+        assert stage.status == "optimal"
+        assert stage.objective == stage.bound
+        assert stage.value == report.stages[stage.stage.value]
     reasons = explain_roster(demo, policy, roster)
     assert not verify_all(demo, policy, roster, reasons)
     outcomes = Counter(r.person for r in reasons if r.kind == "outcome")

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 import staffing
 from staffing.allocation.reasons import explain_roster, verify_all
 from staffing.check import check
+from staffing.domain.objective import Stage
 from staffing.errors import InfeasibleError
 
 synth = pytest.importorskip("staffing.synth")
@@ -27,23 +28,23 @@ POLICIES = {path.stem: staffing.load_policy(path) for path in MODELS}
 
 def _assert_sound(instance: staffing.Instance, policy: staffing.Policy) -> str:
     try:
-        roster = staffing.allocate(instance, policy, time_limit=20, deterministic=True)
+        result = staffing.allocate(instance, policy, time_limit=20, deterministic=True)
     except InfeasibleError as error:
         assert error.explanation.rules, "an infeasible result must name the conflicting rules"
         return "infeasible"
+    roster = result.roster
     report = check(instance, policy, roster)
     assert report.ok, [v.message for v in report.hard_violations]
-    for stage in roster.stages:
-        name = stage["stage"]
-        if name.startswith("rank_profile["):
-            rank = int(name[len("rank_profile["):-1])
-            assert stage["value"] == report.stages["rank_profile"][rank - 1]
+    for stage in result.stages:
+        name = stage.stage.value
+        if stage.sub is not None:
+            assert stage.value == report.stages["rank_profile"][stage.sub - 1]
         else:
-            assert stage["value"] == report.stages[name], name
-        if stage["status"] == "optimal" and not name.startswith("rank_profile"):
-            assert stage["objective"] == stage["bound"]
+            assert stage.value == report.stages[name], name
+        if stage.status == "optimal" and stage.stage is not Stage.RANK_PROFILE:
+            assert stage.objective == stage.bound
     assert not verify_all(instance, policy, roster, explain_roster(instance, policy, roster))
-    return roster.status
+    return result.status
 
 
 @settings(max_examples=200, deadline=None,

@@ -94,7 +94,7 @@ def test_a_false_claim_is_caught() -> None:
 def _solved(staff: int, seed: int, model: str) -> tuple[staffing.Instance, staffing.Roster]:
     instance = generate(staff=staff, seed=seed)
     return instance, staffing.allocate(instance, MODELS[model], time_limit=20,
-                                       deterministic=True)
+                                       deterministic=True).roster
 
 
 @settings(max_examples=12, deadline=None,

@@ -109,15 +109,15 @@ def test_soft_stability_matches_brute_force_in_every_order(instance: staffing.In
                    continuity={"directed_scope": "none"})
     reference = _brute_force(instance, rules)
     try:
-        roster = staffing.allocate(instance, rules, time_limit=20, deterministic=True,
+        result = staffing.allocate(instance, rules, time_limit=20, deterministic=True,
                                    explain=False)
     except InfeasibleError:
         assert reference is None, "a roster meeting every hard rule exists"
         return
     assert reference is not None
-    report = check(instance, rules, roster)
+    report = check(instance, rules, result.roster)
     assert report.ok, [v.message for v in report.hard_violations]
-    assert roster.status == "optimal"
+    assert result.status == "optimal"
     assert _key(report.stages, order) == reference
 
 
@@ -130,7 +130,8 @@ def test_blocking_pairs_first_gives_up_stability_for_a_hard_floor() -> None:
                          {"A": ["p"], "B": ["p"]}, institutions=COUNTY)
     rules = policy(objective=["blocking_pairs", "rank_profile"], min_staffing={"hard": True},
                    stability={})
-    roster = staffing.allocate(instance, rules, time_limit=20, deterministic=True)
+    result = staffing.allocate(instance, rules, time_limit=20, deterministic=True)
+    roster = result.roster
     assert roster.post_of("p") == "A"
     assert check(instance, rules, roster).blocking_pairs == 1
-    assert roster.status == "optimal"
+    assert result.status == "optimal"

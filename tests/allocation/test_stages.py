@@ -61,11 +61,12 @@ def test_engine_is_as_good_as_the_plain_full_model(staff: int, seed: int, model:
     model solved stage by stage."""
     instance, policy = synth.generate(staff=staff, seed=seed), POLICIES[model]
     try:
-        roster = staffing.allocate(instance, policy, time_limit=20, deterministic=True,
+        result = staffing.allocate(instance, policy, time_limit=20, deterministic=True,
                                    explain=False)
     except InfeasibleError:
         return
-    assert roster.status == "optimal"
+    assert result.status == "optimal"
+    roster = result.roster
     reference = _plain_full_solve(instance, policy)
     assert (_lexicographic_values(instance, policy, roster)
             == _lexicographic_values(instance, policy, reference))
@@ -76,9 +77,9 @@ def test_trailing_stages_are_merged_and_reported_one_by_one() -> None:
     result, and that their values equal the checker's."""
     instance = synth.generate(staff=120, seed=3)
     policy = POLICIES["nanxun-2024"]
-    roster = staffing.allocate(instance, policy, time_limit=30, deterministic=True)
-    report = check(instance, policy, roster)
-    merged = {s["stage"]: s for s in roster.stages if s.get("solved_with")}
+    result = staffing.allocate(instance, policy, time_limit=30, deterministic=True)
+    report = check(instance, policy, result.roster)
+    merged = {s.stage.value: s.to_dict() for s in result.stages if s.solved_with}
     assert set(merged) == {"unplaced", "panel_quality", "moves"}
     for name, record in merged.items():
         assert record["solved_with"] == "unplaced+panel_quality+moves"

@@ -114,7 +114,7 @@ def plan_ok(inst: Instance, policy: Policy, roster: Roster, plan: PayPlan,
 
 def solve(inst: Instance, roster: Roster, policy: Policy, **options: Any) -> PayPlan:
     """`distribute_pay`, and the plan must pass the checker under its own policy."""
-    return plan_ok(inst, policy, roster, distribute_pay(inst, roster, policy, **options))
+    return plan_ok(inst, policy, roster, distribute_pay(inst, roster, policy, **options).plan)
 
 
 def assert_fen_exact(plan: PayPlan) -> None:

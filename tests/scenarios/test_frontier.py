@@ -52,7 +52,7 @@ def test_default_resolution() -> None:
 
 def _solves(inst: staffing.Instance, policy: staffing.Policy) -> bool:
     try:
-        roster = staffing.allocate(inst, policy, time_limit=3, explain=False)
+        roster = staffing.allocate(inst, policy, time_limit=3, explain=False).roster
     except InfeasibleError:
         return False
     assert check(inst, policy, roster).ok

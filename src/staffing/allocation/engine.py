@@ -23,10 +23,10 @@ from staffing.allocation.explain import explain_infeasibility
 from staffing.allocation.model import AllocationModel
 from staffing.allocation.pairs import build_pairs
 from staffing.allocation.pruning import dominated_mask
+from staffing.allocation.result import AllocationResult, StageResult, Status
 from staffing.allocation.stages import (
     Objective,
     SolveSettings,
-    StageResult,
     fix_objective,
     solve_objective,
     stage_objectives,
@@ -36,6 +36,7 @@ from staffing.domain.arrays import POOLS
 from staffing.domain.instance import Instance
 from staffing.domain.objective import Stage
 from staffing.domain.pairs import Pairs
+from staffing.domain.params import SolveParams
 from staffing.domain.roster import Assignment, Roster
 from staffing.errors import InfeasibleError, StaffingError
 from staffing.manifest import allocation_manifest
@@ -74,7 +75,7 @@ class StagedSolve:
             for objective in objectives:
                 if self._can_defer(objective, last):
                     value = int(objective.expr)
-                    settled.append(StageResult(objective.name, value, value, "optimal", 0.0, 0.0))
+                    settled.append(objective.result(value, value, "optimal", 0.0, 0.0))
                     continue
                 hint = self.solution if self.solution is not None else self.start
                 results, solution = solve_objective(self.model, objective, self.settings, hint)
@@ -96,7 +97,7 @@ class StagedSolve:
     def _report(self, results: list[StageResult]) -> None:
         if self.settings.progress is not None:
             for result in results:
-                self.settings.progress({"event": "stage", **result.to_dict()})
+                self.settings.progress(result.event())
 
     def _can_defer(self, objective: Objective, last: int) -> bool:
         """A constant stage before any solution: the next stage's solve proves it feasible."""
@@ -123,7 +124,8 @@ class StagedSolve:
         """
         for (_stage, objectives), (_same, theirs) in zip(self.plan[:stages], other.plan[:stages]):
             for objective, their_objective in zip(objectives, theirs):
-                result = next(r for r in other.results if r.stage == their_objective.name)
+                result = next(r for r in other.results
+                              if (r.stage, r.sub) == (their_objective.stage, their_objective.sub))
                 assert result.objective is not None
                 if objective.constant:
                     if int(objective.expr) > result.objective:
@@ -137,8 +139,8 @@ class StagedSolve:
 
     def stage_value(self, index: int) -> int:
         """Sum of the solver objectives of one stage (0 means the stage is perfect)."""
-        stage = self.plan[index][0].value
-        return sum(r.objective or 0 for r in self.results if r.stage.split("[")[0] == stage)
+        stage = self.plan[index][0]
+        return sum(r.objective or 0 for r in self.results if r.stage is stage)
 
     def hint_from(self, roster: Roster) -> None:
         """Start from a roster found elsewhere (only pair variables are hinted)."""
@@ -196,36 +198,44 @@ class AllocationRun:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+Progress = Callable[[dict[str, Any]], None]
+
+
 def allocate(
     instance: Instance,
     policy: Policy,
+    params: SolveParams | None = None,
     *,
-    time_limit: float = 60.0,
-    deterministic: bool = False,
     hint: Roster | None = None,
+    progress: Progress | None = None,
+    time_limit: float | None = None,
+    deterministic: bool | None = None,
     workers: int | None = None,
-    seed: int = 0,
-    progress: Callable[[dict[str, Any]], None] | None = None,
+    seed: int | None = None,
     explain: bool = True,
-) -> Roster:
+) -> AllocationResult:
     """Run the two-way selection under every rule of the policy.
 
     Parameters
     ----------
-    time_limit
-        seconds for the whole solve (deterministic time units in deterministic mode);
-        at the limit the best roster found is returned with status ``feasible``.
-    deterministic
-        one worker, fixed seed, deterministic time limit: identical inputs give
-        identical rosters.
+    params
+        time limit, deterministic mode, workers and seed (`SolveParams`); the keywords
+        ``time_limit``, ``deterministic``, ``workers`` and ``seed`` replace single fields.
     hint
         a roster to start from (for example last year's, or a scenario's base).
+    progress
+        called with each improving solution (``{"event": "solution", ...}``) and each
+        finished stage (``{"event": "stage", ...}``, as `StageResult.to_dict` plus ``name``).
+    explain
+        when no roster exists, find the conflicting rules and the least changes (can take
+        as long as the solve); False raises at once.
 
     Returns
     -------
-    Roster
-        with ``status`` (optimal / feasible), ``stages`` (value, bound, gap of each
-        objective stage) and ``manifest``.
+    AllocationResult
+        the roster, ``status`` (``optimal``: every stage proven; ``feasible``: the time
+        limit came first and the best roster found is returned), each stage's value, bound
+        and gap, the checker's report of the roster and the manifest.
 
     Raises
     ------
@@ -233,9 +243,12 @@ def allocate(
         when no roster obeys the hard rules; its ``explanation`` names the
         conflicting rules, their instances and the smallest change found.
     """
+    params = (params or SolveParams()).updated(
+        time_limit=time_limit, deterministic=deterministic, workers=workers, seed=seed)
     settings = SolveSettings(
-        time_limit=time_limit, deterministic=deterministic,
-        workers=workers or min(8, os.cpu_count() or 1), seed=seed, progress=progress,
+        time_limit=params.time_limit, deterministic=params.deterministic,
+        workers=params.workers or min(8, os.cpu_count() or 1), seed=params.seed,
+        progress=progress,
     )
     run = AllocationRun()
     started = time.perf_counter()
@@ -256,13 +269,15 @@ def allocate(
             "the engine produced a roster that breaks hard rules (please report): "
             + "; ".join(v.message for v in report.hard_violations[:5])
         )
-    stages = _stage_records(solve, report.stages)
+    stages = _fill_values(solve, report.stages)
     proven = all(r.status == "optimal" for r in solve.results) and not solve.timed_out
-    status = "optimal" if proven else "feasible"
+    status: Status = "optimal" if proven else "feasible"
     run.timings["solve"] = solve_time
     run.timings["total"] = time.perf_counter() - started
-    manifest = allocation_manifest(instance, policy, settings, run, stages, status, solve.model)
-    return Roster(assignments=assignments, status=status, stages=stages, manifest=manifest)
+    records = [r.to_dict(timings=not settings.deterministic) for r in stages]
+    manifest = allocation_manifest(instance, policy, settings, run, records, status, solve.model)
+    return AllocationResult(roster=roster, status=status, stages=stages, report=report,
+                            manifest=manifest)
 
 
 def _solve(instance: Instance, policy: Policy, full_pairs: Pairs, settings: SolveSettings,
@@ -367,21 +382,14 @@ def _solve_plain(instance: Instance, policy: Policy, pairs: Pairs, settings: Sol
     return solve
 
 
-def _stage_records(solve: StagedSolve, values: dict[str, Any]) -> list[dict[str, Any]]:
+def _fill_values(solve: StagedSolve, values: dict[str, Any]) -> list[StageResult]:
     """Each solved (sub-)stage with its value in the user's terms, recomputed from the roster."""
-    records = []
     for result in solve.results:
-        name = result.stage
         if result.status == "unknown":
-            records.append(result.to_dict(timings=not solve.settings.deterministic))
             continue
-        if name.startswith(Stage.RANK_PROFILE.value + "["):
-            rank = int(name[len(Stage.RANK_PROFILE.value) + 1 : -1])
-            result.value = values[Stage.RANK_PROFILE.value][rank - 1]
-        else:
-            result.value = values.get(name)
-        records.append(result.to_dict(timings=not solve.settings.deterministic))
-    return records
+        value = values.get(result.stage.value)
+        result.value = value[result.sub - 1] if result.sub is not None and value else value
+    return list(solve.results)
 
 
 def _raise_infeasible(instance: Instance, policy: Policy, solve: StagedSolve,

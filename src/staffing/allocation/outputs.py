@@ -16,6 +16,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from staffing.allocation.reasons import Reason
+from staffing.allocation.result import AllocationResult
 from staffing.check import CheckReport
 from staffing.domain.instance import Instance
 from staffing.domain.roster import Roster
@@ -94,9 +95,14 @@ def reasons_workbook(rows: list[list[Any]]) -> Workbook:
     return book
 
 
-def write_solve_outputs(out: Path, instance: Instance, policy: Policy, roster: Roster,
-                        report: CheckReport, reasons: list[Reason]) -> list[str]:
-    """Write every output of a solve into ``out``; return the file names."""
+def write_solve_outputs(out: Path, instance: Instance, policy: Policy, result: AllocationResult,
+                        reasons: list[Reason],
+                        extra_files: dict[str, str] | None = None) -> list[str]:
+    """Write every output of a solve into ``out`` at once (atomically); return the file names.
+
+    ``extra_files`` (name -> text) are written with them, in the same folder move.
+    """
+    roster, report = result.roster, result.report
     rows = reason_rows(instance, policy, reasons)
     files = {
         "roster.csv": roster_csv(roster),
@@ -109,8 +115,8 @@ def write_solve_outputs(out: Path, instance: Instance, policy: Policy, roster: R
         "reasons.csv": table_csv(REASON_COLUMNS, rows),
         "blocking_pairs.csv": table_csv(["person", "post", "choice_rank", "code", "forced_by",
                                          "text"], blocking_rows(reasons)),
-        "manifest.json": json.dumps(_manifest(roster, report), ensure_ascii=False, indent=1,
-                                    sort_keys=False) + "\n",
+        "manifest.json": manifest_text(result),
+        **(extra_files or {}),
     }
     with atomic_dir(out) as staging:
         for name, text in files.items():
@@ -119,8 +125,10 @@ def write_solve_outputs(out: Path, instance: Instance, policy: Policy, roster: R
     return [*files, "reasons.xlsx"]
 
 
-def _manifest(roster: Roster, report: CheckReport) -> dict[str, Any]:
-    manifest = dict(roster.manifest)
+def solve_manifest(result: AllocationResult) -> dict[str, Any]:
+    """The manifest of a solve: the engine's, and the checker's figures of the roster."""
+    report = result.report
+    manifest = dict(result.manifest)
     manifest["check"] = {
         "hard_violations": len(report.hard_violations),
         "soft_violations": len(report.soft_violations),
@@ -129,6 +137,12 @@ def _manifest(roster: Roster, report: CheckReport) -> dict[str, Any]:
                        for i in report.indicators},
     }
     return manifest
+
+
+def manifest_text(result: AllocationResult) -> str:
+    """``manifest.json`` of a solve, as written."""
+    return json.dumps(solve_manifest(result), ensure_ascii=False, indent=1,
+                      sort_keys=False) + "\n"
 
 
 def write_infeasibility(out: Path, explanation: Any) -> None:

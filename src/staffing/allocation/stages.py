@@ -18,6 +18,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from staffing.allocation.model import AllocationModel
+from staffing.allocation.result import StageResult, stage_label
 from staffing.domain.objective import Stage
 from staffing.domain.pairs import PairKind
 from staffing.rules.base import is_constant
@@ -30,46 +31,37 @@ _PORTFOLIO = ["max_lp_sym", "default_lp", "core", "quick_restart", "reduced_cost
 
 
 @dataclass
-class StageResult:
-    """One solved stage: value, proven bound and how it ended."""
-
-    stage: str
-    objective: int | None  # the solver's value of the minimised expression
-    bound: int | None      # its proven lower bound
-    status: str            # optimal | feasible | infeasible | unknown
-    wall_time: float
-    deterministic_time: float
-    value: Any = None      # the stage's value in the user's terms (filled from the roster)
-    solved_with: str = ""  # the merged solve that settled this stage, if any
-
-    @property
-    def gap(self) -> float:
-        if self.status == "optimal" or self.objective is None or self.bound is None:
-            return 0.0
-        return abs(self.objective - self.bound) / max(abs(self.objective), 1)
-
-    def to_dict(self, *, timings: bool = True) -> dict[str, Any]:
-        data = {"stage": self.stage, "value": self.value, "objective": self.objective,
-                "bound": self.bound, "status": self.status, "gap": round(self.gap, 6),
-                "deterministic_time": round(self.deterministic_time, 6)}
-        if self.solved_with:
-            data["solved_with"] = self.solved_with
-        if timings:
-            data["wall_time"] = round(self.wall_time, 4)
-        return data
-
-
-@dataclass
 class Objective:
-    """One minimisation: a linear expression with integer coefficients."""
+    """One minimisation: a linear expression with integer coefficients.
 
-    name: str
+    ``stage`` and ``sub`` say what it minimises: a stage, or one rank of the rank profile
+    (``sub``) when the profile is solved rank by rank.
+    """
+
+    stage: Stage
     expr: Any
     parts: list[np.ndarray] = field(default_factory=list)  # pairs at each rank (rank profile)
     low: int | None = None   # a proven range of the expression, when known
     high: int | None = None
     members: list[Objective] = field(default_factory=list)  # stages merged into this solve
     weights: list[int] = field(default_factory=list)        # their weights, most important first
+    sub: int | None = None  # the rank, for one rank of a rank profile solved rank by rank
+
+    def __post_init__(self) -> None:
+        self.stage = Stage(self.stage)
+
+    @property
+    def name(self) -> str:
+        """How the solve is shown: ``rank_profile[2]``, or ``unplaced+moves`` when merged."""
+        if self.members:
+            return "+".join(member.name for member in self.members)
+        return stage_label(self.stage, self.sub)
+
+    def result(self, objective: int | None, bound: int | None, status: str, wall_time: float,
+               deterministic_time: float, solved_with: str = "") -> StageResult:
+        """The result of this objective's stage (or sub-stage)."""
+        return StageResult(self.stage, self.sub, objective, bound, status, wall_time,
+                           deterministic_time, solved_with=solved_with)
 
     @property
     def constant(self) -> bool:
@@ -151,8 +143,7 @@ def _merged(objectives: list[Objective]) -> Objective:
     weights = [_span(objectives[k + 1:]) for k in range(len(objectives))]
     expr = cp_model.LinearExpr.sum([w * (o.expr - int(o.low or 0))
                                     for w, o in zip(weights, objectives)])
-    name = "+".join(o.name for o in objectives)
-    return Objective(name, expr, members=objectives, weights=weights)
+    return Objective(objectives[0].stage, expr, members=objectives, weights=weights)
 
 
 def _sum(terms: list[Any]) -> Any:
@@ -167,22 +158,22 @@ def _objectives(m: AllocationModel, stage: Stage) -> list[Objective]:
     p, a = m.pairs, m.arrays
     if stage in (Stage.CONTINUITY, Stage.SOFT_FLOORS, Stage.BLOCKING_PAIRS):
         terms = m.stages.terms.get(stage, [])
-        return [Objective(stage.value, _sum(terms), low=0, high=_terms_high(m, terms))]
+        return [Objective(stage, _sum(terms), low=0, high=_terms_high(m, terms))]
     if stage is Stage.RANK_PROFILE:
         return _rank_profile(m)
     if stage is Stage.UNPLACED:
         incumbents = np.flatnonzero(a.incumbent)
-        return [Objective(stage.value, _sum([1 - m.placed(int(i)) for i in incumbents]),
+        return [Objective(stage, _sum([1 - m.placed(int(i)) for i in incumbents]),
                           low=0, high=len(incumbents))]
     if stage is Stage.PANEL_QUALITY:
         choice = np.flatnonzero(p.kind == PairKind.CHOICE)
-        return [Objective(stage.value, m.weighted(choice, p.panel[choice]),
+        return [Objective(stage, m.weighted(choice, p.panel[choice]),
                           low=0, high=_one_each_high(p.person[choice], p.panel[choice]))]
     if stage is Stage.MOVES:
         terms = []
         for i in np.flatnonzero(a.current_post >= 0):
             terms.append(1 - m.total(m.pairs_of_person_at(int(i), int(a.current_post[i]))))
-        return [Objective(stage.value, _sum(terms), low=0, high=len(terms))]
+        return [Objective(stage, _sum(terms), low=0, high=len(terms))]
     raise ValueError(f"unknown stage {stage}")
 
 
@@ -226,24 +217,26 @@ def _rank_profile(m: AllocationModel) -> list[Objective]:
     weights = [base ** (len(by_rank) - 1 - r) for r in range(len(by_rank))]
     if not weights or weights[0] * applicants < _MAX_WEIGHT:
         expr = _sum([-w * m.total(pairs) for w, pairs in zip(weights, by_rank)])
-        return [Objective(Stage.RANK_PROFILE.value, expr, parts=by_rank)]
+        return [Objective(Stage.RANK_PROFILE, expr, parts=by_rank)]
     ranks = [r for r, pairs in enumerate(rank_pairs(m), start=1) if len(pairs)]
-    return [Objective(f"{Stage.RANK_PROFILE.value}[{r}]", -m.total(pairs))
+    return [Objective(Stage.RANK_PROFILE, -m.total(pairs), sub=r)
             for r, pairs in zip(ranks, by_rank)]
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
     """Reports each improving solution of a stage."""
 
-    def __init__(self, name: str, settings: SolveSettings):
+    def __init__(self, objective: Objective, settings: SolveSettings):
         super().__init__()
-        self.name = name
+        self.objective = objective
         self.settings = settings
 
     def on_solution_callback(self) -> None:
         if self.settings.progress is not None:
             self.settings.progress({
-                "event": "solution", "stage": self.name, "objective": self.objective_value,
+                "event": "solution", "stage": self.objective.stage.value,
+                "sub": self.objective.sub, "name": self.objective.name,
+                "objective": self.objective_value,
                 "bound": self.best_objective_bound,
                 "elapsed": time.perf_counter() - self.settings.started,
             })
@@ -275,7 +268,7 @@ def solve_objective(m: AllocationModel, objective: Objective, settings: SolveSet
     constant = objective.constant
     if constant and hint is not None and len(hint) == len(m.model.proto.variables):
         value = int(objective.expr)
-        return [StageResult(objective.name, value, value, "optimal", 0.0, 0.0)], hint
+        return [objective.result(value, value, "optimal", 0.0, 0.0)], hint
     if constant:
         m.model.clear_objective()
     else:
@@ -283,14 +276,13 @@ def solve_objective(m: AllocationModel, objective: Objective, settings: SolveSet
     _set_hint(m, hint)
     solver = cp_model.CpSolver()
     configure(solver, settings, settings.remaining())
-    callback = _Progress(objective.name, settings)
+    callback = _Progress(objective, settings)
     status = solver.solve(m.model, callback if settings.progress else None)
     wall = time.perf_counter() - started
     settings.deterministic_used += solver.deterministic_time
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         name = "infeasible" if status == cp_model.INFEASIBLE else "unknown"
-        return [StageResult(objective.name, None, None, name, wall,
-                            solver.deterministic_time)], None
+        return [objective.result(None, None, name, wall, solver.deterministic_time)], None
     solution = list(solver.response_proto.solution)
     state = "optimal" if status == cp_model.OPTIMAL else "feasible"
     if constant:
@@ -301,11 +293,10 @@ def solve_objective(m: AllocationModel, objective: Objective, settings: SolveSet
     if objective.members:
         results = _member_results(objective, solver, bound, state, wall)
     else:
-        results = [StageResult(objective.name, value, bound, state, wall,
-                               solver.deterministic_time)]
+        results = [objective.result(value, bound, state, wall, solver.deterministic_time)]
     if settings.progress is not None:
         for result in results:
-            settings.progress({"event": "stage", **result.to_dict()})
+            settings.progress(result.event())
     return results, solution
 
 
@@ -327,8 +318,8 @@ def _member_results(objective: Objective, solver: cp_model.CpSolver, bound: int,
             member_bound = min(value, low + max(0, bound // weight))
         else:
             member_bound = low
-        results.append(StageResult(
-            member.name, value, member_bound, state, wall if k == 0 else 0.0,
+        results.append(member.result(
+            value, member_bound, state, wall if k == 0 else 0.0,
             solver.deterministic_time if k == 0 else 0.0, solved_with=objective.name))
     return results
 

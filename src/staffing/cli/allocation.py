@@ -3,8 +3,7 @@ check, and the two-way selection."""
 
 from __future__ import annotations
 
-import json
-import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,25 +11,19 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from staffing.allocation.engine import allocate
-from staffing.allocation.outputs import write_infeasibility, write_solve_outputs
-from staffing.allocation.reasons import explain_roster
 from staffing.check import CheckReport
 from staffing.check import check as run_check
 from staffing.cli.args import InstanceArg, OutOpt, PolicyOpt, RosterArg
-from staffing.cli.common import (
-    console,
-    err_console,
-    load_inputs,
-    print_problems,
-    report_language,
-)
+from staffing.cli.common import console, err_console, print_problems, report_language
+from staffing.domain.params import SolveParams
 from staffing.errors import InfeasibleError, raise_if_errors
 from staffing.io.roster_io import read_roster
 from staffing.pay.io import read_pay_plan
 from staffing.policy import Policy, policy_problems
-from staffing.report import save_report
+from staffing.report import REPORT_HTML, REPORT_JSON, view_text
+from staffing.report.render import render
 from staffing.report.view import run_view
+from staffing.runs import SolveOutputs, load_inputs, solve_run
 
 
 def validate(instance: InstanceArg, policy: Annotated[Path | None, typer.Option(
@@ -114,25 +107,43 @@ def print_report(report: CheckReport, policy: Policy, show: int = 10) -> None:
 class SolveProgress:
     """Prints stage, best objective, bound, gap and elapsed time while solving."""
 
-    def __init__(self, quiet: bool):
+    def __init__(self, quiet: bool, source: str = ""):
         self.quiet = quiet
+        self.source = source  # the instance as named on the command line
         self.last_print = -1.0
 
     def __call__(self, event: dict[str, Any]) -> None:
+        if event["event"] == "loaded":
+            console.print(f"solving {escape(event['instance'] or self.source)} under "
+                          f"'{escape(event['policy'])}': "
+                          f"{event['people']} people, {event['posts']} posts")
         if self.quiet:
             return
         if event["event"] == "stage":
             status = event["status"]
             colour = "green" if status == "optimal" else "yellow"
+            gap = "–" if event["gap"] is None else f"{event['gap']:.2%}"
             console.print(
-                f"  stage [bold]{event['stage']:<16}[/] objective {event['objective']:>10} "
-                f"bound {event['bound']:>10} gap {event['gap']:.2%} "
+                f"  stage [bold]{event['name']:<16}[/] objective {event['objective']!s:>10} "
+                f"bound {event['bound']!s:>10} gap {gap} "
                 f"[{colour}]{status}[/] ({event.get('wall_time', 0):.2f} s)"
             )
-        elif event["elapsed"] - self.last_print >= 1.0:
+        elif event["event"] == "solution" and event["elapsed"] - self.last_print >= 1.0:
             self.last_print = event["elapsed"]
-            console.print(f"    {event['stage']}: best {event['objective']:g} bound "
+            console.print(f"    {event['name']}: best {event['objective']:g} bound "
                           f"{event['bound']:g} at {event['elapsed']:.1f} s", style="dim")
+
+
+def solve_report(lang: str) -> Callable[[SolveOutputs], dict[str, str]]:
+    """``report.json`` and ``report.html`` of a solve run, in ``lang``."""
+
+    def files(run: SolveOutputs) -> dict[str, str]:
+        result = run.result
+        data = run_view(run.instance, run.policy, result.roster, result.report, run.reasons,
+                        run.manifest)
+        return {REPORT_JSON: view_text(data), REPORT_HTML: render(data, lang)}
+
+    return files
 
 
 def solve(
@@ -151,32 +162,20 @@ def solve(
     lang: Annotated[str, typer.Option(help="language report.html opens in: zh or en")] = "zh",
 ) -> None:
     """Run the two-way selection; write roster, vacancies, audit, reasons, manifest and report."""
-    started = time.perf_counter()
     lang = report_language(lang)
-    inst, policy_model = load_inputs(instance, policy)
-    raise_if_errors(policy_problems(inst, policy_model))
-    start_roster = read_roster(hint, inst) if hint is not None else None
-    console.print(f"solving {escape(inst.meta.name or str(instance))} under "
-                  f"'{escape(policy_model.name)}': "
-                  f"{len(inst.staff)} people, {len(inst.posts)} posts")
+    params = SolveParams(time_limit=time_limit, deterministic=deterministic, workers=workers)
     try:
-        roster = allocate(inst, policy_model, time_limit=time_limit, deterministic=deterministic,
-                          hint=start_roster, workers=workers, progress=SolveProgress(quiet))
+        run = solve_run(instance, policy, out, params, hint=hint,
+                        progress=SolveProgress(quiet, str(instance)),
+                        extra_outputs=None if no_report else solve_report(lang))
     except InfeasibleError as error:
-        write_infeasibility(out, error.explanation)
         err_console.print(f"[red]infeasible[/]: {escape(str(error.explanation))}")
         err_console.print(f"explanation written to {escape(str(out))}/infeasibility.txt")
         raise typer.Exit(1) from None
-    report = run_check(inst, policy_model, roster)
-    reasons = explain_roster(inst, policy_model, roster)
-    files = write_solve_outputs(out, inst, policy_model, roster, report, reasons)
-    if not no_report:
-        files += save_report(out, run_view(inst, policy_model, roster, report, reasons,
-                                           json.loads((out / "manifest.json").read_text(
-                                               encoding="utf-8"))), lang)
-    flag = "[green]proven optimal[/]" if roster.status == "optimal" else (
+    result, files, report = run.result, run.files, run.result.report
+    flag = "[green]proven optimal[/]" if result.is_optimal() else (
         "[yellow]feasible, NOT proven optimal (time limit)[/]")
     console.print(f"{flag}; {len(report.hard_violations)} hard violations, "
                   f"{report.blocking_pairs} blocking pairs; "
                   f"wrote {escape(', '.join(map(str, files)))} to {escape(str(out))} "
-                  f"in {time.perf_counter() - started:.1f} s")
+                  f"in {run.seconds:.1f} s")

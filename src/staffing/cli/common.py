@@ -10,7 +10,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from functools import wraps
-from pathlib import Path
 from typing import Any
 
 import typer
@@ -18,10 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from staffing.domain.instance import Instance
 from staffing.errors import InfeasibleError, InputError, Problem, StaffingError
-from staffing.io.bundle import load
-from staffing.policy import Policy, load_policy
 
 console = Console()
 err_console = Console(stderr=True)
@@ -69,31 +65,9 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _load_policy(path: Path | None) -> Policy:
-    return load_policy(path) if path is not None else Policy.default()
-
-
 def report_language(lang: str) -> str:
     """The language a report opens in, checked: ``zh`` or ``en``."""
     if lang not in ("zh", "en"):
         raise InputError([Problem("--lang", "unknown report language", "option", value=lang,
                                   expected="zh or en")])
     return lang
-
-
-def load_inputs(instance: Path, policy: Path | None) -> tuple[Instance, Policy]:
-    """Load a policy and an instance, reporting the problems of both at once."""
-    problems: list[Problem] = []
-    policy_model = inst = None
-    try:
-        policy_model = _load_policy(policy)
-    except InputError as error:
-        problems.extend(error.problems)
-    try:
-        inst = load(instance)
-    except InputError as error:
-        problems.extend(error.problems)
-    if problems:
-        raise InputError(problems)
-    assert inst is not None and policy_model is not None  # else a problem was raised
-    return inst, policy_model

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -11,15 +11,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from staffing.cli.args import InstanceArg, OutOpt, PolicyOpt, RosterArg
-from staffing.cli.common import console, err_console, load_inputs, report_language
+from staffing.cli.common import console, err_console, report_language
 from staffing.errors import InfeasibleError, InputError, Problem
-from staffing.io.atomic import atomic_dir
-from staffing.io.roster_io import read_roster
-from staffing.pay.check import check_pay
-from staffing.pay.engine import distribute_pay
-from staffing.pay.io import write_pay
-from staffing.report import save_report
+from staffing.report import REPORT_HTML, REPORT_JSON, view_text
+from staffing.report.render import render
 from staffing.report.view import pay_view
+from staffing.runs import PayOutputs, load_inputs, pay_run
 
 
 def _budget(text: str | None) -> object:
@@ -42,6 +39,18 @@ def _budget(text: str | None) -> object:
     return out
 
 
+def pay_report(lang: str) -> Callable[[PayOutputs], dict[str, str]]:
+    """``report.json`` and ``report.html`` of a pay run, in ``lang``."""
+
+    def files(run: PayOutputs) -> dict[str, str]:
+        plan = run.result.plan
+        data = pay_view(run.instance, run.policy, plan, run.result.report.violations,
+                        plan.manifest)
+        return {REPORT_JSON: view_text(data), REPORT_HTML: render(data, lang)}
+
+    return files
+
+
 def pay(
     instance: InstanceArg,
     roster: RosterArg,
@@ -61,7 +70,6 @@ def pay(
     """Split the performance-pay total and earmarked funds; exit 1 (and explain) if impossible."""
     lang = report_language(lang)
     inst, policy_model = load_inputs(instance, policy)
-    roster_model = read_roster(roster, inst)
     if ratio_target is not None and policy_model.pay is not None:
         try:
             policy_model = policy_model.replace(
@@ -71,24 +79,13 @@ def pay(
                                       expected="a ratio > 0 and <= 5")
                               for e in error.errors()]) from None
     try:
-        plan = distribute_pay(inst, roster_model, policy_model, budget=_budget(budget),
-                              time_limit=time_limit)
+        run = pay_run(inst, roster, policy_model, out, budget=_budget(budget),
+                      time_limit=time_limit, extra_outputs=None if no_report else pay_report(lang))
     except InfeasibleError as error:
-        explanation = error.explanation
-        with atomic_dir(out) as staging:
-            (staging / "infeasibility.txt").write_text(str(explanation) + "\n", encoding="utf-8")
-            if hasattr(explanation, "to_dict"):
-                (staging / "infeasibility.json").write_text(
-                    json.dumps(explanation.to_dict(), ensure_ascii=False, indent=1) + "\n",
-                    encoding="utf-8")
-        err_console.print(f"[red]infeasible[/]: {escape(str(explanation))}")
+        err_console.print(f"[red]infeasible[/]: {escape(str(error.explanation))}")
         err_console.print(f"explanation written to {escape(str(out))}/infeasibility.txt")
         raise typer.Exit(1) from None
-    violations, _ = check_pay(inst, policy_model, roster_model, plan)
-    files = write_pay(out, plan, inst, roster_model, policy_model)
-    if not no_report:
-        files += save_report(out, pay_view(inst, policy_model, plan, violations, plan.manifest),
-                             lang)
+    plan, files, violations = run.result.plan, run.files, run.result.report.violations
     table = Table(title=f"Funds ({escape(policy_model.name)})")
     for col in ("fund", "budget", "paid", "left over"):
         table.add_column(col, justify="right" if col != "fund" else "left")

@@ -13,11 +13,12 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from staffing.cli.common import console, err_console, guarded, load_inputs
+from staffing.cli.common import console, err_console, guarded
 from staffing.errors import InputError, Problem
 from staffing.io.atomic import write_text
 from staffing.report import charts, render_comparison
 from staffing.report.html import t
+from staffing.runs import load_inputs
 from staffing.scenarios.backends import backend_named
 from staffing.scenarios.batch import run_scenarios, write_sweep
 from staffing.scenarios.chart import indicator_value, label_of, tradeoff_chart

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from functools import cached_property
-from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from staffing.domain.enums import Pool
 from staffing.domain.instance import Identifier, IdList, Instance, PoolField, column
@@ -25,19 +24,15 @@ class Assignment(BaseModel):
 
 
 class Roster(BaseModel):
-    """A complete outcome of a selection round.
+    """A complete outcome of a selection round: one assignment per person of the instance.
 
-    ``assignments`` holds one row per person of the instance. Solver results
-    also fill ``status``, ``stages`` and ``manifest``; a roster read from a file
-    leaves them empty.
+    Only the assignments: how a roster was found (status, stages, manifest) is in the
+    `staffing.allocation.result.AllocationResult` that returned it.
     """
 
     model_config = ConfigDict(frozen=True)
 
     assignments: list[Assignment]
-    status: str = "given"
-    stages: list[dict[str, Any]] = Field(default_factory=list)
-    manifest: dict[str, Any] = Field(default_factory=dict)
 
     @cached_property
     def by_person(self) -> dict[str, Assignment]:
@@ -79,8 +74,7 @@ class Roster(BaseModel):
         assignments = list(self.assignments)
         for person, new in changes.items():
             assignments[self.order[person]] = new
-        out = Roster.model_construct(assignments=assignments, status=self.status, stages=[],
-                                     manifest={})
+        out = Roster.model_construct(assignments=assignments)
         holders = dict(self.holders)
         for person, new in changes.items():
             old = self.by_person.get(person)
@@ -125,5 +119,4 @@ class Roster(BaseModel):
                 Assignment(person=p.id, post=p.current_post, pool=p.pool)
                 for p in instance.staff
             ],
-            status="current",
         )

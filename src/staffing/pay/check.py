@@ -9,6 +9,7 @@ returned.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -50,6 +51,23 @@ def _structure(view: PayView) -> list[Violation]:
     return out
 
 
+@dataclass(frozen=True)
+class PayReport:
+    """What the pay checker found: every pay rule's violations and the plan's figures."""
+
+    violations: list[Violation]
+    figures: dict[str, Any]
+
+    @property
+    def hard_violations(self) -> list[Violation]:
+        return [v for v in self.violations if v.hard]
+
+    @property
+    def ok(self) -> bool:
+        """No pay rule is broken."""
+        return not self.hard_violations
+
+
 def check_pay(instance: Instance, policy: PaySource, roster: Roster, plan: PayPlan,
               budget: Any = None) -> tuple[list[Violation], dict[str, Any]]:
     """Recompute every pay line and rule of ``policy`` for ``plan``.
@@ -67,7 +85,11 @@ def check_pay(instance: Instance, policy: PaySource, roster: Roster, plan: PayPl
         totals, ratios, gap, Gini coefficient, deviation from the formula.
     """
     override = budget if budget is not None else (plan.budget_override or None)
-    data = PayData.build(instance, roster, policy, budget=override)
+    return check_plan(PayData.build(instance, roster, policy, budget=override), plan)
+
+
+def check_plan(data: PayData, plan: PayPlan) -> tuple[list[Violation], dict[str, Any]]:
+    """Check a plan's lines against pay facts already gathered (see `check_pay`)."""
     view = PayView(data, plan)
     violations = _structure(view)
     figures: dict[str, Any] = general(view)

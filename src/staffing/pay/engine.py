@@ -28,6 +28,7 @@ from staffing.pay.figures import general
 from staffing.pay.model import PayModel
 from staffing.pay.money import Yuan
 from staffing.pay.plan import ClassSchedule, FundUse, PayLine, PayPlan
+from staffing.pay.result import PayResult
 from staffing.pay.rounding import fen_amounts, largest_remainder, target_total
 from staffing.pay.rules.budget import funds_in_use, lines_of
 from staffing.pay.view import PayView
@@ -35,7 +36,7 @@ from staffing.policy import Policy
 
 
 def distribute_pay(instance: Instance, roster: Roster, policy: Policy, *, budget: Any = None,
-                   time_limit: float | None = None) -> PayPlan:
+                   time_limit: float | None = None) -> PayResult:
     """Split the performance-pay total and earmarked funds among the people of a roster.
 
     Parameters
@@ -55,9 +56,10 @@ def distribute_pay(instance: Instance, roster: Roster, policy: Policy, *, budget
 
     Returns
     -------
-    PayPlan
-        One line per paid person, fund use (paid + left over == budget, to the
-        fen), the class schedule, figures and a manifest.
+    PayResult
+        ``plan``: one line per paid person, fund use (paid + left over == budget, to
+        the fen), the class schedule and figures; ``report``: the independent checker's;
+        ``manifest``.
 
     Raises
     ------
@@ -90,11 +92,11 @@ def distribute_pay(instance: Instance, roster: Roster, policy: Policy, *, budget
     spread = [v for v in model.prob.variables() if v.name == "spread"]
     if spread and spread[0].value() is not None:
         objective["largest_class_change"] = round(float(spread[0].value()), 6)
-    return plan.model_copy(update={
+    return PayResult(plan.model_copy(update={
         "objective": objective,
         "manifest": manifest(data, policy, model, status, time_limit, {
             "gather": built - started, "solve": solved - built, "round": finished - solved}),
-    })
+    }), data)
 
 
 def exact_amounts(data: PayData, basic: np.ndarray, point: np.ndarray,
@@ -230,8 +232,7 @@ def manifest(data: PayData, policy: Policy, model: Any, status: str, time_limit:
         "budget_override": {f.value: str(Yuan.of_fen(v)) for f, v in data.budget_override.items()},
     })
     roster_text = "\n".join(f"{a.person},{a.post or ''}" for a in data.roster.assignments)
-    out["roster"] = {"hash": hashlib.sha256(roster_text.encode()).hexdigest(),
-                     "status": data.roster.status}
+    out["roster"] = {"hash": hashlib.sha256(roster_text.encode()).hexdigest()}
     out["solver"] = {"name": "CBC (bundled with PuLP)", "status": status, **model.size}
     out["funds"] = {f.value: str(Yuan.of_fen(v)) for f, v in data.funds.items()}
     out["timings"] = {k: round(v, 4) for k, v in timings.items()}

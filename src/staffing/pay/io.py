@@ -53,8 +53,11 @@ SCHEDULE_OUT = TableSpec("schedule", ClassSchedule, "分配方案", "schedule of
 
 
 def write_pay(out: str | Path, plan: PayPlan, instance: Instance, roster: Roster,
-              policy: Policy) -> list[str]:
-    """Write every pay output into folder ``out`` (atomically); return the file names."""
+              policy: Policy, extra_files: dict[str, str] | None = None) -> list[str]:
+    """Write every pay output into folder ``out`` (atomically); return the file names.
+
+    ``extra_files`` (name -> text) are written with them, in the same folder move.
+    """
     data = PayData.build(instance, roster, policy, budget=plan.budget_override or None)
     view = PayView(data, plan)
     by_institution = totals(view, "institution")
@@ -67,6 +70,7 @@ def write_pay(out: str | Path, plan: PayPlan, instance: Instance, roster: Roster
         "figures.json": _json({"status": plan.status, "objective": plan.objective,
                                "figures": plan.figures, "unpaid": plan.unpaid}),
         "manifest.json": _json(plan.manifest),
+        **(extra_files or {}),
     }
     with atomic_dir(Path(out)) as staging:
         for name, text in files.items():
@@ -164,3 +168,13 @@ def _read(file: Path, spec: TableSpec) -> tuple[list[Any], list[int]]:
     rows, numbers, found = parse_table(spec, parse_csv_text(text, file.name))
     raise_if_errors(found)
     return rows, numbers
+
+
+def write_pay_infeasibility(out: Path, explanation: Any) -> None:
+    """Write why no pay plan exists (``infeasibility.txt``, and ``.json`` when it has data)."""
+    with atomic_dir(out) as staging:
+        (staging / "infeasibility.txt").write_text(str(explanation) + "\n", encoding="utf-8")
+        if hasattr(explanation, "to_dict"):
+            (staging / "infeasibility.json").write_text(
+                json.dumps(explanation.to_dict(), ensure_ascii=False, indent=1) + "\n",
+                encoding="utf-8")

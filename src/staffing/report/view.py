@@ -65,8 +65,11 @@ def tier_text(tier: Tier | str | None) -> Text:
     return t(tier.zh, tier.value)
 
 
-def stage_text(stage: str) -> Text:
-    return t(stage_label(stage, "zh", short=True), stage_label(stage, "en", short=True))
+def stage_text(stage: str, sub: int | None = None) -> Text:
+    zh, en = stage_label(stage, "zh", short=True), stage_label(stage, "en", short=True)
+    if sub is not None:
+        zh, en = f"{zh}（第{sub}志愿）", f"{en} (choice {sub})"
+    return t(zh, en)
 
 
 def rule_text(policy: Policy, name: str) -> Text:
@@ -123,13 +126,13 @@ def summary(instance: Instance, roster: Roster, report: CheckReport,
     indicators = check.get("indicators", {})
     stage_rows = manifest.get("stages", [])
     open_stage = next((s for s in stage_rows if s.get("status") != "optimal"), None)
-    status = manifest.get("solver", {}).get("status", roster.status)
+    status = manifest.get("solver", {}).get("status", "given")
     vacancies = roster.vacancies(instance)
     no_post = [p for p in instance.staff if roster.post_of(p.id) is None]
     return {
         "status": status,
         "proven": bool(stage_rows) and all(s.get("status") == "optimal" for s in stage_rows),
-        "open_stage": open_stage["stage"] if open_stage else None,  # first stage not proven
+        "open_stage": _stage_name(open_stage) if open_stage else None,  # first stage not proven
         "gap": _gap(open_stage) if open_stage else (0.0 if stage_rows else None),
         "hard_violations": check.get("hard_violations", len(report.hard_violations)),
         "soft_violations": check.get("soft_violations", len(report.soft_violations)),
@@ -153,9 +156,15 @@ def _gap(stage: dict[str, Any]) -> float | None:
 
 def stages(manifest: dict[str, Any], report: CheckReport) -> list[dict[str, Any]]:
     rows = manifest.get("stages") or [{"stage": k, "value": v} for k, v in report.stages.items()]
-    return [{"stage": s["stage"], "label": stage_text(s["stage"]), "value": s.get("value"),
-             "bound": s.get("bound"), "gap": _gap(s), "status": s.get("status", "")}
+    return [{"stage": _stage_name(s), "label": stage_text(s["stage"], s.get("sub")),
+             "value": s.get("value"), "bound": s.get("bound"), "gap": _gap(s),
+             "status": s.get("status", "")}
             for s in rows]
+
+
+def _stage_name(row: dict[str, Any]) -> str:
+    """A manifest stage row's name: ``moves``, or ``rank_profile[2]`` for one rank."""
+    return row["stage"] if row.get("sub") is None else f"{row['stage']}[{row['sub']}]"
 
 
 def fill(instance: Instance, roster: Roster) -> dict[str, Any]:

@@ -15,7 +15,6 @@ from typing import Any
 import pandas as pd
 
 from staffing.allocation.outputs import write_infeasibility, write_solve_outputs
-from staffing.check import check
 from staffing.domain.instance import Instance
 from staffing.domain.roster import Roster
 from staffing.io.atomic import atomic_dir, atomic_path, write_text
@@ -205,16 +204,15 @@ def write_scenario(out: Path, instance: Instance, policy: Policy, scenario: Scen
                     f"{outcome.status_text()}\n{outcome.message}\n{problems}\n", encoding="utf-8")
         return
     inst, pol = scenario_inputs(instance, policy, scenario)
-    checked = check(inst, pol, outcome.roster)
-    if not checked.ok:
-        outcome.hard_violations = len(checked.hard_violations)
-    roster = Roster(assignments=outcome.roster.assignments, status=outcome.roster.status,
-                    stages=outcome.roster.stages,
-                    manifest={**outcome.roster.manifest, "scenario": meta})
-    write_solve_outputs(out, inst, pol, roster, checked, outcome.reasons)
+    assert outcome.result is not None  # every outcome with a roster carries its result
+    result = replace(outcome.result, manifest={**outcome.result.manifest, "scenario": meta})
+    if not result.report.ok:
+        outcome.hard_violations = len(result.report.hard_violations)
+    write_solve_outputs(out, inst, pol, result, outcome.reasons)
     if report:
         manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-        save_report(out, run_view(inst, pol, roster, checked, outcome.reasons, manifest))
+        save_report(out, run_view(inst, pol, result.roster, result.report, outcome.reasons,
+                                  manifest))
     write_text(out / "policy.yaml", policy_text(pol))
     if outcome.pay_lines:
         lines = ["person,total_pay"] + [f"{p},{t}" for p, t in outcome.pay_lines.items()]

@@ -18,7 +18,8 @@ from staffing.allocation.engine import allocate
 from staffing.allocation.explain import explain_infeasibility
 from staffing.allocation.outputs import audit_rows
 from staffing.allocation.reasons import Reason, explain_roster
-from staffing.check import CheckReport, check
+from staffing.allocation.result import AllocationResult
+from staffing.check import CheckReport
 from staffing.domain.instance import Instance
 from staffing.domain.roster import Roster
 from staffing.errors import InfeasibleError, InputError, StaffingError, raise_if_errors
@@ -71,6 +72,7 @@ class ScenarioOutcome:
     status: str = "error"
     message: str = ""
     roster: Roster | None = None
+    result: AllocationResult | None = None  # the engine's result (status, stages, check report)
     stages: list[dict[str, Any]] = field(default_factory=list)
     stage_values: dict[str, Any] = field(default_factory=dict)
     indicators: dict[str, Any] = field(default_factory=dict)
@@ -177,7 +179,7 @@ def _fill_pay(outcome: ScenarioOutcome, instance: Instance, policy: Policy, rost
         outcome.pay_status = "not run (no pay tables or no pay section)"
         return
     try:
-        plan = distribute_pay(instance, roster, policy, time_limit=max(limit, 1.0))
+        plan = distribute_pay(instance, roster, policy, time_limit=max(limit, 1.0)).plan
     except InfeasibleError as error:
         explanation = error.explanation
         extra = sum(getattr(explanation, "extra_budget", {}).values())
@@ -237,7 +239,7 @@ def _run(outcome: ScenarioOutcome, instance: Instance, policy: Policy, scenario:
     use_hint = hint if settings.warm_start else None
     outcome.warm_started = use_hint is not None
     try:
-        roster = allocate(inst, pol, time_limit=max(remaining, 0.1),
+        result = allocate(inst, pol, time_limit=max(remaining, 0.1),
                           deterministic=settings.deterministic, hint=use_hint,
                           workers=settings.workers, seed=settings.seed, explain=False)
     except InfeasibleError:
@@ -257,14 +259,13 @@ def _run(outcome: ScenarioOutcome, instance: Instance, policy: Policy, scenario:
             return
         raise
     outcome.solve_seconds = time.perf_counter() - started
-    outcome.status = roster.status
-    outcome.roster = roster
-    outcome.stages = list(roster.stages)
-    outcome.manifest = dict(roster.manifest)
-    outcome.deterministic_time = sum(float(s.get("deterministic_time") or 0)
-                                     for s in roster.stages)
-    report = check(inst, pol, roster)
-    _fill_check(outcome, inst, pol, report)
+    roster = result.roster
+    outcome.status = result.status
+    outcome.roster, outcome.result = roster, result
+    outcome.stages = [stage.to_dict() for stage in result.stages]
+    outcome.manifest = dict(result.manifest)
+    outcome.deterministic_time = sum(stage.deterministic_time for stage in result.stages)
+    _fill_check(outcome, inst, pol, result.report)
     outcome.structure = structure_shares(inst, pol, roster)
     if base is not None:
         outcome.moves_vs_base = moves_between(base, roster)

@@ -208,22 +208,22 @@ def run_job(files: JobFiles, options: dict[str, Any], progress: Progress,
 
     if kind in ("allocation", "both"):
         remaining = limit - (time.monotonic() - started)
-        roster = allocate(instance, policy, time_limit=max(0.1, 0.8 * remaining),
+        result = allocate(instance, policy, time_limit=max(0.1, 0.8 * remaining),
                           deterministic=bool(options.get("deterministic")),
                           progress=checked_progress)
         stop.raise_if_stopped()
-        report = check(instance, policy, roster)
+        roster, report = result.roster, result.report
         progress({"event": "step", "step": "reasons"})
         reasons = explain_roster(instance, policy, roster,  # outcome lines alone past 90 %
                                  deadline=time.perf_counter() + 0.9 * limit
                                  - (time.monotonic() - started))
         stop.raise_if_stopped()
-        write_solve_outputs(files.out, instance, policy, roster, report, reasons)
+        write_solve_outputs(files.out, instance, policy, result, reasons)
         progress({"event": "step", "step": "report"})
         manifest = json.loads((files.out / "manifest.json").read_text(encoding="utf-8"))
         save_report(files.out, run_view(instance, policy, roster, report, reasons, manifest))
-        summary["status"] = roster.status
-        summary["stages"] = roster.stages
+        summary["status"] = result.status
+        summary["stages"] = [stage.to_dict() for stage in result.stages]
         summary["check"] = {"hard_violations": len(report.hard_violations),
                             "blocking_pairs": report.blocking_pairs}
     if kind in ("pay", "both"):
@@ -231,7 +231,7 @@ def run_job(files: JobFiles, options: dict[str, Any], progress: Progress,
         progress({"event": "step", "step": "pay"})
         remaining = limit - (time.monotonic() - started)
         plan = distribute_pay(instance, roster, policy, budget=_budget(options.get("budget")),
-                              time_limit=max(0.1, remaining))
+                              time_limit=max(0.1, remaining)).plan
         stop.raise_if_stopped()
         write_pay(files.out / "pay", plan, instance, roster, policy)
         violations, _ = check_pay(instance, policy, roster, plan)

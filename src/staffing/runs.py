@@ -1,0 +1,210 @@
+"""Whole runs, end to end: load, validate, solve, check, explain, write every output at once.
+
+`solve_run` is what ``staffing solve`` does and what the service and scenarios call:
+read the instance and the policy (every problem of both at once), check that the
+instance fits the policy, allocate (the result carries the checker's report: no
+second check), give every person's reasons, and write every output with the
+manifest into the output folder in one atomic move; when no roster exists, the
+explanation is written instead and `InfeasibleError` raised. `pay_run` does the
+same for a pay plan. A run's end-to-end time budget belongs here, in one place.
+
+```python
+run = solve_run("instances/demo-county", "models/chongqing-2024.yaml", "out/demo",
+                SolveParams(time_limit=30))
+run.result.summary(); run.files
+```
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from staffing.allocation.engine import Progress, allocate
+from staffing.allocation.outputs import manifest_text, write_infeasibility, write_solve_outputs
+from staffing.allocation.reasons import Reason, explain_roster
+from staffing.allocation.result import AllocationResult
+from staffing.domain.instance import Instance
+from staffing.domain.params import SolveParams
+from staffing.domain.roster import Roster
+from staffing.errors import InfeasibleError, InputError, Problem, raise_if_errors
+from staffing.io.bundle import load
+from staffing.io.roster_io import read_roster
+from staffing.pay.engine import distribute_pay
+from staffing.pay.io import write_pay, write_pay_infeasibility
+from staffing.pay.result import PayResult
+from staffing.policy import Policy, load_policy, policy_problems
+
+InstanceSource = Instance | str | Path
+PolicySource = Policy | str | Path | None  # None: every rule with its defaults
+RosterSource = Roster | str | Path
+
+
+@dataclass(frozen=True)
+class SolveOutputs:
+    """What a solve run writes, handed to extra outputs drawn from it (a report)."""
+
+    instance: Instance
+    policy: Policy
+    result: AllocationResult
+    reasons: list[Reason]
+    manifest: dict[str, Any]  # as written to manifest.json
+
+
+@dataclass(frozen=True)
+class PayOutputs:
+    """What a pay run writes, handed to extra outputs drawn from it (a report)."""
+
+    instance: Instance
+    policy: Policy
+    roster: Roster
+    result: PayResult
+
+
+@dataclass(frozen=True)
+class SolveRun:
+    """A finished solve run: its inputs, result, reasons and the files written."""
+
+    instance: Instance
+    policy: Policy
+    result: AllocationResult
+    reasons: list[Reason]
+    out: Path
+    files: list[str]
+    seconds: float  # from the start of loading to the last file written
+
+
+@dataclass(frozen=True)
+class PayRun:
+    """A finished pay run: its inputs, result and the files written."""
+
+    instance: Instance
+    policy: Policy
+    roster: Roster
+    result: PayResult
+    out: Path
+    files: list[str]
+    seconds: float
+
+
+def load_inputs(instance: InstanceSource, policy: PolicySource) -> tuple[Instance, Policy]:
+    """The instance and the policy (loaded when given as paths), the problems of both at once.
+
+    Raises
+    ------
+    InputError
+        listing every problem of the instance bundle and of the policy file, located.
+    """
+    problems: list[Problem] = []
+    policy_model = inst = None
+    try:
+        policy_model = _policy(policy)
+    except InputError as error:
+        problems.extend(error.problems)
+    try:
+        inst = instance if isinstance(instance, Instance) else load(instance)
+    except InputError as error:
+        problems.extend(error.problems)
+    if problems:
+        raise InputError(problems)
+    assert inst is not None and policy_model is not None  # else a problem was raised
+    return inst, policy_model
+
+
+def _policy(policy: PolicySource) -> Policy:
+    if policy is None:
+        return Policy.default()
+    return policy if isinstance(policy, Policy) else load_policy(policy)
+
+
+def _roster(roster: RosterSource, instance: Instance) -> Roster:
+    return roster if isinstance(roster, Roster) else read_roster(roster, instance)
+
+
+def solve_run(instance: InstanceSource, policy: PolicySource, out: str | Path,
+              params: SolveParams | None = None, *, hint: RosterSource | None = None,
+              progress: Progress | None = None,
+              extra_outputs: Callable[[SolveOutputs], dict[str, str]] | None = None,
+              ) -> SolveRun:
+    """One two-way selection from the inputs to the written outputs.
+
+    Parameters
+    ----------
+    instance, policy
+        objects, or paths to load (a bundle folder, .xlsx or .json; a policy YAML).
+    out
+        the folder to write: roster, vacancies, audit, violations, reasons, blocking pairs,
+        manifest (all or nothing).
+    params
+        the solve's `SolveParams`.
+    hint
+        a roster (or roster.csv) to start from.
+    progress
+        receives ``{"event": "loaded", ...}`` once the inputs are read and fit, then the
+        engine's solution and stage events.
+    extra_outputs
+        more files drawn from the run (name -> text), written in the same atomic move.
+
+    Raises
+    ------
+    InputError
+        every problem of the inputs, located; nothing is written.
+    InfeasibleError
+        no roster obeys the hard rules; ``infeasibility.txt`` and ``.json`` are written.
+    """
+    started = time.perf_counter()
+    inst, policy_model = load_inputs(instance, policy)
+    raise_if_errors(policy_problems(inst, policy_model))
+    start = _roster(hint, inst) if hint is not None else None
+    if progress is not None:
+        progress({"event": "loaded", "instance": inst.meta.name, "policy": policy_model.name,
+                  "people": len(inst.staff), "posts": len(inst.posts)})
+    try:
+        result = allocate(inst, policy_model, params, hint=start, progress=progress)
+    except InfeasibleError as error:
+        write_infeasibility(Path(out), error.explanation)
+        raise
+    reasons = explain_roster(inst, policy_model, result.roster)
+    extra = None
+    if extra_outputs is not None:
+        written = json.loads(manifest_text(result))
+        extra = extra_outputs(SolveOutputs(inst, policy_model, result, reasons, written))
+    files = write_solve_outputs(Path(out), inst, policy_model, result, reasons, extra)
+    return SolveRun(inst, policy_model, result, reasons, Path(out), files,
+                    time.perf_counter() - started)
+
+
+def pay_run(instance: InstanceSource, roster: RosterSource, policy: PolicySource,
+            out: str | Path, *, budget: Any = None, time_limit: float | None = None,
+            extra_outputs: Callable[[PayOutputs], dict[str, str]] | None = None) -> PayRun:
+    """One pay plan from the inputs to the written outputs (pay.csv, xlsx, totals, figures,
+    manifest, all or nothing).
+
+    ``budget`` and ``time_limit`` are those of `staffing.pay.engine.distribute_pay`.
+
+    Raises
+    ------
+    InputError
+        every problem of the inputs, located; nothing is written.
+    InfeasibleError
+        no plan meets every pay rule; ``infeasibility.txt`` and ``.json`` are written.
+    """
+    started = time.perf_counter()
+    inst, policy_model = load_inputs(instance, policy)
+    roster_model = _roster(roster, inst)
+    try:
+        result = distribute_pay(inst, roster_model, policy_model, budget=budget,
+                                time_limit=time_limit)
+    except InfeasibleError as error:
+        write_pay_infeasibility(Path(out), error.explanation)
+        raise
+    extra = None
+    if extra_outputs is not None:
+        extra = extra_outputs(PayOutputs(inst, policy_model, roster_model, result))
+    files = write_pay(Path(out), result.plan, inst, roster_model, policy_model, extra)
+    return PayRun(inst, policy_model, roster_model, result, Path(out), files,
+                  time.perf_counter() - started)

@@ -1,0 +1,105 @@
+"""Tests that a whole run goes from files to a complete output folder, checking the roster once."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+import staffing
+from staffing import SolveParams
+from staffing.check import check
+from staffing.errors import InfeasibleError, InputError
+from staffing.pay.check import check_pay
+from staffing.runs import SolveOutputs, pay_run, solve_run
+from staffing.synth import generate
+from tests.allocation.builders import community, policy
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL = ROOT / "models" / "nanxun-2024.yaml"
+SOLVE_FILES = {"roster.csv", "vacancies.csv", "audit.csv", "violations.csv", "reasons.csv",
+               "blocking_pairs.csv", "manifest.json", "reasons.xlsx"}
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("county") / "county"
+    staffing.save(generate(staff=90, seed=5), path)
+    return path
+
+
+def _count_checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count every call of `staffing.check.check`, under whatever name a module imported it."""
+    calls: list[int] = []
+    original = check
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    for module in list(sys.modules.values()):
+        for name, value in list(vars(module).items()) if module else []:
+            if value is original:
+                monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_a_solve_run_writes_everything_and_checks_once(county: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests that a solve run writes every output with extra files in the same folder, and that
+    the roster is checked once (the result's report is reused)."""
+    calls = _count_checks(monkeypatch)
+    seen: list[SolveOutputs] = []
+
+    def extra(outputs: SolveOutputs) -> dict[str, str]:
+        seen.append(outputs)
+        return {"extra.txt": outputs.result.summary() + "\n"}
+
+    out = tmp_path / "out"
+    run = solve_run(county, MODEL, out, SolveParams(time_limit=30, deterministic=True),
+                    extra_outputs=extra)
+    assert len(calls) == 1
+    assert {p.name for p in out.iterdir()} == SOLVE_FILES | {"extra.txt"} == set(run.files)
+    written = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert seen[0].manifest == written
+    assert written["check"]["stages"] == run.result.report.stages
+    assert (out / "extra.txt").read_text(encoding="utf-8") == run.result.summary() + "\n"
+    roster = staffing.read_roster(out / "roster.csv", run.instance)
+    assert roster.assignments == run.result.roster.assignments
+    assert run.seconds > 0
+
+
+def test_bad_inputs_write_nothing(county: Path, tmp_path: Path) -> None:
+    """Tests that a missing policy and a missing bundle are reported together, nothing
+    written."""
+    out = tmp_path / "out"
+    with pytest.raises(InputError) as error:
+        solve_run(tmp_path / "nowhere", tmp_path / "none.yaml", out)
+    assert {p.kind for p in error.value.problems} == {"not_found"}
+    assert len(error.value.problems) == 2
+    assert not out.exists()
+
+
+def test_no_roster_writes_the_explanation(tmp_path: Path) -> None:
+    """Tests that an infeasible policy raises and leaves only the explanation files."""
+    inst = community([{"id": "X", "institution": "H", "floor": 2, "places": 2}], [{"id": "p"}])
+    out = tmp_path / "out"
+    with pytest.raises(InfeasibleError):
+        solve_run(inst, policy(min_staffing={"hard": True}), out, SolveParams(time_limit=10))
+    assert {p.name for p in out.iterdir()} == {"infeasibility.json", "infeasibility.txt"}
+
+
+def test_a_pay_run_reuses_the_results_report(county: Path, tmp_path: Path) -> None:
+    """Tests that a pay run writes its files and that the result's report is the checker's."""
+    solved = solve_run(county, MODEL, tmp_path / "solve", SolveParams(time_limit=30,
+                                                                       deterministic=True))
+    run = pay_run(county, tmp_path / "solve" / "roster.csv", MODEL, tmp_path / "pay")
+    violations, figures = check_pay(run.instance, run.policy, run.roster, run.result.plan)
+    assert run.result.report.violations == violations and run.result.report.ok
+    assert run.result.report.figures == figures
+    assert {"pay.csv", "manifest.json", "pay.xlsx"} <= {p.name for p in (tmp_path / "pay")
+                                                        .iterdir()}
+    assert run.roster.assignments == solved.result.roster.assignments
+    assert run.result.summary().startswith("optimal; ")

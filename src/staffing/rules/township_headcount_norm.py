@@ -105,12 +105,14 @@ class TownshipHeadcountNorm(Rule[TownshipHeadcountNormParams]):
         for township in self.townships(model.instance):
             low, high = self.bounds(township)
             expr = established_at(model, township.id)
-            band = f"{low}-{high}" if high is not None else f"at least {low}"
-            detail = (f"township {township.id} established staff within the norm ({band} for "
-                      f"population {township.population})")
+            place = f"township {township.id} (population {township.population})"
             if low > 0:
-                model.at_least(self, ("low", township.id), expr, low, unit="people", detail=detail,
+                model.at_least(self, ("low", township.id), expr, low, unit="people",
+                               detail=f"{place}: at least {low} established staff "
+                                      f"({self.params.min_per_mille}‰)",
                                institutions=(township.id,))
             if high is not None:
-                model.at_most(self, ("high", township.id), expr, high, unit="people", detail=detail,
+                model.at_most(self, ("high", township.id), expr, high, unit="people",
+                              detail=f"{place}: at most {high} established staff "
+                                     f"({self.params.max_per_mille}‰)",
                               institutions=(township.id,))

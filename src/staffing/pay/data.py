@@ -324,6 +324,15 @@ class PayData:
     def n(self) -> int:
         return len(self.people)
 
+    def funds_in_use(self) -> list[Fund]:
+        """Funds with a size or a line charged to them, in catalogue order."""
+        used = set(self.funds) | {f for f in self.line_fund.values() if f is not None}
+        return [f for f in Fund if f in used]
+
+    def lines_of(self, fund: Fund) -> list[Line]:
+        """The lines charged to ``fund``."""
+        return [line for line, f in self.line_fund.items() if f is fund]
+
     @property
     def surplus_on(self) -> bool:
         """Whether a rule pays the surplus award line."""

@@ -30,7 +30,6 @@ from staffing.pay.money import Yuan
 from staffing.pay.plan import ClassSchedule, FundUse, PayLine, PayPlan
 from staffing.pay.result import PayResult
 from staffing.pay.rounding import fen_amounts, largest_remainder, target_total
-from staffing.pay.rules.budget import funds_in_use, lines_of
 from staffing.pay.view import PayView
 from staffing.policy import Policy
 
@@ -125,11 +124,11 @@ def round_plan(data: PayData, basic: np.ndarray, point: np.ndarray, surplus: np.
     for line in VARIABLE_LINES:
         amounts[line] = np.zeros(data.n, dtype=np.int64)
     pool = np.flatnonzero(data.pool)
-    for fund in funds_in_use(data):
-        variable = [line for line in lines_of(data, fund) if line in VARIABLE_LINES]
+    for fund in data.funds_in_use():
+        variable = [line for line in data.lines_of(fund) if line in VARIABLE_LINES]
         if not variable or len(pool) == 0:
             continue
-        fixed = sum(int(data.fixed[line].sum()) for line in lines_of(data, fund)
+        fixed = sum(int(data.fixed[line].sum()) for line in data.lines_of(fund)
                     if line in data.fixed)
         values = np.concatenate([exact[line][pool] for line in variable])
         priority = np.tile(data.points[pool], len(variable))
@@ -181,9 +180,9 @@ def assemble(data: PayData, amounts: dict[Line, np.ndarray], basic: np.ndarray,
             **fields,
         ))
     funds = []
-    for fund in funds_in_use(data):
+    for fund in data.funds_in_use():
         size = data.funds.get(fund, 0)
-        paid = sum(int(amounts[line].sum()) for line in lines_of(data, fund))
+        paid = sum(int(amounts[line].sum()) for line in data.lines_of(fund))
         funds.append(FundUse(fund=fund, budget=Yuan.of_fen(size), paid=Yuan.of_fen(paid),
                              left_over=Yuan.of_fen(size - paid)))
     schedule = [

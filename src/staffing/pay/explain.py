@@ -27,7 +27,6 @@ from staffing.pay.codes import Fund, Line
 from staffing.pay.data import PayData
 from staffing.pay.model import PayModel
 from staffing.pay.money import Yuan, fen_display
-from staffing.pay.rules.budget import funds_in_use
 
 if TYPE_CHECKING:
     from staffing.pay.rules.base import PayRule
@@ -125,7 +124,7 @@ def explain_infeasible(data: PayData, time_limit: float | None = None) -> PayInf
             result.details.append(f"{row.detail}: short by {short:,.2f} {row.unit}")
     variable = {data.line_fund.get(line) for line in (Line.BASIC, Line.REWARD, Line.SURPLUS)
                 if line in data.line_fund}
-    for fund in funds_in_use(data):
+    for fund in data.funds_in_use():
         if fund in variable or fund in result.extra_budget:
             fixed = sum(int(data.fixed[line].sum()) for line in data.fixed
                         if data.line_fund.get(line) is fund)

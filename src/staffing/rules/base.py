@@ -226,6 +226,7 @@ class Rule(CatalogueEntry[P]):
     stage: ClassVar[Stage] = Stage.SOFT_FLOORS  # where a soft breach is counted
     grants_tenure: ClassVar[bool] = False  # non-applicants hold tenure at their current post
     absolute: ClassVar[bool] = False  # its forbidden pairs never exist, not even when explaining
+    binds_by_slack: ClassVar[bool] = True  # its hard instances are bounds with a slack
 
     def __init__(self, params: P):
         if not params.hard and not self.soft_capable:
@@ -296,6 +297,14 @@ class Rule(CatalogueEntry[P]):
     def emit(self, model: RuleModel) -> None:
         """Add this rule's constraints to the allocation model."""
         raise NotImplementedError
+
+    def shares(self, placement: Placement) -> dict[str, dict[str, float | None]]:
+        """Institution id -> the shares this rule governs, as held on a roster (default: none).
+
+        What-if comparisons show them per institution (post structure: senior and
+        intermediate shares of professional posts).
+        """
+        return {}
 
     # -- finished roster -------------------------------------------------------------------
 

@@ -61,6 +61,17 @@ class PostStructure(Rule[PostStructureParams]):
         fewest = math.ceil(per_mille(floor) * professional / 1000) if floor is not None else None
         return most, fewest
 
+    def shares(self, placement: Placement) -> dict[str, dict[str, float | None]]:
+        """Senior and intermediate shares of each institution's professional places."""
+        out = {}
+        for inst in self.institutions(placement.instance):
+            professional, senior, intermediate = self.counts(placement, inst.id)
+            out[inst.id] = {
+                "senior": senior / professional if professional else None,
+                "intermediate": intermediate / professional if professional else None,
+            }
+        return out
+
     def counts(self, placement: Placement, institution_id: str) -> tuple[int, int, int]:
         """(professional places, senior holders counted against the cap, intermediate holders)."""
         instance = placement.instance

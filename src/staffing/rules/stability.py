@@ -38,6 +38,7 @@ class Stability(Rule[StabilityParams]):
     Params = StabilityParams
     soft_capable = True
     stage: ClassVar[Stage] = Stage.BLOCKING_PAIRS
+    binds_by_slack: ClassVar[bool] = False  # a condition on all pairs, not a bound
 
     # -- check -----------------------------------------------------------------------------
 

@@ -7,9 +7,9 @@ needs). The slack is measured on the model the engine solves: every hard
 constraint instance a rule emits is kept with its expression, the roster's
 pairs, pools and tours are fixed, and each expression is read back. A rule
 with no instance at zero slack does not bind anywhere: "the cap does not bind"
-is then a stated result. Stability is not listed (it is a stage or an
-all-pairs condition, not a bound), nor are pair bans, which hold by
-construction.
+is then a stated result. A rule whose instances are no bounds (``binds_by_slack``
+off: stability, an all-pairs condition) is not listed, nor are pair bans,
+which hold by construction.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from staffing.domain.roster import Roster
 from staffing.policy import Policy
 from staffing.rules.base import is_constant
 
-NOT_BOUNDS = frozenset({"stability"})
 FIX_LIMIT = 10.0  # seconds: the fixed model is pure propagation
 
 
@@ -113,7 +112,7 @@ def binding_rules(instance: Instance, policy: Policy, roster: Roster) -> list[Bi
         return []
     by_rule: dict[str, Binding] = {}
     for rule in policy.rule_objects():
-        if rule.hard and rule.name not in NOT_BOUNDS:
+        if rule.hard and rule.binds_by_slack:
             by_rule[rule.name] = Binding(rule.name, rule.label_en, rule.label_zh, 0)
     for record, expr in m.kept:
         entry = by_rule.get(record.rule)

@@ -27,7 +27,6 @@ from staffing.pay.engine import distribute_pay
 from staffing.pay.money import fen_text
 from staffing.policy import Policy, policy_problems
 from staffing.rules.base import Placement
-from staffing.rules.post_structure import PostStructure, PostStructureParams
 from staffing.scenarios.binding import Binding, binding_rules
 from staffing.scenarios.overrides import apply_to_instance, apply_to_policy, path_problems
 from staffing.scenarios.spec import Scenario
@@ -140,18 +139,14 @@ def scenario_inputs(instance: Instance, policy: Policy,
 
 def structure_shares(instance: Instance, policy: Policy,
                      roster: Roster) -> dict[str, dict[str, float | None]]:
-    """Per institution of the post-structure tiers: senior and intermediate shares held."""
-    rule = policy.rule("post_structure")
-    if not isinstance(rule, PostStructure):
-        rule = PostStructure(PostStructureParams())
+    """Per institution, the shares the rules govern as held (post structure: senior and
+    intermediate); a rule the policy leaves out answers with its default parameters."""
     placement = Placement(instance, policy, roster)
-    out = {}
-    for inst in rule.institutions(instance):
-        professional, senior, intermediate = rule.counts(placement, inst.id)
-        out[inst.id] = {
-            "senior": senior / professional if professional else None,
-            "intermediate": intermediate / professional if professional else None,
-        }
+    out: dict[str, dict[str, float | None]] = {}
+    for default in Policy.default().rule_objects():
+        rule = policy.rule(default.name) or default
+        for institution, shares in rule.shares(placement).items():
+            out.setdefault(institution, {}).update(shares)
     return out
 
 

@@ -17,7 +17,6 @@ from staffing.pay.rules.base import PayParams, PayRule
 
 if TYPE_CHECKING:
     from staffing.domain.violation import Violation
-    from staffing.pay.data import PayData
     from staffing.pay.model import PayModel
     from staffing.pay.view import PayView
 
@@ -26,20 +25,9 @@ class BudgetParams(PayParams):
     pass
 
 
-def funds_in_use(data: PayData) -> list[Fund]:
-    """Funds with a size or a line charged to them, in catalogue order."""
-    used = set(data.funds) | {f for f in data.line_fund.values() if f is not None}
-    return [f for f in Fund if f in used]
-
-
-def lines_of(data: PayData, fund: Fund) -> list[Line]:
-    """The lines charged to ``fund``."""
-    return [line for line, f in data.line_fund.items() if f is fund]
-
-
 def _paid(view: PayView, fund: Fund) -> int:
     """What the plan's lines charged to ``fund`` add up to, in fen."""
-    return sum(int(view.amount(line).sum()) for line in lines_of(view.data, fund))
+    return sum(int(view.amount(line).sum()) for line in view.data.lines_of(fund))
 
 
 class Budget(PayRule[BudgetParams]):
@@ -56,10 +44,10 @@ class Budget(PayRule[BudgetParams]):
         basic, reward = model.performance_terms()
         variable = {Line.BASIC: basic, Line.REWARD: reward, Line.SURPLUS: model.surplus_terms(),
                     Line.TOP_UP: model.top_up_terms()}
-        for fund in funds_in_use(data):
+        for fund in data.funds_in_use():
             terms: dict[Any, float] = {}
             fixed = 0
-            for line in lines_of(data, fund):
+            for line in data.lines_of(fund):
                 if line in data.fixed:
                     fixed += int(data.fixed[line].sum())
                 elif line in variable and (line is not Line.SURPLUS or data.surplus_on):
@@ -72,7 +60,7 @@ class Budget(PayRule[BudgetParams]):
     def check(self, view: PayView) -> list[Violation]:
         data = view.data
         out = []
-        for fund in funds_in_use(data):
+        for fund in data.funds_in_use():
             size = data.funds.get(fund, 0)
             paid = _paid(view, fund)
             if paid > size:
@@ -102,7 +90,7 @@ class Budget(PayRule[BudgetParams]):
     def figures(self, view: PayView) -> dict[str, Any]:
         data = view.data
         rows = {}
-        for fund in funds_in_use(data):
+        for fund in data.funds_in_use():
             size = data.funds.get(fund, 0)
             paid = _paid(view, fund)
             rows[fund.value] = {"budget": fen_display(size), "paid": fen_display(paid),

@@ -10,6 +10,7 @@ the policies section, the scaling section reuses its runs):
 - ``pay``          pay plans (benchmarks/bench_pay.py)
 - ``scaling``      time against people, table and chart
 - ``scenarios``    a 50-scenario sweep on the 3,000-person county, warm start against cold
+- ``planning``     multi-year rotation plans, grouped against one variable per person
 
 Each section writes ``OUT/<section>.csv``; then ``OUT/latest.md`` and
 ``OUT/scaling.png`` are drawn from every CSV in OUT (sections not run this
@@ -28,7 +29,16 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from benchmarks import floors_ip, lower_bound, pay, plain_da, policies, scaling, scenarios
+from benchmarks import (
+    floors_ip,
+    lower_bound,
+    pay,
+    plain_da,
+    planning,
+    policies,
+    scaling,
+    scenarios,
+)
 from benchmarks.common import (
     RESULTS,
     ROOT,
@@ -44,6 +54,7 @@ from benchmarks.common import (
 SECTIONS: dict[str, Any] = {  # in the order they run
     "plain_da": plain_da, "floors_ip": floors_ip, "policies": policies,
     "lower_bound": lower_bound, "pay": pay, "scaling": scaling, "scenarios": scenarios,
+    "planning": planning,
 }
 TITLES = {  # in the order they are shown
     "lower_bound": "1. Lower bound: the same assignment without side rules (min-cost flows)",
@@ -53,6 +64,7 @@ TITLES = {  # in the order they are shown
     "pay": "5. Pay plans",
     "scaling": "6. Scaling: time against people",
     "scenarios": "7. Scenario sweep: 50 scenarios, warm start against cold",
+    "planning": "8. Multi-year rotation plans: grouped against one variable per person",
 }
 BUDGET = 20 * 60
 README = ROOT / "benchmarks" / "README.md"
@@ -195,6 +207,9 @@ def check_failures(out: Path) -> list[str]:
     for r in read_csv(out / "floors_ip.csv"):
         if r.get("engine_check_ok") == "False":
             bad.append(f"floors_ip {r['people']} people")
+    for r in read_csv(out / "planning.csv"):
+        if r.get("check_ok") == "False" or r.get("same_stages") == "False":
+            bad.append(f"planning {r['people']} people, {r['years']} years, {r['mode']}")
     for name in ("policies", "scaling"):
         for r in read_csv(out / f"{name}.csv"):
             if "False" in (r.get("check_ok"), r.get("written_check_ok")):

@@ -64,6 +64,10 @@ class Settings:
     scenario_policy: str = "nanxun-2024"
     scenario_limit: float = 60
     scenario_processes: int | None = None  # None: one per core
+    # multi-year rotation plans: people, plan years, time limit (deterministic units)
+    planning_sizes: list[int] = field(default_factory=lambda: [3000])
+    planning_years: list[int] = field(default_factory=lambda: [3, 5])
+    planning_limit: float = 120
 
     @classmethod
     def full(cls, out: Path) -> Settings:
@@ -80,6 +84,7 @@ class Settings:
             pay_sizes=[120], pay_repeats=1,
             scaling_sizes=[60, 90], scaling_limits={90: 20},
             scenario_people=60, scenario_count=4, scenario_limit=20, scenario_processes=1,
+            planning_sizes=[120], planning_years=[2], planning_limit=20,
         )
 
     def policy_limit(self, people: int, policy: str | None = None) -> float:

@@ -38,11 +38,12 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("domain", ["staffing.errors", "staffing.domain"]),
     ("formats", ["staffing.io", "staffing.validation", "staffing.pay.codes", "staffing.pay.money",
                  "staffing.pay.tables", "staffing.pay.plan", "staffing.pay.hull",
-                 "staffing.pay.rounding"]),
+                 "staffing.pay.rounding", "staffing.planning.tables"]),
     ("catalogues", ["staffing.catalogue", "staffing.rules", "staffing.stages",
                     "staffing.pay.rules", "staffing.pay.data", "staffing.pay.view",
-                    "staffing.pay.model"]),
-    ("policy", ["staffing.policy", "staffing.pay.policy"]),
+                    "staffing.pay.model", "staffing.planning.facts", "staffing.planning.rules",
+                    "staffing.planning.stages"]),
+    ("policy", ["staffing.policy", "staffing.pay.policy", "staffing.planning.policy"]),
     ("engines", ["staffing.allocation", "staffing.planning", "staffing.pay", "staffing.check",
                  "staffing.indicators", "staffing.manifest", "staffing.objectives",
                  "staffing.synth"]),
@@ -298,6 +299,8 @@ def test_a_back_edge_is_caught(tmp_path: Path) -> None:
     ("staffing.pay.codes", "formats"), ("staffing.pay.rules.budget", "catalogues"),
     ("staffing.pay.engine", "engines"), ("staffing", "interfaces"),
     ("staffing.scenarios.sweep", "analysis"), ("staffing.planning", "engines"),
+    ("staffing.planning.engine", "engines"), ("staffing.planning.rules.cool_off", "catalogues"),
+    ("staffing.planning.policy", "policy"), ("staffing.planning.tables", "formats"),
 ])
 def test_the_most_specific_entry_decides(module: str, layer: str) -> None:
     """Tests that a module takes the layer of its most specific entry (planned packages too)."""

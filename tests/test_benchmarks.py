@@ -114,3 +114,11 @@ def test_matchingproblems_text_groups_ties() -> None:
     text = instance_text({"name": "x", "students": [[1], [1], [1]],
                           "posts": [{"lq": 1, "uq": 2, "ranks": [[1, 1], [2, 1], [3, 2]]}]})
     assert text.splitlines() == ["3 1", "1: 1", "2: 1", "3: 1", "1: 1 2 (1 2) 3"]
+
+
+def test_rotation_plans_pass_the_checker_both_ways(smoke: tuple[int, Path]) -> None:
+    """Tests that the planning rows ran end to end and both solves agree and pass the checker."""
+    rows = read_csv(smoke[1] / "planning.csv")
+    assert {r["mode"] for r in rows} == {"end to end", "grouped", "per person"}
+    assert all(r["check_ok"] == "True" for r in rows)
+    assert all(r["same_stages"] == "True" for r in rows if r["mode"] != "end to end")

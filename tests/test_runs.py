@@ -13,9 +13,10 @@ from staffing import SolveParams
 from staffing.check import check
 from staffing.errors import InfeasibleError, InputError
 from staffing.pay.check import check_pay
-from staffing.runs import SolveOutputs, pay_run, solve_run
+from staffing.runs import SolveOutputs, pay_run, plan_run, solve_run
 from staffing.synth import generate
 from tests.allocation.builders import community, policy
+from tests.planning.builders import case, doctors, needs, planning_policy, targets
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "nanxun-2024.yaml"
@@ -103,3 +104,39 @@ def test_a_pay_run_reuses_the_results_report(county: Path, tmp_path: Path) -> No
                                                         .iterdir()}
     assert run.roster.assignments == solved.result.roster.assignments
     assert run.result.summary().startswith("optimal; ")
+
+
+PLAN_FILES = {"rotations.csv", "by_year.csv", "candidates.csv", "departments.csv",
+              "coverage.csv", "directed_placements.csv", "audit.csv", "violations.csv",
+              "plan.xlsx", "manifest.json"}
+
+
+def test_plan_run_writes_the_plan_and_year_one_reaches_a_solve_run(tmp_path: Path) -> None:
+    """Tests that plan_run writes every plan file for objects given in memory, and solve_run
+    with that plan places its year 1 as directed (the checker once, inside allocate)."""
+    inst = case(doctors("D1", "D2"), plan_needs=needs("T1-GP", 2025),
+                plan_staff=targets(D1=2026))
+    guangdong = staffing.load_policy(ROOT / "models" / "guangdong-2019.yaml")
+    run = plan_run(inst, guangdong, tmp_path / "plan", 3,
+                   SolveParams(time_limit=10, deterministic=True))
+    assert set(run.files) == PLAN_FILES == {p.name for p in (tmp_path / "plan").iterdir()}
+    assert [(r.person, r.site, r.start_year) for r in run.result.rotations] == [
+        ("D1", "T1-GP", 2025)]
+    assert run.result.report.ok and run.seconds > 0
+    solved = solve_run(inst, guangdong, tmp_path / "solved",
+                       SolveParams(time_limit=20, deterministic=True),
+                       rotation_plan=tmp_path / "plan")
+    assert solved.result.roster.post_of("D1") == "T1-GP"
+    assert solved.result.report.ok
+
+
+def test_plan_run_without_a_plan_writes_the_explanation(tmp_path: Path) -> None:
+    """Tests that a hard need no one can meet raises InfeasibleError and writes why, only that."""
+    inst = case(doctors("D1"), plan_needs=needs("T1-GP", 2025, need=2, most=2))
+    strict = planning_policy(rules={"grassroots_coverage": {"hard": True}})
+    with pytest.raises(InfeasibleError):
+        plan_run(inst, strict, tmp_path / "plan", 3, SolveParams(time_limit=10))
+    assert {p.name for p in (tmp_path / "plan").iterdir()} == {"infeasibility.txt",
+                                                               "infeasibility.json"}
+    assert "grassroots_coverage" in (tmp_path / "plan" / "infeasibility.txt").read_text(
+        encoding="utf-8")

@@ -1,7 +1,8 @@
 """What every entry of a catalogue knows: name, labels, parameters and how it reports a breach.
 
-Three catalogues share this base: the allocation rules (`staffing.rules`), the
-pay lines and pay rules (`staffing.pay.rules`) and, beside them, the objective
+The catalogues share this base: the allocation rules (`staffing.rules`), the
+pay lines and pay rules (`staffing.pay.rules`), the plan rules of multi-year
+rotation planning (`staffing.planning.rules`) and, beside them, the objective
 stages (`staffing.stages`). An entry is one module with one subclass; the
 catalogue lists it once, and everything else loops over the catalogue.
 """
@@ -27,7 +28,7 @@ P = TypeVar("P", bound=EntryParams)
 
 
 class CatalogueEntry(Generic[P]):
-    """Base of every rule and pay rule. Subclasses set the class attributes.
+    """Base of every rule, pay rule and plan rule. Subclasses set the class attributes.
 
     ``P`` is the entry's parameter model (its ``Params``), so ``self.params`` is typed.
     """

@@ -6,7 +6,8 @@ instance fits the policy, allocate (the result carries the checker's report: no
 second check), give every person's reasons, and write every output with the
 manifest into the output folder in one atomic move; when no roster exists, the
 explanation is written instead and `InfeasibleError` raised. `pay_run` does the
-same for a pay plan. A run's end-to-end time budget belongs here, in one place.
+same for a pay plan, `plan_run` for a multi-year rotation plan. A run's end-to-end
+time budget belongs here, in one place.
 
 ```python
 run = solve_run("instances/demo-county", "models/chongqing-2024.yaml", "out/demo",
@@ -37,6 +38,11 @@ from staffing.io.roster_io import read_roster
 from staffing.pay.engine import distribute_pay
 from staffing.pay.io import write_pay, write_pay_infeasibility
 from staffing.pay.result import PayResult
+from staffing.planning.check import planning_of
+from staffing.planning.directed import directed_from_plan
+from staffing.planning.engine import PlanResult, plan_rotations
+from staffing.planning.inputs import plan_input_problems
+from staffing.planning.outputs import write_plan
 from staffing.policy import Policy, load_policy, policy_problems
 
 InstanceSource = Instance | str | Path
@@ -91,8 +97,28 @@ class PayRun:
     seconds: float
 
 
-def load_inputs(instance: InstanceSource, policy: PolicySource) -> tuple[Instance, Policy]:
+@dataclass(frozen=True)
+class PlanRun:
+    """A finished rotation-plan run: its inputs, result, the warnings and the files written."""
+
+    instance: Instance
+    policy: Policy
+    result: PlanResult
+    warnings: list[Problem]
+    out: Path
+    files: list[str]
+    seconds: float
+
+
+WRITE_RESERVE = 2.0  # seconds of a plan run's limit kept back from the solver for the outputs
+
+
+def load_inputs(instance: InstanceSource, policy: PolicySource,
+                rotation_plan: str | Path | None = None) -> tuple[Instance, Policy]:
     """The instance and the policy (loaded when given as paths), the problems of both at once.
+
+    With ``rotation_plan`` (a plan's ``rotations.csv`` or its folder), year 1 of that plan
+    joins the instance as directed placements.
 
     Raises
     ------
@@ -112,6 +138,8 @@ def load_inputs(instance: InstanceSource, policy: PolicySource) -> tuple[Instanc
     if problems:
         raise InputError(problems)
     assert inst is not None and policy_model is not None  # else a problem was raised
+    if rotation_plan is not None:
+        inst = directed_from_plan(inst, policy_model, rotation_plan)
     return inst, policy_model
 
 
@@ -129,7 +157,7 @@ def solve_run(instance: InstanceSource, policy: PolicySource, out: str | Path,
               params: SolveParams | None = None, *, hint: RosterSource | None = None,
               progress: Progress | None = None,
               extra_outputs: Callable[[SolveOutputs], dict[str, str]] | None = None,
-              ) -> SolveRun:
+              rotation_plan: str | Path | None = None) -> SolveRun:
     """One two-way selection from the inputs to the written outputs.
 
     Parameters
@@ -148,6 +176,9 @@ def solve_run(instance: InstanceSource, policy: PolicySource, out: str | Path,
         engine's solution and stage events.
     extra_outputs
         more files drawn from the run (name -> text), written in the same atomic move.
+    rotation_plan
+        a rotation plan (``rotations.csv`` or its folder) whose year 1 the selection obeys
+        as directed placements.
 
     Raises
     ------
@@ -157,7 +188,7 @@ def solve_run(instance: InstanceSource, policy: PolicySource, out: str | Path,
         no roster obeys the hard rules; ``infeasibility.txt`` and ``.json`` are written.
     """
     started = time.perf_counter()
-    inst, policy_model = load_inputs(instance, policy)
+    inst, policy_model = load_inputs(instance, policy, rotation_plan)
     raise_if_errors(policy_problems(inst, policy_model))
     start = _roster(hint, inst) if hint is not None else None
     if progress is not None:
@@ -208,3 +239,47 @@ def pay_run(instance: InstanceSource, roster: RosterSource, policy: PolicySource
     files = write_pay(Path(out), result.plan, inst, roster_model, policy_model, extra)
     return PayRun(inst, policy_model, roster_model, result, Path(out), files,
                   time.perf_counter() - started)
+
+
+def plan_run(instance: InstanceSource, policy: PolicySource, out: str | Path,
+             years: int | None = None, params: SolveParams | None = None, *,
+             progress: Progress | None = None) -> PlanRun:
+    """One multi-year rotation plan from the inputs to the written outputs (the plan year by
+    year, rotations, candidates' statuses, departments, coverage, audit, directed placements,
+    manifest, all or nothing).
+
+    ``params.time_limit`` bounds the whole run: what loading took and a reserve for writing
+    (at most 2 s, a tenth of the limit) come off the solver's share, except in deterministic
+    mode, where the limit is the solver's deterministic time (identical outputs).
+
+    Raises
+    ------
+    InputError
+        every problem of the inputs and the planning tables, located; nothing is written.
+    PolicyError
+        the policy has no ``planning`` section.
+    InfeasibleError
+        no plan obeys the hard plan rules; ``infeasibility.txt`` and ``.json`` are written.
+    """
+    started = time.perf_counter()
+    params = params or SolveParams()
+    inst, policy_model = load_inputs(instance, policy)
+    source = policy.name if isinstance(policy, Path) else str(policy or "policy")
+    planning = planning_of(policy_model, source)
+    problems = list(inst.warnings) + plan_input_problems(inst, policy_model, years)
+    raise_if_errors(problems)
+    if progress is not None:
+        progress({"event": "loaded", "instance": inst.meta.name, "policy": policy_model.name,
+                  "people": len(inst.staff), "years": years or planning.horizon})
+    if not params.deterministic:
+        spent = time.perf_counter() - started
+        reserve = min(WRITE_RESERVE, 0.1 * params.time_limit)
+        params = params.updated(time_limit=max(0.5, params.time_limit - spent - reserve))
+    try:
+        result = plan_rotations(inst, policy_model, years, params, progress=progress)
+    except InfeasibleError as error:
+        write_infeasibility(Path(out), error.explanation)
+        raise
+    files = write_plan(out, result, planning, inst)
+    return PlanRun(inst, policy_model, result, problems, Path(out), files,
+                   time.perf_counter() - started)

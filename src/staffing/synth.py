@@ -36,6 +36,7 @@ from staffing.domain.enums import (
 )
 from staffing.domain.instance import Choice, Instance, Institution, Meta, PanelRank, Post, Staff
 from staffing.pay.synth import with_pay_tables as add_pay_tables
+from staffing.planning.synth import with_plan_tables as add_plan_tables
 
 __all__ = ["generate"]
 
@@ -1010,6 +1011,7 @@ def generate(
     name: str | None = None,
     year: int = 2025,
     pay: bool = True,
+    plan_years: int = 3,
 ) -> Instance:
     """Generate a county medical community calibrated to the public figures.
 
@@ -1035,6 +1037,9 @@ def generate(
         Selection year.
     pay
         Also draw the pay tables (funds, grade and seniority tables, signed residents).
+    plan_years
+        Also draw the planning tables for a rotation plan of this many years (promotion
+        candidates, grassroots needs, resident teams, limits, exclusions, wishes); 0: none.
 
     Returns
     -------
@@ -1076,12 +1081,19 @@ def generate(
         meta=meta, institutions=draft.institutions, posts=draft.posts, staff=draft.staff,
         choices=_choice_rows(draft, choices), rankings=_rank_rows(draft, ranks),
     )
-    return with_pay_tables(instance, seed) if pay else instance
+    if pay:
+        instance = with_pay_tables(instance, seed)
+    return with_plan_tables(instance, seed, plan_years) if plan_years > 0 else instance
 
 
 def with_pay_tables(instance: Instance, seed: int) -> Instance:
     """The instance with generated pay tables (funds, pay grades, signed residents)."""
     return add_pay_tables(instance, seed)
+
+
+def with_plan_tables(instance: Instance, seed: int, years: int) -> Instance:
+    """The instance with generated planning tables (see `staffing.planning.synth`)."""
+    return add_plan_tables(instance, seed, years)
 
 
 def _eligible(instance: Instance) -> np.ndarray:

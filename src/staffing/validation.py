@@ -13,7 +13,9 @@ from collections import Counter, defaultdict
 from staffing.domain.enums import Tier
 from staffing.domain.instance import Instance, cell_at
 from staffing.errors import Problem
+from staffing.io.directed import directed_problems
 from staffing.pay.tables import table_problems
+from staffing.planning import tables as plan_tables
 
 
 def _duplicate_ids(instance: Instance, table: str, key: str = "id") -> list[Problem]:
@@ -215,4 +217,6 @@ def structural_problems(instance: Instance) -> list[Problem]:
     problems.extend(_choices(instance))
     problems.extend(_rankings(instance))
     problems.extend(_populations(instance))
+    problems.extend(directed_problems(instance))
+    problems.extend(plan_tables.table_problems(instance))
     return problems

@@ -2,6 +2,7 @@
 
 One module per group of commands (`allocation`: validate, check, solve;
 `bundles`: report, template, convert, current-roster, generate; `pay`;
+`planning`: rotation-plan, check-plan;
 `scenarios`: scenario run, sweep, compare, frontier; `staffing.service.command`: serve),
 the argument
 types they share in `args`, consoles, exit codes and input loading in
@@ -19,6 +20,7 @@ from staffing.cli.allocation import check, solve, validate
 from staffing.cli.bundles import convert, current_roster, generate, report, template
 from staffing.cli.common import console, err_console, guarded
 from staffing.cli.pay import pay
+from staffing.cli.planning import check_plan, rotation_plan
 from staffing.cli.scenarios import register as register_scenarios
 from staffing.service.command import serve
 
@@ -30,7 +32,8 @@ app = typer.Typer(
 for name, command in (("validate", validate), ("check", check), ("solve", solve),
                       ("report", report), ("template", template), ("convert", convert),
                       ("current-roster", current_roster), ("generate", generate),
-                      ("pay", pay), ("serve", serve)):
+                      ("pay", pay), ("rotation-plan", rotation_plan), ("check-plan", check_plan),
+                      ("serve", serve)):
     app.command(name)(guarded(command))
 register_scenarios(app)  # ``scenario run``, ``sweep``, ``compare``, ``frontier``
 

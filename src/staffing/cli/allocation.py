@@ -13,8 +13,15 @@ from rich.table import Table
 
 from staffing.check import CheckReport
 from staffing.check import check as run_check
-from staffing.cli.args import InstanceArg, OutOpt, PolicyOpt, RosterArg
-from staffing.cli.common import console, err_console, print_problems, report_language
+from staffing.cli.args import InstanceArg, OutOpt, PolicyOpt, RosterArg, RotationPlanOpt
+from staffing.cli.common import (
+    console,
+    err_console,
+    examples,
+    print_problems,
+    report_language,
+    stages_table,
+)
 from staffing.domain.params import SolveParams
 from staffing.errors import InfeasibleError, raise_if_errors
 from staffing.io.roster_io import read_roster
@@ -48,9 +55,10 @@ def check(
     policy: PolicyOpt,
     pay: Annotated[Path | None, typer.Option(help="pay plan pay.csv to check as well")] = None,
     show: Annotated[int, typer.Option(help="violations shown per rule")] = 10,
+    rotation_plan: RotationPlanOpt = None,
 ) -> None:
     """Recompute every rule for a roster; exit 1 if a hard rule is violated."""
-    inst, policy_model = load_inputs(instance, policy)
+    inst, policy_model = load_inputs(instance, policy, rotation_plan)
     roster_model = read_roster(roster, inst)
     pay_plan = None
     if pay is not None:
@@ -81,14 +89,9 @@ def print_report(report: CheckReport, policy: Policy, show: int = 10) -> None:
             part for part in (f"[red]{hard} hard[/]" if hard else "",
                               f"[yellow]{soft} soft[/]" if soft else "") if part)
         rules.add_row(name, kind, status, str(sum(v.amount for v in found)),
-                      "\n".join(escape(v.message) for v in found[:show])
-                      + (f"\n... {len(found) - show} more" if len(found) > show else ""))
+                      examples(found, show))
     console.print(rules)
-    stages = Table(title="Objective stages (recomputed)")
-    stages.add_column("stage")
-    stages.add_column("value")
-    for key, value in report.stages.items():
-        stages.add_row(key, escape(str(value)))
+    stages = stages_table("Objective stages (recomputed)", report.stages)
     stages.add_row("blocking pairs (weak stability, ties)", str(report.blocking_pairs))
     console.print(stages)
     table = Table(title="Indicators")
@@ -160,12 +163,13 @@ def solve(
     no_report: Annotated[bool, typer.Option(
         "--no-report", help="skip report.html and report.json")] = False,
     lang: Annotated[str, typer.Option(help="language report.html opens in: zh or en")] = "zh",
+    rotation_plan: RotationPlanOpt = None,
 ) -> None:
     """Run the two-way selection; write roster, vacancies, audit, reasons, manifest and report."""
     lang = report_language(lang)
     params = SolveParams(time_limit=time_limit, deterministic=deterministic, workers=workers)
     try:
-        run = solve_run(instance, policy, out, params, hint=hint,
+        run = solve_run(instance, policy, out, params, hint=hint, rotation_plan=rotation_plan,
                         progress=SolveProgress(quiet, str(instance)),
                         extra_outputs=None if no_report else solve_report(lang))
     except InfeasibleError as error:

@@ -12,3 +12,6 @@ PolicyOpt = Annotated[
     Path, typer.Option("--policy", "-p", help="policy model YAML (models/*.yaml)")]
 RosterArg = Annotated[Path, typer.Argument(help="roster.csv (person, post, pool, tour_villages)")]
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="folder for the outputs")]
+RotationPlanOpt = Annotated[Path | None, typer.Option(
+    "--rotation-plan", help="rotations.csv of a rotation plan (or its folder): its year 1 "
+    "becomes directed placements")]

@@ -8,7 +8,7 @@ internal error.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from functools import wraps
 from typing import Any
 
@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from staffing.domain.violation import Violation
 from staffing.errors import InfeasibleError, InputError, Problem, StaffingError
 
 console = Console()
@@ -71,3 +72,20 @@ def report_language(lang: str) -> str:
         raise InputError([Problem("--lang", "unknown report language", "option", value=lang,
                                   expected="zh or en")])
     return lang
+
+
+def examples(violations: Sequence[Violation], show: int) -> str:
+    """The first ``show`` violations' messages, one a line, and how many more there are."""
+    more = len(violations) - show
+    return "\n".join(escape(v.message) for v in violations[:show]) + (
+        f"\n... {more} more" if more > 0 else "")
+
+
+def stages_table(title: str, stages: Mapping[str, Any]) -> Table:
+    """A table of objective stages and their recomputed values."""
+    table = Table(title=title)
+    table.add_column("stage")
+    table.add_column("value")
+    for key, value in stages.items():
+        table.add_row(key, escape(str(value)))
+    return table

@@ -1,4 +1,4 @@
-"""A broken rule instance, as every checker reports it (allocation rules and pay rules)."""
+"""A broken rule instance, in the user's terms (shared by allocation, pay and plan rules)."""
 
 from __future__ import annotations
 

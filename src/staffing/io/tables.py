@@ -20,8 +20,10 @@ from pydantic_core import ErrorDetails
 from staffing.domain.enums import Coded
 from staffing.domain.instance import Choice, Instance, Institution, Meta, PanelRank, Post, Staff
 from staffing.errors import Problem
+from staffing.io.directed import DIRECTED_TABLE
 from staffing.io.spec import TableSpec
 from staffing.pay.tables import PAY_TABLES
+from staffing.planning.tables import PLAN_TABLES
 
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
@@ -40,8 +42,10 @@ CORE = {"institutions", "posts", "staff", "choices", "rankings"}  # the fields o
 
 
 def all_tables() -> dict[str, TableSpec]:
-    """The core tables of an instance, then the optional ones (the pay tables)."""
-    return {**TABLES, **{spec.name: spec for spec in PAY_TABLES}}
+    """The core tables of an instance, then the optional ones (pay, directed placements,
+    rotation planning)."""
+    optional = [*PAY_TABLES, DIRECTED_TABLE, *PLAN_TABLES]
+    return {**TABLES, **{spec.name: spec for spec in optional}}
 
 
 def table_rows(instance: Instance) -> dict[str, tuple[TableSpec, list[Any]]]:

@@ -19,6 +19,7 @@ from staffing.domain.enums import Pool
 from staffing.domain.objective import DEFAULT_OBJECTIVE, Stage
 from staffing.domain.ranking import PanelScoring
 from staffing.pay.policy import PayPolicy
+from staffing.planning.policy import PlanningPolicy
 from staffing.rules import CATALOGUE
 from staffing.rules.base import Rule
 
@@ -37,6 +38,7 @@ class Policy(BaseModel):
     rules: dict[str, Any] = Field(default_factory=dict)
     objective: list[Stage] = Field(default_factory=lambda: list(DEFAULT_OBJECTIVE))
     pay: PayPolicy | None = None
+    planning: PlanningPolicy | None = None
     _rules_by_name: dict[str, Rule] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, context: Any) -> None:

@@ -16,6 +16,7 @@ table (a test keeps the four in step).
 | rotation_before_senior | promotion candidates without a grassroots year serve there |
 | county_hired_township_used | share of new physician recruits county-hired, township-used |
 | city_dispatch | city-dispatched staff are placed |
+| directed_placements | people the organisation places this round (a rotation plan's year 1) |
 | family_doctor_teams | each centre can form its teams |
 | continuity | people who did not apply stay |
 | stability | no blocking pairs in the two-way selection |
@@ -28,6 +29,7 @@ from staffing.rules.capacity import Capacity
 from staffing.rules.city_dispatch import CityDispatch
 from staffing.rules.continuity import Continuity
 from staffing.rules.county_hired_township_used import CountyHiredTownshipUsed
+from staffing.rules.directed_placements import DirectedPlacements
 from staffing.rules.eligibility import Eligibility
 from staffing.rules.family_doctor_teams import FamilyDoctorTeams
 from staffing.rules.headcount_pools import HeadcountPools
@@ -51,6 +53,7 @@ CATALOGUE: dict[str, type[Rule]] = {
         RotationBeforeSenior,
         CountyHiredTownshipUsed,
         CityDispatch,
+        DirectedPlacements,
         FamilyDoctorTeams,
         Continuity,
         Stability,

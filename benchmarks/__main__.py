@@ -64,7 +64,7 @@ TITLES = {  # in the order they are shown
     "pay": "5. Pay plans",
     "scaling": "6. Scaling: time against people",
     "scenarios": "7. Scenario sweep: 50 scenarios, warm start against cold",
-    "planning": "8. Multi-year rotation plans: grouped against one variable per person",
+    "planning": "9. Multi-year rotation plans: grouped against one variable per person",
 }
 BUDGET = 20 * 60
 README = ROOT / "benchmarks" / "README.md"

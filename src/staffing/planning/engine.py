@@ -36,7 +36,7 @@ Progress = Callable[[dict[str, Any]], None]
 
 
 @dataclass
-class Budget:
+class TimeBudget:
     """The solve's `SolveParams` and what is spent of its time limit so far (whole call)."""
 
     params: SolveParams
@@ -161,7 +161,7 @@ def plan_rotations(instance: Instance, policy: Policy, years: int | None = None,
         rule instances.
     """
     params = params or SolveParams()
-    settings = Budget(params)
+    settings = TimeBudget(params)
     planning = planning_of(policy)
     facts = plan_facts(instance, policy, years)
     built = time.perf_counter()
@@ -198,7 +198,7 @@ def plan_rotations(instance: Instance, policy: Policy, years: int | None = None,
 
 
 def _solve_stages(m: PlanModel, stages: list[PlanStage], objectives: list[tuple[Any, int, int]],
-                  settings: Budget,
+                  settings: TimeBudget,
                   progress: Progress | None) -> tuple[list[StageOutcome], list[int] | None]:
     """Minimise each stage in turn, fixing each optimum (or best value) for the next."""
     solution: list[int] | None = None
@@ -234,7 +234,7 @@ def _solve_stages(m: PlanModel, stages: list[PlanStage], objectives: list[tuple[
     return sorted(outcomes + pending, key=lambda o: order[o.stage]), solution
 
 
-def _solve_one(m: PlanModel, stage: PlanStage | None, expr: Any, settings: Budget,
+def _solve_one(m: PlanModel, stage: PlanStage | None, expr: Any, settings: TimeBudget,
                hint: list[int] | None) -> tuple[StageOutcome, list[int] | None]:
     name = stage.name if stage is not None else "feasibility"
     label = stage.label_en if stage is not None else "any plan obeying the hard rules"
@@ -294,7 +294,7 @@ def _plan_figures(m: PlanModel, rotations: list[Rotation],
             "statuses": dict(sorted(counts.items()))}
 
 
-def _raise_no_plan(facts: PlanFacts, planning: Any, settings: Budget,
+def _raise_no_plan(facts: PlanFacts, planning: Any, settings: TimeBudget,
                    outcomes: list[StageOutcome]) -> None:
     failed = outcomes[0] if outcomes else None
     if failed is not None and failed.status == "unknown":

@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from staffing.domain.arrays import LICENCES, TIERS
+from staffing.domain.arrays import LICENCES, TIERS, requirement_matrix
 from staffing.domain.enums import Licence, Tier, Title
 from staffing.domain.instance import Instance
 from staffing.planning.tables import (
@@ -48,7 +48,6 @@ from staffing.planning.tables import (
     PlanPreference,
     PlanTeam,
 )
-from staffing.rules.eligibility import Eligibility
 
 CANDIDATE_RATE = 0.08   # share of intermediate county professionals aiming at promotion, per year
 DONE_SHARE = 0.15       # candidates who already have their grassroots year
@@ -71,7 +70,7 @@ def plan_tables(instance: Instance, seed: int, years: int = 3) -> dict[str, list
     tier = np.where(a.current_post >= 0, a.post_tier[np.maximum(a.current_post, 0)], -1)
     county = tier == TIERS.index(Tier.COUNTY)
     pool = county & (a.licence != LICENCES.index(Licence.NONE)) & a.incumbent
-    eligible = Eligibility(Eligibility.Params()).eligible_matrix(instance)
+    eligible = requirement_matrix(a)  # discipline, licence and title a post requires
     township_posts = np.flatnonzero(a.post_tier == TIERS.index(Tier.TOWNSHIP))
     free = a.places - np.bincount(a.current_post[a.current_post >= 0], minlength=len(a.places))
     need: dict[tuple[int, int], int] = defaultdict(int)

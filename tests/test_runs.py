@@ -21,7 +21,7 @@ from tests.planning.builders import case, doctors, needs, planning_policy, targe
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "nanxun-2024.yaml"
 SOLVE_FILES = {"roster.csv", "vacancies.csv", "audit.csv", "violations.csv", "reasons.csv",
-               "blocking_pairs.csv", "manifest.json", "reasons.xlsx"}
+               "blocking_pairs.csv", "manifest.json", "reasons.xlsx", "roster.xlsx"}
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,17 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+Lang = Literal["en", "zh"]
+LANGS: tuple[Lang, ...] = ("en", "zh")
+
 
 @dataclass(frozen=True)
 class Problem:
-    """One located problem in an input.
+    """One located problem in an input, in English and Chinese.
 
     ``row`` counts as a spreadsheet does: the header is row 1, the first data
-    row is row 2. ``kind`` is a stable machine-readable code.
+    row is row 2. ``kind`` is a stable machine-readable code. ``message_zh`` and
+    ``expected_zh`` are the Chinese of ``message`` and ``expected``.
     """
 
     source: str
@@ -27,9 +31,18 @@ class Problem:
     value: Any = None
     expected: str | None = None
     severity: Literal["error", "warning"] = "error"
+    message_zh: str = ""
+    expected_zh: str | None = None
 
-    def location(self) -> str:
+    def location(self, lang: Lang = "en") -> str:
         """Where the problem is, in words: source, row and column."""
+        if lang == "zh":
+            parts = [self.source]
+            if self.row is not None:
+                parts.append(f"第 {self.row} 行")
+            if self.column:
+                parts.append(f"列「{self.column}」")
+            return "，".join(parts)
         parts = [self.source]
         if self.row is not None:
             parts.append(f"row {self.row}")
@@ -37,21 +50,55 @@ class Problem:
             parts.append(f"column '{self.column}'")
         return ", ".join(parts)
 
-    def __str__(self) -> str:
-        text = f"{self.location()}: {self.message}"
+    def text(self, lang: Lang = "en") -> str:
+        """What the problem is, in one language: ``message`` or ``message_zh``."""
+        return self.message_zh or self.message if lang == "zh" else self.message
+
+    def expected_text(self, lang: Lang = "en") -> str | None:
+        """What would be valid, in one language."""
+        return self.expected_zh or self.expected if lang == "zh" else self.expected
+
+    def line(self, lang: Lang = "en") -> str:
+        """The whole problem as one line: where, what, the value found and what is valid."""
+        got, want, sep = ("实际值", "应为", "：") if lang == "zh" else ("got", "expected", ": ")
+        text = f"{self.location(lang)}{sep}{self.text(lang)}"
         if self.value not in (None, ""):
-            text += f" (got {self.value!r})"
-        if self.expected:
-            text += f"; expected {self.expected}"
+            text += f" ({got} {self.value!r})"
+        expected = self.expected_text(lang)
+        if expected:
+            text += f"; {want} {expected}"
         return text
+
+    def __str__(self) -> str:
+        return self.line("en")
 
     def to_dict(self) -> dict[str, Any]:
         """The problem's fields, for JSON outputs."""
         return asdict(self)
 
 
+class Invalid(ValueError):
+    """A value refused by a row or parameter validator, in English and Chinese.
+
+    Raised inside pydantic validators; `staffing.io.tables` turns it into a
+    located `Problem` carrying both texts.
+    """
+
+    def __init__(self, message: str, message_zh: str, *, expected: str | None = None,
+                 expected_zh: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.message_zh = message_zh
+        self.expected = expected
+        self.expected_zh = expected_zh
+
+
 class StaffingError(Exception):
     """Base of every error the engine raises on purpose."""
+
+
+class ArgumentError(StaffingError, ValueError):
+    """A library function was called with an argument it cannot use (type or range)."""
 
 
 class InputError(StaffingError):
@@ -61,7 +108,7 @@ class InputError(StaffingError):
         self.problems = sorted(problems, key=lambda p: p.severity != "error")
         errors = [p for p in self.problems if p.severity == "error"]
         head = f"{len(errors)} problem(s) in the input"
-        lines = [str(p) for p in errors[:20]]
+        lines = [p.line() for p in errors[:20]]
         if len(errors) > 20:
             lines.append(f"... and {len(errors) - 20} more")
         super().__init__("\n".join([head, *lines]))

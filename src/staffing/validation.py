@@ -32,12 +32,18 @@ def _duplicate_ids(instance: Instance, table: str, key: str = "id") -> list[Prob
                     kind="duplicate_id",
                     value=value,
                     expected="ids unique within the table",
+                    message_zh=f"编号重复（第 {first} 行已使用）",
+                    expected_zh="表内编号唯一",
                     **cell_at(instance, table, index, key),
                 )
             )
         else:
             seen[value] = index
     return problems
+
+
+_TARGET_ZH = {"institution": "机构", "post": "岗位", "staff": "人员"}
+_WHAT_ZH = {"rank": "志愿序号", "post": "岗位"}
 
 
 def _unknown(instance: Instance, table: str, index: int, column: str, value: str,
@@ -47,6 +53,8 @@ def _unknown(instance: Instance, table: str, index: int, column: str, value: str
         kind="unknown_reference",
         value=value,
         expected=f"an id listed in the {target} table",
+        message_zh=f"未知的{_TARGET_ZH[target]}编号",
+        expected_zh=f"{_TARGET_ZH[target]}表中已有的编号",
         **cell_at(instance, table, index, column),
     )
 
@@ -64,6 +72,8 @@ def _institution_tree(instance: Instance) -> list[Problem]:
                     Problem(message=f"village {inst.id} needs its township centre as parent",
                             kind="village_without_parent",
                             expected="the id of a township institution",
+                            message_zh=f"村卫生室 {inst.id} 必须以所属乡镇卫生院为上级机构",
+                            expected_zh="乡镇机构的编号",
                             **cell_at(instance, "institutions", index, "parent"))
                 )
             continue
@@ -73,9 +83,12 @@ def _institution_tree(instance: Instance) -> list[Problem]:
                                      "institution"))
         elif parent.tier not in allowed_parent[inst.tier] and parent.id != inst.id:
             valid = " or ".join(t.value for t in allowed_parent[inst.tier]) or "no parent"
+            valid_zh = "或".join(t.zh for t in allowed_parent[inst.tier]) or "无上级机构"
             problems.append(
                 Problem(message=f"a {inst.tier.value} cannot have a {parent.tier.value} parent",
                         kind="bad_parent_tier", value=inst.parent, expected=valid,
+                        message_zh=f"{inst.tier.zh}机构的上级不能是{parent.tier.zh}机构",
+                        expected_zh=valid_zh,
                         **cell_at(instance, "institutions", index, "parent"))
             )
     problems.extend(_cycles(instance))
@@ -103,6 +116,9 @@ def _cycles(instance: Instance) -> list[Problem]:
                             + " -> ".join([*cycle, current]),
                             kind="cycle", value=by_id[current].parent,
                             expected="each institution's parent chain to end at a county hospital",
+                            message_zh="机构隶属关系形成循环："
+                            + " -> ".join([*cycle, current]),
+                            expected_zh="每个机构的上级链最终止于县级医院",
                             **cell_at(instance, "institutions", index_of[current], "parent"))
                 )
     return problems
@@ -140,6 +156,9 @@ def _choices(instance: Instance) -> list[Problem]:
                             f"(also row {instance.locate('choices', seen[key])[1]})",
                             kind="duplicate_choice", value=key[1],
                             expected=f"each {what} at most once per person",
+                            message_zh=f"{choice.person} 重复填写了同一{_WHAT_ZH[what]}（另见第 "
+                            f"{instance.locate('choices', seen[key])[1]} 行）",
+                            expected_zh=f"每人每个{_WHAT_ZH[what]}最多一次",
                             **cell_at(instance, "choices", index, column))
                 )
             else:
@@ -165,6 +184,8 @@ def _rankings(instance: Instance) -> list[Problem]:
                 Problem(message="this applicant is ranked twice for the post",
                         kind="duplicate_rank", value=entry.person,
                         expected="one rank per post and applicant",
+                        message_zh="同一报名者在该岗位被排名两次",
+                        expected_zh="每个岗位对每位报名者只排名一次",
                         **cell_at(instance, "rankings", index, "person"))
             )
             continue
@@ -175,6 +196,8 @@ def _rankings(instance: Instance) -> list[Problem]:
                 Problem(message=f"{entry.person} is ranked for post {entry.post} but did not apply "
                         "to it", kind="ranked_non_applicant", value=entry.person,
                         expected="only people who chose the post",
+                        message_zh=f"{entry.person} 未报名岗位 {entry.post}，却有评审排名",
+                        expected_zh="只为报名该岗位的人员排名",
                         **cell_at(instance, "rankings", index, "person"))
             )
     for index, choice in enumerate(instance.choices):
@@ -185,6 +208,8 @@ def _rankings(instance: Instance) -> list[Problem]:
                         f"{choice.person}", kind="unranked_applicant", value=choice.person,
                         expected="rank every applicant of the post, or none (the policy's "
                         "scoring rule then ranks them)",
+                        message_zh=f"岗位 {choice.post} 的评审排名遗漏了报名者 {choice.person}",
+                        expected_zh="为该岗位全部报名者排名，或都不排名（由政策的评分规则排名）",
                         **cell_at(instance, "choices", index, "post"))
             )
     return problems
@@ -202,6 +227,8 @@ def _populations(instance: Instance) -> list[Problem]:
                 Problem(message=f"its villages' population ({totals[inst.id]}) exceeds the "
                         "township's own figure", kind="population", value=inst.population,
                         expected=f"at least {totals[inst.id]}", severity="warning",
+                        message_zh=f"所辖村的人口合计（{totals[inst.id]}）超过乡镇本身的人口数",
+                        expected_zh=f"不少于 {totals[inst.id]}",
                         **cell_at(instance, "institutions", index, "population"))
             )
     return problems

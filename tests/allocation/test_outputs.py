@@ -9,13 +9,15 @@ from pathlib import Path
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+import staffing
 from staffing.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = str(ROOT / "instances" / "demo-county")
 RUNNER = CliRunner()
 FILES = {"roster.csv", "vacancies.csv", "audit.csv", "violations.csv", "reasons.csv",
-         "reasons.xlsx", "blocking_pairs.csv", "manifest.json", "report.json", "report.html"}
+         "reasons.xlsx", "roster.xlsx", "blocking_pairs.csv", "manifest.json", "report.json",
+         "report.html"}
 
 
 def _model(name: str) -> str:
@@ -42,13 +44,42 @@ def test_outputs_are_complete_and_pass_check(tmp_path: Path) -> None:
     assert {"ortools", "staffing", "python"} <= set(manifest["versions"])
     assert [s["stage"] for s in manifest["stages"]][:3] == ["continuity", "soft_floors",
                                                             "blocking_pairs"]
-    with open(tmp_path / "out" / "reasons.csv", encoding="utf-8") as handle:
+    with open(tmp_path / "out" / "reasons.csv", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     people = {r["person"] for r in rows if r["kind"] == "outcome"}
     assert len(people) == 600
     assert all(r["text"] and r["text_zh"] for r in rows)
     book = load_workbook(tmp_path / "out" / "reasons.xlsx", read_only=True)
     assert book.active.max_row == len(rows) + 1
+    _assert_excel_readable(tmp_path / "out")
+
+
+def _assert_excel_readable(out: Path) -> None:
+    """Every CSV starts with a BOM; roster and vacancies carry names; roster.xlsx holds four
+    sheets with bilingual headers and the same rows as the CSV files."""
+    demo = staffing.load(DEMO)
+    for path in out.glob("*.csv"):
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf"), path.name
+    with open(out / "roster.csv", encoding="utf-8-sig") as handle:
+        roster = list(csv.DictReader(handle))
+    names = {p.id: p.name for p in demo.staff}
+    post_names = {p.id: p.name for p in demo.posts}
+    assert all(r["name"] == names[r["person"]] for r in roster)
+    assert all(r["post_name"] == (post_names[r["post"]] if r["post"] else "") for r in roster)
+    assert any(r["post_name"] for r in roster)
+    with open(out / "vacancies.csv", encoding="utf-8-sig") as handle:
+        vacancies = list(csv.DictReader(handle))
+    assert vacancies and all(r["post_name"] == post_names[r["post"]] for r in vacancies)
+    book = load_workbook(out / "roster.xlsx", read_only=True)
+    assert book.sheetnames == ["名单／roster", "空岗／vacancies", "规则审核／audit",
+                               "违规明细／violations"]
+    for sheet, file in zip(book.worksheets, ["roster", "vacancies", "audit", "violations"]):
+        rows = list(sheet.iter_rows(values_only=True))
+        with open(out / f"{file}.csv", encoding="utf-8-sig") as handle:
+            csv_rows = list(csv.reader(handle))
+        assert [h.split(" / ")[1] for h in rows[0]] == csv_rows[0]
+        assert all(" / " in h and not h.split(" / ")[0].isascii() for h in rows[0])
+        assert len(rows) == len(csv_rows)
 
 
 def test_each_blocking_pair_is_reported_with_what_forces_it(tmp_path: Path) -> None:
@@ -56,9 +87,9 @@ def test_each_blocking_pair_is_reported_with_what_forces_it(tmp_path: Path) -> N
     hard rule or earlier stage that forces it."""
     assert _solve(tmp_path / "out", "--deterministic", model="chongqing-2024").exit_code == 0
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
-    with open(tmp_path / "out" / "blocking_pairs.csv", encoding="utf-8") as handle:
+    with open(tmp_path / "out" / "blocking_pairs.csv", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
-    with open(tmp_path / "out" / "violations.csv", encoding="utf-8") as handle:
+    with open(tmp_path / "out" / "violations.csv", encoding="utf-8-sig") as handle:
         pairs = {(v["people"], v["posts"]) for v in csv.DictReader(handle)
                  if v["rule"] == "stability"}
     assert len(rows) == manifest["check"]["stages"]["blocking_pairs"] == len(pairs) > 0

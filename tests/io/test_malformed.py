@@ -8,8 +8,10 @@ thing (a cell, a file, an encoding, a policy line, a roster row) and runs the
 
 from __future__ import annotations
 
+import ast
 import csv
 import json
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -349,7 +351,7 @@ CASES: list[Case] = [
                 "staff.csv, row 1, column 'discipline'",
                 "required column 'discipline' (专业) is missing"),
     bundle_case("missing_required_table", lambda f: (f / "posts.csv").unlink(),
-                "posts.csv / sheet '岗位／posts'", "the 'posts' table is missing"),
+                "posts.csv", "the 'posts' table is missing", "no file posts.csv in folder"),
     bundle_case("extra_cell", lambda f: add_row(f, "choices", ["P9", "1", "T-PH", "oops"]),
                 "choices.csv, row 10, column 'D'", "oops", "cell outside the table"),
     bundle_case("empty_file", _write_empty, "posts.csv, row 1", "the table is empty"),
@@ -621,3 +623,325 @@ def test_policy_and_bundle_problems_are_reported_together(tiny_dir: Path, tmp_pa
         assert "2 error(s)" in result.output
         assert "policy.yaml, row 3, column 'rules.capacty'" in result.output
         assert "staff.csv, row 2, column 'title'" in result.output
+
+
+# ----------------------------------------------------------------------------- office data
+#
+# Each case below is run in English and in Chinese (``--lang``): the message locates the cell
+# and shows the bad value in both, exit 2, and ``convert`` writes nothing.
+
+
+@dataclass(frozen=True)
+class OfficeCase:
+    """A malformed input as an office writes it, with what each language must say."""
+
+    id: str
+    make: Callable[[Path], Path]  # tmp folder -> the bundle to validate
+    expect: tuple[str, ...]
+    expect_zh: tuple[str, ...]
+
+
+def _folder(edit: Callable[[Path], None]) -> Callable[[Path], Path]:
+    def make(tmp: Path) -> Path:
+        folder = copy_tiny(tmp)
+        edit(folder)
+        return folder
+
+    return make
+
+
+def _workbook(edit: Callable[[openpyxl.Workbook], None]) -> Callable[[Path], Path]:
+    def make(tmp: Path) -> Path:
+        path = workbook_of_tiny(tmp)
+        book = openpyxl.load_workbook(path)
+        edit(book)
+        book.save(path)
+        return path
+
+    return make
+
+
+def _json(edit: Callable[[dict], None]) -> Callable[[Path], Path]:
+    def make(tmp: Path) -> Path:
+        path, data = json_of_tiny(tmp)
+        edit(data)
+        path.write_text(json.dumps(data), encoding="utf-8")
+        return path
+
+    return make
+
+
+def _rename_sheet(old: str, new: str) -> Callable[[openpyxl.Workbook], None]:
+    def edit(book: openpyxl.Workbook) -> None:
+        book[old].title = new
+
+    return edit
+
+
+def _set_sheet(sheet: str, cell: str, value: object) -> Callable[[openpyxl.Workbook], None]:
+    def edit(book: openpyxl.Workbook) -> None:
+        book[sheet][cell] = value
+
+    return edit
+
+
+def _merge_header(book: openpyxl.Workbook) -> None:
+    sheet = book["岗位／posts"]
+    sheet.merge_cells("C1:D1")  # 'name' and 'discipline' under one header cell
+
+
+def _title_above(folder: Path, table: str, title: str) -> None:
+    path = folder / f"{table}.csv"
+    write_rows(path, [[title] + [""] * 5, *read_rows(path)])
+
+
+def _title_and_bad_cell(folder: Path) -> None:
+    set_cell(folder, "staff", 3, "title", "prof")
+    _title_above(folder, "staff", "2025年双向选择人员名单")
+
+
+def _rename_csv(folder: Path) -> None:
+    (folder / "posts.csv").rename(folder / "岗位.csv")
+
+
+def _json_cell(table: str, index: int, column: str, value: object) -> Callable[[dict], None]:
+    def edit(data: dict) -> None:
+        data[table][index][column] = value
+
+    return edit
+
+
+OFFICE_CASES: list[OfficeCase] = [
+    # -- implausible numbers: each column's bound, located
+    OfficeCase("places_implausible", _folder(lambda f: set_cell(f, "posts", 3, "places",
+                                                                "100000000")),
+               ("posts.csv, row 3, column 'places'", "100000000", "too large",
+                "a number <= 100,000"),
+               ("posts.csv，第 3 行，列「places」", "100000000", "数值太大",
+                "不大于 100,000 的数")),
+    OfficeCase("places_1e15_in_workbook", _workbook(_set_sheet("岗位／posts", "F3", 1e15)),
+               ("bundle.xlsx sheet '岗位／posts', row 3, column 'places'", "1000000000000000",
+                "too large"),
+               ("bundle.xlsx sheet '岗位／posts'，第 3 行，列「places」", "1000000000000000",
+                "数值太大")),
+    OfficeCase("population_1e20", _folder(lambda f: set_cell(f, "institutions", 3, "population",
+                                                             "100000000000000000000")),
+               ("institutions.csv, row 3, column 'population'", "100000000000000000000",
+                "too large"),
+               ("institutions.csv，第 3 行，列「population」", "数值太大")),
+    OfficeCase("points_1e300_in_json", _json(_json_cell("staff", 2, "points", 1e300)),
+               ("bundle.json:staff, row 3, column 'points'", "1e+300", "too large"),
+               ("bundle.json:staff，第 3 行，列「points」", "数值太大")),
+    OfficeCase("distance_implausible", _folder(lambda f: set_cell(f, "institutions", 4,
+                                                                  "distance_km", "5000")),
+               ("institutions.csv, row 4, column 'distance_km'", "5000", "a number <= 1000"),
+               ("institutions.csv，第 4 行，列「distance_km」", "不大于 1000")),
+    OfficeCase("negative_distance", _folder(lambda f: set_cell(f, "institutions", 4,
+                                                               "distance_km", "-3")),
+               ("institutions.csv, row 4, column 'distance_km'", "-3", "too small"),
+               ("institutions.csv，第 4 行，列「distance_km」", "数值太小", "不小于 0 的数")),
+    OfficeCase("hardship_out_of_range", _folder(lambda f: set_cell(f, "institutions", 3,
+                                                                   "hardship", "7")),
+               ("institutions.csv, row 3, column 'hardship'", "a number <= 3"),
+               ("institutions.csv，第 3 行，列「hardship」", "不大于 3 的数")),
+    OfficeCase("months_implausible", _folder(lambda f: set_cell(f, "staff", 5,
+                                                                "grassroots_months", "9999")),
+               ("staff.csv, row 5, column 'grassroots_months'", "9999", "a number <= 720"),
+               ("staff.csv，第 5 行，列「grassroots_months」", "不大于 720 的数")),
+    OfficeCase("dispatch_months_implausible",
+               _folder(lambda f: set_cell(f, "staff", 2, "dispatch_months", "100000")),
+               ("staff.csv, row 2, column 'dispatch_months'", "100000", "too large"),
+               ("staff.csv，第 2 行，列「dispatch_months」", "数值太大")),
+    OfficeCase("headcount_implausible",
+               _folder(lambda f: set_cell(f, "institutions", 2, "headcount_county", "5000000")),
+               ("institutions.csv, row 2, column 'headcount_county'", "a number <= 1,000,000"),
+               ("institutions.csv，第 2 行，列「headcount_county」", "不大于 1,000,000 的数")),
+    OfficeCase("institution_floor_implausible",
+               _folder(lambda f: set_cell(f, "institutions", 3, "floor", "20000000")),
+               ("institutions.csv, row 3, column 'floor'", "20000000", "too large"),
+               ("institutions.csv，第 3 行，列「floor」", "数值太大")),
+    OfficeCase("choice_rank_implausible", _folder(lambda f: set_cell(f, "choices", 3, "rank",
+                                                                     "5000")),
+               ("choices.csv, row 3, column 'rank'", "5000", "a number <= 1000"),
+               ("choices.csv，第 3 行，列「rank」", "不大于 1000 的数")),
+    OfficeCase("fund_amount_implausible",
+               _folder(lambda f: set_cell(f, "pay_funds", 2, "amount", "1000000000000000")),
+               ("pay_funds.csv, row 2, column 'amount'", "1000000000000000", "too large",
+                "an amount <= 100,000,000,000.00 yuan"),
+               ("pay_funds.csv，第 2 行，列「amount」", "数值太大",
+                "不超过 100,000,000,000.00 元")),
+    OfficeCase("grade_wage_implausible",
+               _folder(lambda f: set_cell(f, "pay_grades", 3, "base", "1e12")),
+               ("pay_grades.csv, row 3, column 'base'", "1e12", "too large"),
+               ("pay_grades.csv，第 3 行，列「base」", "数值太大")),
+    OfficeCase("signed_residents_implausible",
+               _folder(lambda f: set_cell(f, "pay_staff", 2, "signed_residents", "99999999")),
+               ("pay_staff.csv, row 2, column 'signed_residents'", "99999999", "too large"),
+               ("pay_staff.csv，第 2 行，列「signed_residents」", "数值太大")),
+    # -- full-width characters that are still wrong once read as plain ones
+    OfficeCase("full_width_not_a_number", _folder(lambda f: set_cell(f, "posts", 4, "places",
+                                                                     "２ａ")),
+               ("posts.csv, row 4, column 'places'", "2a", "not a whole number"),
+               ("posts.csv，第 4 行，列「places」", "2a", "不是整数")),
+    OfficeCase("full_width_unknown_id",
+               _folder(lambda f: set_cell(f, "staff", 4, "current_post", "Ｈ－ＸＸ")),
+               ("staff.csv, row 4, column 'current_post'", "H-XX", "unknown post id"),
+               ("staff.csv，第 4 行，列「current_post」", "H-XX", "未知的岗位编号")),
+    # -- titles, merged headers, renamed sheets and files
+    OfficeCase("title_row_then_bad_cell", _folder(_title_and_bad_cell),
+               ("staff.csv, row 4, column 'title'", "prof", "row 1 above the header is a title"),
+               ("staff.csv，第 4 行，列「title」", "prof", "表头上方的第 1 行是标题")),
+    OfficeCase("merged_header_cells", _workbook(_merge_header),
+               ("bundle.xlsx sheet '岗位／posts', row 1, column 'C'",
+                "header cells C1:D1 are merged"),
+               ("bundle.xlsx sheet '岗位／posts'，第 1 行，列「C」", "表头单元格 C1:D1 被合并")),
+    OfficeCase("renamed_sheet", _workbook(_rename_sheet("岗位／posts", "Sheet1")),
+               ("bundle.xlsx", "no sheet '岗位／posts'", "sheets found:", "Sheet1",
+                "closest: 'Sheet1', whose header names 11 of the 11 posts columns"),
+               ("bundle.xlsx", "没有工作表“岗位／posts”", "最接近的是“Sheet1”")),
+    OfficeCase("renamed_csv_file", _folder(_rename_csv),
+               ("posts.csv", "no file posts.csv in folder", "CSV files found: 岗位.csv",
+                "closest: '岗位.csv'"),
+               ("posts.csv", "缺少“岗位”表", "最接近的是“岗位.csv”")),
+    OfficeCase("json_table_missing", _json(lambda d: d.pop("staff")),
+               ("bundle.json", "the 'staff' table is missing: no key 'staff'"),
+               ("bundle.json", "缺少“人员”表", "没有键“staff”")),
+]
+
+
+@pytest.mark.parametrize("case", OFFICE_CASES, ids=[c.id for c in OFFICE_CASES])
+def test_office_input_is_located_in_both_languages(case: OfficeCase, tmp_path: Path) -> None:
+    """Tests that an office-written malformed input exits 2 with the cell located and the value
+    shown in English and in Chinese, and that converting it writes nothing."""
+    source = case.make(tmp_path)
+    for lang, fragments in (("en", case.expect), ("zh", case.expect_zh)):
+        result = invoke("validate", source, "--lang", lang)
+        assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.output
+        for fragment in fragments:
+            assert fragment in result.output, f"{fragment!r} not in:\n{result.output}"
+    out = tmp_path / "out"
+    out.mkdir()
+    assert invoke("convert", source, out / "converted.json").exit_code == 2
+    assert list(out.iterdir()) == []
+
+
+def test_office_corpus_is_large_enough() -> None:
+    """Tests that the office-data corpus holds at least 20 cases with distinct names."""
+    assert len(OFFICE_CASES) >= 20
+    assert len({c.id for c in OFFICE_CASES} | {c.id for c in CASES}) == len(OFFICE_CASES) + len(
+        CASES)
+
+
+def _zh_location(fragment: str) -> str:
+    """The Chinese form of an English location fragment ('f, row 3, column 'c'')."""
+    text = re.sub(r", row (\d+)", r"，第 \1 行", fragment)
+    return re.sub(r", column '([^']*)'", r"，列「\1」", text)
+
+
+LOCATED = [c for c in CASES if any(", row " in f for f in c.expect)]
+
+
+@pytest.mark.parametrize("case", LOCATED, ids=[c.id for c in LOCATED])
+def test_malformed_input_is_located_in_chinese(case: Case, tmp_path: Path) -> None:
+    """Tests that every located case of the corpus is located in Chinese too (``--lang zh``):
+    exit 2, the sheet-style row and column in Chinese words, no English heading."""
+    result = invoke(*case.make(tmp_path), "--lang", "zh")
+    assert result.exit_code == 2, result.output
+    for fragment in case.expect:
+        if ", row " in fragment:
+            assert _zh_location(fragment) in result.output, result.output
+    assert "个错误" in result.output and "expected" not in result.output
+
+
+# Modules whose messages are English only so far (what-if scenarios, rotation planning and the
+# HTTP service).
+ENGLISH_ONLY = ("cli/scenarios.py", "scenarios/", "planning/", "service/")
+
+
+def test_every_problem_the_package_builds_has_its_chinese() -> None:
+    """Tests that every ``Problem(...)`` written in the package passes ``message_zh`` (and
+    ``expected_zh`` whenever it passes ``expected``), so each message exists in both languages."""
+    missing = []
+    for path in sorted((ROOT / "src" / "staffing").rglob("*.py")):
+        if any(part in path.relative_to(ROOT / "src" / "staffing").as_posix()
+               for part in ENGLISH_ONLY):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Problem":
+                given = {k.arg for k in node.keywords}
+                positional_expected = len(node.args) >= 7
+                wants_expected = "expected" in given or positional_expected
+                if "message_zh" not in given or (wants_expected and "expected_zh" not in given):
+                    missing.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert missing == []
+
+
+def test_full_width_cells_load_with_one_warning_per_column(tiny_dir: Path,
+                                                           tiny: staffing.Instance) -> None:
+    """Tests that full-width digits, letters and spaces in number and id cells (as a Chinese
+    input method types them) are read as plain ones, names untouched, with one warning per
+    column naming the first cell, in both languages."""
+    set_cell(tiny_dir, "posts", 2, "places", "２")
+    set_cell(tiny_dir, "posts", 4, "places", "\u3000２\u3000")
+    set_cell(tiny_dir, "institutions", 3, "population", "５０００")
+    set_cell(tiny_dir, "staff", 2, "id", "Ｐ１")
+    set_cell(tiny_dir, "staff", 2, "name", "Ｗａｎｇ")  # a name is free text: kept as written
+    loaded = staffing.load(tiny_dir)
+    assert loaded.person_by_id["P1"].name == "Ｗａｎｇ"
+    assert [p.model_dump() for p in loaded.posts] == [p.model_dump() for p in tiny.posts]
+    assert loaded.institutions == tiny.institutions
+    assert [(w.source, w.column, w.row, w.kind) for w in loaded.warnings] == [
+        ("institutions.csv", "population", 3, "full_width"),
+        ("posts.csv", "places", 2, "full_width"),
+        ("staff.csv", "id", 2, "full_width")]
+    assert "2 cell(s) written with full-width characters" in loaded.warnings[1].message
+    for lang, words in (("en", "full-width characters read as their plain form"),
+                        ("zh", "含全角字符，已按半角读取")):
+        result = invoke("validate", tiny_dir, "--lang", lang)
+        assert result.exit_code == 0, result.output
+        assert words in result.output
+
+
+def test_full_width_cells_of_a_workbook_load(tmp_path: Path, tiny: staffing.Instance) -> None:
+    """Tests that full-width digits typed into a workbook's text cells load as numbers."""
+    path = workbook_of_tiny(tmp_path)
+    book = openpyxl.load_workbook(path)
+    book["岗位／posts"]["F2"] = "２"
+    book.save(path)
+    loaded = staffing.load(path)
+    assert loaded.posts == tiny.posts
+    assert [w.kind for w in loaded.warnings] == ["full_width"]
+
+
+def test_title_row_above_the_header_is_skipped_once(tiny_dir: Path,
+                                                    tiny: staffing.Instance) -> None:
+    """Tests that a CSV with a title row above its header loads as if the title were absent,
+    saying so once and naming the row, with data rows keeping their sheet numbers."""
+    _title_above(tiny_dir, "staff", "平园镇2025年双向选择人员名单")
+    loaded = staffing.load(tiny_dir)
+    assert loaded.staff == tiny.staff
+    (note,) = loaded.warnings
+    assert (note.source, note.row, note.kind) == ("staff.csv", 1, "title_row")
+    assert note.value == "平园镇2025年双向选择人员名单"
+    assert "header was read from row 2" in note.message and "第 2 行" in note.message_zh
+    assert loaded.locate("staff", 0) == ("staff.csv", 3)
+
+
+def test_merged_title_row_of_a_workbook_is_named(tmp_path: Path, tiny: staffing.Instance) -> None:
+    """Tests that a workbook sheet with a merged title row above the header loads, the warning
+    naming the row and the merged cells (instead of one error per row)."""
+    path = workbook_of_tiny(tmp_path)
+    book = openpyxl.load_workbook(path)
+    sheet = book["人员／staff"]
+    sheet.insert_rows(1)
+    sheet["A1"] = "2025年全员双向选择人员表"
+    sheet.merge_cells("A1:P1")
+    book.save(path)
+    loaded = staffing.load(path)
+    assert loaded.staff == tiny.staff
+    (note,) = loaded.warnings
+    assert note.row == 1 and "merged cells A1:P1" in note.message
+    assert "合并单元格 A1:P1" in note.message_zh
+    result = invoke("validate", path)
+    assert result.exit_code == 0 and result.output.count("is a title") == 1

@@ -28,7 +28,7 @@ REASON_CODES = set(PLAN_CATALOGUE) | {"too_soon", "not_in_pool"}
 
 
 def rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 

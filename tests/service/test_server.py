@@ -214,8 +214,8 @@ def test_full_round_trip_passes_the_checker(client: httpx.Client, bundle: dict[s
     (tmp_path / "pay.csv").write_bytes(pay.content)
     assert _checker_passes(tmp_path / "roster.csv", tmp_path / "pay.csv")
     records = client.get(f"/v1/jobs/{job_id}/roster").json()
-    assert len(records) == 600 and set(records[0]) == {"person", "post", "pool",
-                                                        "tour_villages"}
+    assert len(records) == 600 and set(records[0]) == {"person", "name", "post", "post_name",
+                                                        "pool", "tour_villages"}
     book = client.get(f"/v1/jobs/{job_id}/vacancies", headers={
         "Accept": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
     sheet = load_workbook(io.BytesIO(book.content)).active

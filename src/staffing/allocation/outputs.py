@@ -2,7 +2,10 @@
 
 Everything is written to a staging folder and moved into place only when all
 files are complete. In deterministic mode no file carries a wall-clock time,
-so the same inputs give byte-identical outputs.
+so the same inputs give byte-identical outputs. CSV files are UTF-8 with BOM (a
+double-click opens them right in a Chinese-locale Excel) with column codes as
+headers; ``roster.xlsx`` holds the roster, vacancies, audit and violations with
+bilingual headers (``工号 / person``).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +24,56 @@ from staffing.allocation.result import AllocationResult
 from staffing.check import CheckReport
 from staffing.domain.instance import Instance
 from staffing.domain.roster import Roster
-from staffing.io.atomic import atomic_dir
-from staffing.io.roster_io import roster_csv
-from staffing.io.workbook import save_book
+from staffing.io.atomic import CSV_ENCODING, atomic_dir
+from staffing.io.roster_io import ROSTER_COLUMNS, ROSTER_TABLE, roster_rows
+from staffing.io.spec import SHEET_SEP
+from staffing.io.tables import cell_text
+from staffing.io.workbook import save_book, write_header
 from staffing.policy import Policy
 
 REASON_COLUMNS = ["person", "name", "kind", "code", "post", "choice_rank", "rules", "stage",
                   "detailed", "text", "text_zh"]
+
+
+@dataclass(frozen=True)
+class OutputTable:
+    """One table of the outputs: file and sheet names, columns (code, Chinese), rows."""
+
+    name: str
+    zh: str
+    columns: list[tuple[str, str]]
+    rows: list[list[Any]]
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def sheet_name(self) -> str:
+        return f"{self.zh}{SHEET_SEP}{self.name}"
+
+    def csv(self) -> str:
+        return table_csv([code for code, _zh in self.columns], self.rows)
+
+
+VACANCY_COLUMNS = [("post", "岗位编号"), ("post_name", "岗位名称"), ("institution", "所属机构"),
+                   ("institution_name", "机构名称"), ("tier", "层级"), ("discipline", "专业"),
+                   ("grade", "岗位等级"), ("places", "岗位数"), ("filled", "已聘人数"),
+                   ("vacant", "空岗数")]
+AUDIT_COLUMNS = [("rule", "规则"), ("label_en", "英文名称"), ("label_zh", "中文名称"),
+                 ("kind", "刚性/弹性"), ("status", "状态"), ("violations", "违规条数"),
+                 ("amount", "违规数量"), ("source", "政策依据")]
+VIOLATION_COLUMNS = [("rule", "规则"), ("kind", "刚性/弹性"), ("amount", "数量"),
+                     ("message", "说明"), ("people", "人员"), ("posts", "岗位"),
+                     ("institutions", "机构")]
+
+
+def roster_table(instance: Instance, roster: Roster) -> OutputTable:
+    """The roster with the names of people and posts."""
+    columns = [(code, ROSTER_TABLE.zh_header(code)) for code in ROSTER_COLUMNS]
+    rows = [[cell_text(getattr(row, code)) for code in ROSTER_COLUMNS]
+            for row in roster_rows(roster, instance)]
+    return OutputTable("roster", ROSTER_TABLE.zh, columns, rows)
 
 
 def table_csv(header: list[str], rows: list[list[Any]]) -> str:
@@ -43,8 +90,9 @@ def vacancy_rows(instance: Instance, roster: Roster) -> list[list[Any]]:
         filled = len(roster.holders.get(post.id, []))
         if filled < post.places:
             inst = instance.institution_by_id[post.institution]
-            rows.append([post.id, post.institution, inst.tier.value, post.discipline.value,
-                         post.grade.value, post.places, filled, post.places - filled])
+            rows.append([post.id, post.name, post.institution, inst.name, inst.tier.value,
+                         post.discipline.value, post.grade.value, post.places, filled,
+                         post.places - filled])
     return rows
 
 
@@ -95,34 +143,49 @@ def reasons_workbook(rows: list[list[Any]]) -> Workbook:
     return book
 
 
+def roster_workbook(tables: list[OutputTable]) -> Workbook:
+    """One sheet per table, bilingual headers (``工号 / person``), frozen header row."""
+    book = Workbook()
+    book.remove(book.active)
+    for table in tables:
+        sheet = book.create_sheet(table.sheet_name)
+        write_header(sheet, [f"{zh} / {code}" for code, zh in table.columns])
+        for row in table.rows:
+            sheet.append(row)
+    return book
+
+
 def write_solve_outputs(out: Path, instance: Instance, policy: Policy, result: AllocationResult,
                         reasons: list[Reason],
                         extra_files: dict[str, str] | None = None) -> list[str]:
     """Write every output of a solve into ``out`` at once (atomically); return the file names.
 
-    ``extra_files`` (name -> text) are written with them, in the same folder move.
+    CSV tables are written as Excel reads them (UTF-8 with BOM); ``extra_files``
+    (name -> text, e.g. the report) are written with them, as UTF-8, in the same folder move.
     """
     roster, report = result.roster, result.report
     rows = reason_rows(instance, policy, reasons)
-    files = {
-        "roster.csv": roster_csv(roster),
-        "vacancies.csv": table_csv(["post", "institution", "tier", "discipline", "grade", "places",
-                                    "filled", "vacant"], vacancy_rows(instance, roster)),
-        "audit.csv": table_csv(["rule", "label_en", "label_zh", "kind", "status", "violations",
-                                "amount", "source"], audit_rows(policy, report)),
-        "violations.csv": table_csv(["rule", "kind", "amount", "message", "people", "posts",
-                                     "institutions"], violation_rows(report)),
+    tables = [
+        roster_table(instance, roster),
+        OutputTable("vacancies", "空岗", VACANCY_COLUMNS, vacancy_rows(instance, roster)),
+        OutputTable("audit", "规则审核", AUDIT_COLUMNS, audit_rows(policy, report)),
+        OutputTable("violations", "违规明细", VIOLATION_COLUMNS, violation_rows(report)),
+    ]
+    files = {table.file_name: table.csv() for table in tables}
+    files.update({
         "reasons.csv": table_csv(REASON_COLUMNS, rows),
         "blocking_pairs.csv": table_csv(["person", "post", "choice_rank", "code", "forced_by",
                                          "text"], blocking_rows(reasons)),
-        "manifest.json": manifest_text(result),
-        **(extra_files or {}),
-    }
+    })
+    texts = {"manifest.json": manifest_text(result), **(extra_files or {})}
     with atomic_dir(out) as staging:
         for name, text in files.items():
+            (staging / name).write_text(text, encoding=CSV_ENCODING)
+        for name, text in texts.items():
             (staging / name).write_text(text, encoding="utf-8")
         save_book(reasons_workbook(rows), staging / "reasons.xlsx")
-    return [*files, "reasons.xlsx"]
+        save_book(roster_workbook(tables), staging / "roster.xlsx")
+    return [*files, *texts, "reasons.xlsx", "roster.xlsx"]
 
 
 def solve_manifest(result: AllocationResult) -> dict[str, Any]:

@@ -13,13 +13,13 @@ from rich.table import Table
 
 from staffing.check import CheckReport
 from staffing.check import check as run_check
-from staffing.cli.args import InstanceArg, OutOpt, PolicyOpt, RosterArg, RotationPlanOpt
+from staffing.cli.args import InstanceArg, LangOpt, OutOpt, PolicyOpt, RosterArg, RotationPlanOpt
 from staffing.cli.common import (
     console,
     err_console,
     examples,
+    page_language,
     print_problems,
-    report_language,
     stages_table,
 )
 from staffing.domain.params import SolveParams
@@ -162,16 +162,16 @@ def solve(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress lines")] = False,
     no_report: Annotated[bool, typer.Option(
         "--no-report", help="skip report.html and report.json")] = False,
-    lang: Annotated[str, typer.Option(help="language report.html opens in: zh or en")] = "zh",
+    lang: LangOpt = None,
     rotation_plan: RotationPlanOpt = None,
 ) -> None:
     """Run the two-way selection; write roster, vacancies, audit, reasons, manifest and report."""
-    lang = report_language(lang)
+    page_lang = page_language(lang)
     params = SolveParams(time_limit=time_limit, deterministic=deterministic, workers=workers)
     try:
         run = solve_run(instance, policy, out, params, hint=hint, rotation_plan=rotation_plan,
                         progress=SolveProgress(quiet, str(instance)),
-                        extra_outputs=None if no_report else solve_report(lang))
+                        extra_outputs=None if no_report else solve_report(page_lang))
     except InfeasibleError as error:
         err_console.print(f"[red]infeasible[/]: {escape(str(error.explanation))}")
         err_console.print(f"explanation written to {escape(str(out))}/infeasibility.txt")

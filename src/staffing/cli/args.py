@@ -15,3 +15,6 @@ OutOpt = Annotated[Path, typer.Option("--out", "-o", help="folder for the output
 RotationPlanOpt = Annotated[Path | None, typer.Option(
     "--rotation-plan", help="rotations.csv of a rotation plan (or its folder): its year 1 "
     "becomes directed placements")]
+LangOpt = Annotated[str | None, typer.Option(
+    "--lang", help="language of the messages (and of report.html): zh or en; default: the "
+    "locale's (LANG), else English")]

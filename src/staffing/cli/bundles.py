@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from staffing.cli.args import InstanceArg
-from staffing.cli.common import console, report_language
+from staffing.cli.args import InstanceArg, LangOpt
+from staffing.cli.common import console, page_language
 from staffing.domain.roster import Roster
 from staffing.io.bundle import load, save
 from staffing.io.roster_io import write_roster
@@ -21,12 +21,12 @@ from staffing.synth import generate as make
 
 def report(
     run_dir: Annotated[Path, typer.Argument(help="folder written by 'staffing solve' or 'pay'")],
-    lang: Annotated[str, typer.Option(help="language the page opens in: zh or en")] = "zh",
+    lang: LangOpt = None,
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="file to write (default RUN_DIR/report.html)")] = None,
 ) -> None:
     """Draw report.html again from a run folder's report.json (offline, one file)."""
-    written = write_report(run_dir, report_language(lang), out)
+    written = write_report(run_dir, page_language(lang), out)
     console.print(f"wrote {escape(str(written))}")
 
 
@@ -50,7 +50,8 @@ def convert(
 def current_roster(instance: InstanceArg,
                    out: Annotated[Path, typer.Argument(help="roster.csv to write")]) -> None:
     """Write the roster as it stands before the round (everyone at their current post)."""
-    write_roster(Roster.current(load(instance)), out)
+    bundle = load(instance)
+    write_roster(Roster.current(bundle), out, bundle)
     console.print(f"wrote {escape(str(out))}")
 
 

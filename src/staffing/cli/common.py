@@ -7,6 +7,8 @@ internal error.
 
 from __future__ import annotations
 
+import inspect
+import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from functools import wraps
@@ -17,32 +19,82 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from staffing.cli.args import LangOpt
 from staffing.domain.violation import Violation
-from staffing.errors import InfeasibleError, InputError, Problem, StaffingError
+from staffing.errors import LANGS, InfeasibleError, InputError, Lang, Problem, StaffingError
 
 console = Console()
 err_console = Console(stderr=True)
 
 
-def print_problems(problems: list[Problem]) -> None:
-    """Print problems as a table: where, what, got, expected."""
-    table = Table(title=f"{sum(p.severity == 'error' for p in problems)} error(s), "
-                  f"{sum(p.severity == 'warning' for p in problems)} warning(s)")
-    for col in ("", "where", "problem", "got", "expected"):
+def locale_lang(environ: Mapping[str, str] = os.environ) -> Lang:
+    """The language of the user's locale: zh for a Chinese locale, else en."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+class Messages:
+    """The language messages are printed in for the running command."""
+
+    lang: Lang = "en"
+
+
+def message_language(lang: str | None) -> Lang:
+    """A --lang value checked (zh or en); None gives the locale's language."""
+    if lang is None:
+        return locale_lang()
+    if lang not in LANGS:
+        raise InputError([Problem("--lang", "unknown language", "option", value=lang,
+                                  expected="zh or en", message_zh="未知的语言",
+                                  expected_zh="zh 或 en")])
+    return lang  # type: ignore[return-value]
+
+
+def page_language(lang: str | None) -> Lang:
+    """The language a report page opens in: the --lang given, else Chinese."""
+    return message_language(lang) if lang is not None else "zh"
+
+
+_HEADINGS = {"en": ("where", "problem", "got", "expected", "error", "warning"),
+             "zh": ("位置", "问题", "实际值", "应为", "错误", "警告")}
+
+
+def print_problems(problems: list[Problem], lang: Lang | None = None) -> None:
+    """Print problems as a table: where, what, got, expected (in ``lang``, default the run's)."""
+    lang = lang or Messages.lang
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    title = (f"{errors} 个错误，{warnings} 个警告" if lang == "zh"
+             else f"{errors} error(s), {warnings} warning(s)")
+    where, what, got, expected, error, warning = _HEADINGS[lang]
+    table = Table(title=title)
+    for col in ("", where, what, got, expected):
         table.add_column(col, overflow="fold")
     for p in problems:
-        mark = "[red]error[/]" if p.severity == "error" else "[yellow]warning[/]"
-        table.add_row(mark, escape(p.location()), escape(p.message),
-                      "" if p.value is None else escape(str(p.value)), escape(p.expected or ""))
+        mark = f"[red]{error}[/]" if p.severity == "error" else f"[yellow]{warning}[/]"
+        table.add_row(mark, escape(p.location(lang)), escape(p.text(lang)),
+                      "" if p.value is None else escape(str(p.value)),
+                      escape(p.expected_text(lang) or ""))
     err_console.print(table)
 
 
 def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn engine errors into located messages and exit codes, never tracebacks."""
+    """Turn engine errors into located messages and exit codes, never tracebacks.
+
+    Every guarded command takes ``--lang`` (zh or en) for its messages: a command that
+    declares a ``lang`` parameter receives it, others get it added.
+    """
+    signature = inspect.signature(command, eval_str=True)  # typer reads the evaluated types
+    declared = "lang" in signature.parameters
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            Messages.lang = message_language(
+                kwargs.get("lang") if declared else kwargs.pop("lang", None))
             return command(*args, **kwargs)
         except InputError as error:
             print_problems(error.problems)
@@ -63,15 +115,12 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
                 raise
             raise typer.Exit(3) from None
 
+    if not declared:
+        lang = inspect.Parameter("lang", inspect.Parameter.KEYWORD_ONLY, default=None,
+                                 annotation=LangOpt)
+        wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[*signature.parameters.values(), lang])
     return wrapper
-
-
-def report_language(lang: str) -> str:
-    """The language a report opens in, checked: ``zh`` or ``en``."""
-    if lang not in ("zh", "en"):
-        raise InputError([Problem("--lang", "unknown report language", "option", value=lang,
-                                  expected="zh or en")])
-    return lang
 
 
 def examples(violations: Sequence[Violation], show: int) -> str:

@@ -10,9 +10,10 @@ from pydantic import ValidationError
 from rich.markup import escape
 from rich.table import Table
 
-from staffing.cli.args import InstanceArg, OutOpt, PolicyOpt, RosterArg
-from staffing.cli.common import console, err_console, report_language
+from staffing.cli.args import InstanceArg, LangOpt, OutOpt, PolicyOpt, RosterArg
+from staffing.cli.common import console, err_console, page_language
 from staffing.errors import InfeasibleError, InputError, Problem
+from staffing.io.messages import describe
 from staffing.report import REPORT_HTML, REPORT_JSON, view_text
 from staffing.report.render import render
 from staffing.report.view import pay_view
@@ -31,7 +32,9 @@ def _budget(text: str | None) -> object:
         fund, sep, amount = part.partition("=")
         if not sep:
             problems.append(Problem("--budget", "expected fund=yuan", "option", value=part,
-                                    expected="performance=51000000,surplus=2000000"))
+                                    expected="performance=51000000,surplus=2000000",
+                                    message_zh="格式应为 资金=金额（元）",
+                                    expected_zh="performance=51000000,surplus=2000000"))
             continue
         out[fund.strip()] = amount.strip()
     if problems:
@@ -65,22 +68,25 @@ def pay(
     time_limit: Annotated[float | None, typer.Option(help="seconds per solver call")] = None,
     no_report: Annotated[bool, typer.Option(
         "--no-report", help="skip report.html and report.json")] = False,
-    lang: Annotated[str, typer.Option(help="language report.html opens in: zh or en")] = "zh",
+    lang: LangOpt = None,
 ) -> None:
     """Split the performance-pay total and earmarked funds; exit 1 (and explain) if impossible."""
-    lang = report_language(lang)
+    page_lang = page_language(lang)
     inst, policy_model = load_inputs(instance, policy)
     if ratio_target is not None and policy_model.pay is not None:
         try:
             policy_model = policy_model.replace(
                 pay=policy_model.pay.with_rule("tier_ratio", target=ratio_target))
         except ValidationError as error:
-            raise InputError([Problem("--ratio-target", e["msg"], e["type"], value=ratio_target,
-                                      expected="a ratio > 0 and <= 5")
+            raise InputError([Problem("--ratio-target", describe(e).message, e["type"],
+                                      value=ratio_target, expected="a ratio > 0 and <= 5",
+                                      message_zh=describe(e).message_zh,
+                                      expected_zh="大于 0 且不大于 5 的比值")
                               for e in error.errors()]) from None
     try:
         run = pay_run(inst, roster, policy_model, out, budget=_budget(budget),
-                      time_limit=time_limit, extra_outputs=None if no_report else pay_report(lang))
+                      time_limit=time_limit,
+                      extra_outputs=None if no_report else pay_report(page_lang))
     except InfeasibleError as error:
         err_console.print(f"[red]infeasible[/]: {escape(str(error.explanation))}")
         err_console.print(f"explanation written to {escape(str(out))}/infeasibility.txt")

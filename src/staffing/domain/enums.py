@@ -9,6 +9,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Self
 
+from staffing.errors import Invalid
+
 
 class Coded(StrEnum):
     """A string enum whose members carry a Chinese label (see `add_labels`)."""
@@ -27,12 +29,19 @@ class Coded(StrEnum):
         for member in cls:
             if lowered == member.value or text == member.zh:
                 return member
-        raise ValueError(f"not one of {cls.choices()}")
+        raise Invalid(f"not one of {cls.choices()}", "不是可选的代码或中文名称",
+                      expected="one of " + cls.choices(),
+                      expected_zh=cls.choices_zh())
 
     @classmethod
     def choices(cls) -> str:
         """The valid codes, for error messages."""
         return ", ".join(member.value for member in cls)
+
+    @classmethod
+    def choices_zh(cls) -> str:
+        """The valid codes with their Chinese labels, for Chinese error messages."""
+        return "以下之一：" + "、".join(f"{m.value}（{m.zh}）" for m in cls)
 
 
 class Tier(Coded):

@@ -34,6 +34,7 @@ from staffing.domain.enums import (
     Tier,
     Title,
 )
+from staffing.errors import Invalid
 
 
 def _coded(enum_type: type[Coded]) -> BeforeValidator:
@@ -55,7 +56,9 @@ def _parse_bool(raw: object) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise ValueError("not a yes/no value (yes, no, true, false, 1, 0, 是, 否)")
+    raise Invalid("not a yes/no value (yes, no, true, false, 1, 0, 是, 否)",
+                  "不是“是/否”值（是、否、yes、no、true、false、1、0）",
+                  expected="yes or no (是 / 否)", expected_zh="是或否（yes / no）")
 
 
 def _parse_list(raw: object) -> list[str]:
@@ -83,6 +86,17 @@ def _parse_int(raw: object) -> object:
     return raw
 
 
+# Plausibility bounds: a value beyond them is a typing slip (1e15 places), refused with its cell.
+MAX_PLACES = 100_000          # places of one (aggregated) post
+MAX_PEOPLE = 1_000_000        # headcounts, contract places and staffing floors
+MAX_POPULATION = 10_000_000   # resident population served by one institution
+MAX_DISTANCE_KM = 1_000.0     # road distance to the township centre
+MAX_MONTHS = 720              # sixty years
+MAX_POINTS = 1_000_000.0      # performance points of one person
+MAX_TEAMS = 10_000            # family-doctor teams of one centre
+MAX_CHOICE_RANK = 1_000
+MAX_PANEL_RANK = 1_000_000
+
 Identifier = Annotated[
     str, BeforeValidator(lambda raw: str(raw).strip()), Field(min_length=1, max_length=64)
 ]
@@ -99,9 +113,9 @@ DisciplineList = Annotated[list[Discipline], BeforeValidator(_parse_disciplines)
 IdList = Annotated[list[str], BeforeValidator(_parse_list)]
 
 
-def cell_error(column: str, message: str) -> PydanticCustomError:
+def cell_error(column: str, message: str, message_zh: str) -> PydanticCustomError:
     """An error of a whole-row check that belongs to one cell: ``column`` locates it."""
-    return PydanticCustomError("row_rule", message, {"column": column})
+    return PydanticCustomError("row_rule", message, {"column": column, "zh": message_zh})
 
 
 def cell_at(instance: Instance, table: str, index: int, column: str) -> dict[str, Any]:
@@ -132,19 +146,23 @@ class Institution(Row):
     )
     population: Count = column(
         "常住人口", "resident population served (required for townships and villages)", None,
-        validate_default=True,
+        validate_default=True, le=MAX_POPULATION,
     )
     distance_km: float = column(
-        "到乡镇距离(公里)", "road distance to the township centre", 0.0, ge=0
+        "到乡镇距离(公里)", "road distance to the township centre", 0.0, ge=0, le=MAX_DISTANCE_KM
     )
     hardship: int = column(
         "艰苦边远类别", "hardship class 0 (none) to 3 (most remote)", 0, ge=0, le=3
     )
-    headcount_county: Count = column("县级编制数", "approved county-pool headcount", 0)
-    headcount_grassroots: Count = column("基层编制数", "approved grassroots-pool headcount", 0)
-    contract_places: Count = column("编外用工数", "approved off-establishment contract places", 0)
-    floor: Count = column("最低配员", "minimum number of staff placed here", 0)
-    fd_teams: Count = column("家庭医生团队数", "family-doctor teams this centre must form", 0)
+    headcount_county: Count = column("县级编制数", "approved county-pool headcount", 0,
+                                     le=MAX_PEOPLE)
+    headcount_grassroots: Count = column("基层编制数", "approved grassroots-pool headcount", 0,
+                                         le=MAX_PEOPLE)
+    contract_places: Count = column("编外用工数", "approved off-establishment contract places", 0,
+                                    le=MAX_PEOPLE)
+    floor: Count = column("最低配员", "minimum number of staff placed here", 0, le=MAX_PEOPLE)
+    fd_teams: Count = column("家庭医生团队数", "family-doctor teams this centre must form", 0,
+                             le=MAX_TEAMS)
 
     @field_validator("population", mode="before")
     @classmethod
@@ -158,7 +176,9 @@ class Institution(Row):
             return raw
         tier = info.data.get("tier")
         if tier is Tier.TOWNSHIP or tier is Tier.VILLAGE:
-            raise ValueError(f"the resident population of a {tier.value} is required")
+            raise Invalid(f"the resident population of a {tier.value} is required",
+                          f"{tier.zh}机构必须填写常住人口", expected="a whole number",
+                          expected_zh="整数")
         return 0
 
 
@@ -170,7 +190,7 @@ class Post(Row):
     grade: TitleField = column(
         "岗位等级", "post grade: none (non-professional) to senior", Title.NONE
     )
-    places: int = column("岗位数", "number of places", 1, ge=1)
+    places: int = column("岗位数", "number of places", 1, ge=1, le=MAX_PLACES)
     floor: Count = column("最低配员", "places that must be filled", 0)
     licence: LicenceField = column("执业资格要求", "licence required", Licence.NONE)
     min_title: TitleField = column("最低职称", "minimum professional title", Title.NONE)
@@ -182,7 +202,9 @@ class Post(Row):
     def _floor_within_places(cls, floor: int, info: ValidationInfo) -> int:
         places = info.data.get("places")
         if places is not None and floor > places:
-            raise ValueError(f"floor {floor} exceeds places {places}")
+            raise Invalid(f"floor {floor} exceeds places {places}",
+                          f"最低配员 {floor} 超过岗位数 {places}",
+                          expected=f"at most {places}", expected_zh=f"不超过 {places}")
         return floor
 
     @property
@@ -204,24 +226,27 @@ class Staff(Row):
         "编制类别", "headcount pool held (blank: new recruit, decided by the engine)", None
     )
     current_post: Identifier | None = column("现岗位", "current post id (blank if none)", None)
-    grassroots_months: Count = column("基层连续工作月数", "continuous months at grassroots", 0)
+    grassroots_months: Count = column("基层连续工作月数", "continuous months at grassroots", 0,
+                                      le=MAX_MONTHS)
     promotion_candidate: Flag = column(
         "拟晋升副高", "candidate for associate senior this cycle", False
     )
     new_recruit: Flag = column("新招录", "recruited this year", False)
     city_dispatched: Flag = column("市级下派", "sent by a city hospital", False)
-    dispatch_months: Count = column("下派月数", "length of the city dispatch in months", 0)
-    points: float = column("绩效积分", "performance points", 0.0, ge=0)
+    dispatch_months: Count = column("下派月数", "length of the city dispatch in months", 0,
+                                    le=MAX_MONTHS)
+    points: float = column("绩效积分", "performance points", 0.0, ge=0, le=MAX_POINTS)
     hire_year: int | None = column("入职年份", "year hired", None, ge=1950, le=2100)
 
     @model_validator(mode="after")
     def _pool_rules(self) -> Staff:
         if self.pool is None and not (self.new_recruit or self.city_dispatched):
             raise cell_error(
-                "pool", "pool is required for incumbents (blank only for new recruits)"
-            )
+                "pool", "pool is required for incumbents (blank only for new recruits)",
+                "在岗人员必须填写编制类别（仅新招录人员可留空）")
         if self.new_recruit and self.current_post is not None:
-            raise cell_error("current_post", "a new recruit has no current post")
+            raise cell_error("current_post", "a new recruit has no current post",
+                             "新招录人员不应有现岗位")
         return self
 
     @property
@@ -231,14 +256,14 @@ class Staff(Row):
 
 class Choice(Row):
     person: Identifier = column("工号", "person id")
-    rank: int = column("志愿序号", "1 = first choice", ge=1)
+    rank: int = column("志愿序号", "1 = first choice", ge=1, le=MAX_CHOICE_RANK)
     post: Identifier = column("岗位编号", "post id")
 
 
 class PanelRank(Row):
     post: Identifier = column("岗位编号", "post id")
     person: Identifier = column("工号", "applicant id")
-    rank: int = column("排名", "1 = best; equal ranks are ties", ge=1)
+    rank: int = column("排名", "1 = best; equal ranks are ties", ge=1, le=MAX_PANEL_RANK)
 
 
 class Meta(Row):

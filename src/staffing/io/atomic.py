@@ -33,10 +33,20 @@ def _umask() -> int:
     return current
 
 
-def write_text(target: Path, text: str) -> None:
-    """Write UTF-8 text to ``target`` atomically, line ends as given."""
+# CSV files are written as Excel reads them on a double-click in a Chinese locale: UTF-8 with
+# a byte-order mark (without it Excel takes the system code page and shows mojibake).
+CSV_ENCODING = "utf-8-sig"
+
+
+def write_text(target: Path, text: str, *, encoding: str = "utf-8") -> None:
+    """Write text to ``target`` atomically, line ends as given."""
     with atomic_path(target) as tmp:
-        tmp.write_text(text, encoding="utf-8", newline="")
+        tmp.write_text(text, encoding=encoding, newline="")
+
+
+def write_csv(target: Path, text: str) -> None:
+    """Write CSV text to ``target`` atomically, UTF-8 with BOM (`CSV_ENCODING`)."""
+    write_text(target, text, encoding=CSV_ENCODING)
 
 
 @contextmanager

@@ -27,7 +27,8 @@ class DirectedPlacement(Row):
     @model_validator(mode="after")
     def _one_target(self) -> DirectedPlacement:
         if (self.post is None) == (self.institution is None):
-            raise cell_error("post", "give a post or an institution (one of them)")
+            raise cell_error("post", "give a post or an institution (one of them)",
+                             "请填写指定岗位或指定机构（二者之一）")
         return self
 
     @property
@@ -38,6 +39,10 @@ class DirectedPlacement(Row):
 DIRECTED_TABLE = TableSpec("directed_placements", DirectedPlacement, "指定岗位",
                            "people placed by the organisation this round (a rotation plan's "
                            "year 1)", required=False)
+
+
+_ZH = {"person": "人员", "post": "岗位", "institution": "机构", "staff": "人员",
+       "posts": "岗位", "institutions": "机构"}
 
 
 def directed_rows(instance: Instance) -> list[DirectedPlacement]:
@@ -56,10 +61,15 @@ def directed_problems(instance: Instance) -> list[Problem]:
                 (row.institution, instance.institution_by_id, "institution", "institutions")):
             if value is not None and value not in known:
                 problems.append(Problem(source, f"unknown {col} id", "unknown_reference", line,
-                                        col, value, f"an id listed in the {what} table"))
+                                        col, value, f"an id listed in the {what} table",
+                                        message_zh=f"未知的{_ZH[col]}编号",
+                                        expected_zh=f"{_ZH[what]}表中已有的编号"))
         if row.person in seen:
             problems.append(Problem(source, f"person directed twice (also row {seen[row.person]})",
                                     "duplicate_id", line, "person", row.person,
-                                    "one row per person"))
+                                    "one row per person",
+                                    message_zh=f"同一人员被指定两次（另见第 {seen[row.person]} "
+                                    "行）",
+                                    expected_zh="每人一行"))
         seen.setdefault(row.person, line)
     return problems

@@ -34,7 +34,9 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
         data = path.read_bytes()
     except OSError as error:
         return None, [Problem(path.name, f"cannot read the file: {error.strerror}", "unreadable",
-                              expected="a readable file")]
+                              expected="a readable file",
+                              message_zh=f"无法读取文件：{error.strerror}",
+                              expected_zh="可读取的文件")]
     if data.startswith(codecs.BOM_UTF8):
         try:
             return data[len(codecs.BOM_UTF8) :].decode("utf-8"), []
@@ -58,6 +60,7 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
             kind="encoding_gbk",
             value="gbk",
             severity="warning",
+            message_zh="文件为 GBK 编码，已按 GB18030 读取（另存为“CSV UTF-8”可免去此提示）",
         )
         return text, [note]
     return None, [_refused(path, guess_encoding(data))]
@@ -70,6 +73,8 @@ def _refused(path: Path, found: str | None) -> Problem:
         kind="encoding",
         value=found,
         expected=_EXPECTED,
+        message_zh=f"无法读取文件：不是 UTF-8 或 GBK 编码（识别到的编码：{found or '未知'}）",
+        expected_zh="另存为 UTF-8（Excel 中的“CSV UTF-8”）或 GBK 的 CSV 文件",
     )
 
 

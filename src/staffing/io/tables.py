@@ -10,17 +10,18 @@ one, so one pass reports everything.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
 
 from staffing.domain.enums import Coded
 from staffing.domain.instance import Choice, Instance, Institution, Meta, PanelRank, Post, Staff
 from staffing.errors import Problem
 from staffing.io.directed import DIRECTED_TABLE
+from staffing.io.messages import Wording, describe
 from staffing.io.spec import TableSpec
 from staffing.pay.tables import PAY_TABLES
 from staffing.planning.tables import PLAN_TABLES
@@ -73,13 +74,19 @@ class RawTable:
 
     ``stray`` holds, per row number, the non-blank cells that stand in a column
     without a header (beyond the last header, or under a blank one) as
-    (1-based column index, value); `parse_table` reports them.
+    (1-based column index, value); `parse_table` reports them. ``header_row`` is
+    the sheet row the header was read from (below a title row it is not 1);
+    ``merged_header`` the header cells merged across columns; ``notes`` what
+    was said once about the table while reading it (a title row skipped).
     """
 
     source: str
     headers: list[str]
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     stray: dict[int, list[tuple[int, Any]]] = field(default_factory=dict)
+    header_row: int = 1
+    merged_header: list[tuple[int, int]] = field(default_factory=list)  # 1-based column spans
+    notes: list[Problem] = field(default_factory=list)  # said once about the whole table
 
     def append(self, number: int, cells: Sequence[Any]) -> None:
         """Add one row of cells, in column order, read from row ``number``."""
@@ -106,33 +113,92 @@ def _normalise_header(text: str) -> list[str]:
     return [n.lower().replace(" ", "_") if n.isascii() else n for n in names]
 
 
-def map_headers(spec: TableSpec, raw: RawTable) -> tuple[dict[str, str], list[Problem]]:
-    """Map each raw header to a column; report unknown, duplicate and missing columns."""
+def header_lookup(spec: TableSpec) -> dict[str, str]:
+    """Every name a header cell may give a column: its code and its Chinese header."""
     lookup: dict[str, str] = {}
     for col in spec.columns:
         lookup[col] = col
         lookup[spec.zh_header(col)] = col
+    return lookup
+
+
+def column_of(lookup: dict[str, str], header: Any) -> str | None:
+    """The column a header cell names, if any."""
+    if header is None or str(header).strip() == "":
+        return None
+    return next((lookup[n] for n in _normalise_header(header) if n in lookup), None)
+
+
+def known_columns(spec: TableSpec, cells: Sequence[Any]) -> int:
+    """How many distinct columns of ``spec`` a row of cells names."""
+    lookup = header_lookup(spec)
+    return len({found for cell in cells if (found := column_of(lookup, cell)) is not None})
+
+
+TITLE_ROWS_SEARCHED = 10  # rows looked at for the header when row 1 names no column
+
+
+def find_header(spec: TableSpec, first_rows: Sequence[Sequence[Any]]) -> int:
+    """Index (0-based) of the header among a table's first rows.
+
+    Row 1, unless it names no column of the table and a later row (within the first
+    ten) names at least two (or all, for a table of one column): then the rows above
+    it are a title.
+    """
+    if not first_rows or known_columns(spec, first_rows[0]) > 0:
+        return 0
+    needed = min(2, len(spec.columns))
+    for index, cells in enumerate(first_rows[1:TITLE_ROWS_SEARCHED], start=1):
+        if known_columns(spec, cells) >= needed:
+            return index
+    return 0
+
+
+def title_note(source: str, header_index: int, title_rows: Sequence[Sequence[Any]],
+               merged: str | None = None) -> Problem:
+    """The warning that the rows above the header were skipped as a title."""
+    texts = [str(c).strip() for row in title_rows for c in row if not _is_blank(c)]
+    header = header_index + 1
+    above = "row 1" if header == 2 else f"rows 1-{header - 1}"
+    above_zh = "第 1 行" if header == 2 else f"第 1-{header - 1} 行"
+    cells = f" (merged cells {merged})" if merged else ""
+    cells_zh = f"（合并单元格 {merged}）" if merged else ""
+    return Problem(
+        source, f"{above} above the header is a title{cells}, skipped; the header was read "
+        f"from row {header}", kind="title_row", row=1, value=" ".join(texts)[:80] or None,
+        severity="warning",
+        message_zh=f"表头上方的{above_zh}是标题{cells_zh}，已跳过；表头从第 {header} 行读取")
+
+
+def map_headers(spec: TableSpec, raw: RawTable) -> tuple[dict[str, str], list[Problem]]:
+    """Map each raw header to a column; report unknown, duplicate and missing columns."""
+    lookup = header_lookup(spec)
     mapping: dict[str, str] = {}
     problems: list[Problem] = []
     for header in raw.headers:
         if header is None or str(header).strip() == "":
             continue
-        found = next((lookup[n] for n in _normalise_header(header) if n in lookup), None)
+        found = column_of(lookup, header)
+        columns = ", ".join(spec.columns)
         if found is None:
             problems.append(
                 Problem(
                     raw.source,
                     "unknown column, ignored",
                     kind="unknown_column",
-                    row=1,
+                    row=raw.header_row,
                     column=str(header),
-                    expected="one of " + ", ".join(spec.columns),
+                    expected="one of " + columns,
                     severity="warning",
+                    message_zh="未知列，已忽略",
+                    expected_zh="以下之一：" + columns,
                 )
             )
         elif found in mapping.values():
             problems.append(
-                Problem(raw.source, "column appears twice", "duplicate_column", 1, str(header))
+                Problem(raw.source, "column appears twice", "duplicate_column", raw.header_row,
+                        str(header), message_zh="列重复出现", expected="each column once",
+                        expected_zh="每列只出现一次")
             )
         else:
             mapping[header] = found
@@ -143,9 +209,11 @@ def map_headers(spec: TableSpec, raw: RawTable) -> tuple[dict[str, str], list[Pr
                     raw.source,
                     f"required column '{col}' ({spec.zh_header(col)}) is missing",
                     kind="missing_column",
-                    row=1,
+                    row=raw.header_row,
                     column=col,
                     expected=f"a header '{spec.bilingual_header(col)}'",
+                    message_zh=f"缺少必填列「{spec.zh_header(col)}」（{col}）",
+                    expected_zh=f"表头「{spec.bilingual_header(col)}」",
                 )
             )
     return mapping, problems
@@ -157,31 +225,6 @@ def _is_blank(value: Any) -> bool:
     if isinstance(value, float) and math.isnan(value):
         return True
     return isinstance(value, str) and value.strip() == ""
-
-
-def _expected_for(error: ErrorDetails, spec: TableSpec, column: str | None) -> str | None:
-    """What would have been valid, in words, for one pydantic error."""
-    ctx = error.get("ctx") or {}
-    kind = error["type"]
-    if kind.startswith("int_"):
-        return "a whole number"
-    if kind.startswith("float_"):
-        return "a number"
-    if kind == "greater_than_equal":
-        return f"a number >= {ctx.get('ge')}"
-    if kind == "less_than_equal":
-        return f"a number <= {ctx.get('le')}"
-    if kind == "missing":
-        return "a value"
-    if kind in ("string_too_short", "string_too_long", "too_short", "too_long"):
-        return "an id of 1 to 64 characters"
-    if column is not None and column in spec.model.model_fields:
-        if spec.model.model_fields[column].annotation is bool:
-            return "yes or no (是 / 否)"
-        coded = coded_type(spec.model.model_fields[column].annotation)
-        if coded is not None:
-            return "one of " + coded.choices()
-    return None
 
 
 def coded_type(annotation: Any) -> type[Coded] | None:
@@ -198,40 +241,95 @@ def coded_type(annotation: Any) -> type[Coded] | None:
 def problems_from_validation(
     error: ValidationError, spec: TableSpec, source: str, row: int | None, cells: dict[str, Any]
 ) -> list[Problem]:
-    """Turn a pydantic ValidationError on one row into located problems."""
+    """Turn a pydantic ValidationError on one row into located problems, in both languages."""
     problems = []
     for item in error.errors():
         loc = item.get("loc") or ()
         column = str(loc[0]) if loc else (item.get("ctx") or {}).get("column")
-        message = item["msg"].removeprefix("Value error, ")
-        value = cells.get(column) if column else None
-        if item["type"] == "missing":
-            message = f"'{column}' is required"
-        elif item["type"] in ("too_long", "string_too_long"):
-            message = "too long"
-        elif item["type"] in ("too_short", "string_too_short"):
-            message = "too short"
+        field = spec.model.model_fields.get(column) if column else None
+        annotation = field.annotation if field is not None else None
+        wording = describe(item, field=column, coded=coded_type(annotation),
+                           is_flag=annotation is bool)
+        if item["type"] == "missing" and column is not None:
+            wording = Wording(wording.message, f"必须填写「{column}」（{spec.zh_header(column)}）",
+                              wording.expected, wording.expected_zh)
         problems.append(
             Problem(
                 source,
-                message,
+                wording.message,
                 kind=item["type"],
                 row=row,
                 column=column,
-                value=value,
-                expected=_expected_for(item, spec, column),
+                value=cells.get(column) if column else None,
+                expected=wording.expected,
+                message_zh=wording.message_zh,
+                expected_zh=wording.expected_zh,
             )
         )
     return problems
 
 
 def _stray_cells(raw: RawTable) -> list[Problem]:
+    merged = {col for first, last in raw.merged_header for col in range(first + 1, last + 1)}
+    header = raw.header_row
     return [
         Problem(raw.source, "cell outside the table: its column has no header",
                 kind="extra_cells", row=number, column=column_letter(index), value=value,
-                expected="cells only under a header of row 1 (delete it, or add the column)")
+                expected=f"cells only under a header of row {header} (delete it, or add the "
+                "column)", message_zh="表格之外的单元格：所在列没有表头",
+                expected_zh=f"只在第 {header} 行有表头的列下填写（删除它，或补上该列表头）")
         for number, cells in sorted(raw.stray.items())
-        for index, value in cells
+        for index, value in cells if index not in merged
+    ]
+
+
+def _merged_headers(raw: RawTable) -> list[Problem]:
+    """One error per header cell merged across columns (their cells would lose their header)."""
+    problems = []
+    for first, last in raw.merged_header:
+        span = f"{column_letter(first)}{raw.header_row}:{column_letter(last)}{raw.header_row}"
+        problems.append(Problem(
+            raw.source, f"header cells {span} are merged: one header over {last - first + 1} "
+            "columns", kind="merged_header", row=raw.header_row, column=column_letter(first),
+            value=raw.headers[first - 1] if first - 1 < len(raw.headers) else None,
+            expected="one header cell per column (unmerge the cells and name each column)",
+            message_zh=f"表头单元格 {span} 被合并：{last - first + 1} 列共用一个表头",
+            expected_zh="每列一个表头单元格（取消合并并为每列填写表头）"))
+    return problems
+
+
+def free_text_columns(spec: TableSpec) -> set[str]:
+    """Columns of free text (names, descriptions): read as written, never normalised."""
+    return {name for name, f in spec.model.model_fields.items()
+            if f.annotation is str and not f.metadata}
+
+
+def _normalise_cells(spec: TableSpec, raw: RawTable, mapping: dict[str, str],
+                     free: set[str]) -> list[Problem]:
+    """Full-width digits, letters and spaces (NFKC) in code and number cells, in place.
+
+    One warning per column says how many cells were read so, with the first.
+    """
+    changed: dict[str, list[tuple[int, str, str]]] = {}
+    for number, cells in raw.rows:
+        for header, value in cells.items():
+            if not isinstance(value, str) or value.isascii():
+                continue
+            column = mapping.get(header)
+            if column is None or column in free:
+                continue
+            plain = unicodedata.normalize("NFKC", value)
+            if plain != value:
+                cells[header] = plain
+                changed.setdefault(column, []).append((number, value, plain))
+    return [
+        Problem(raw.source, f"{len(found)} cell(s) written with full-width characters read as "
+                f"their plain form (first: row {found[0][0]}, {found[0][1]!r} as "
+                f"{found[0][2]!r})", kind="full_width", row=found[0][0], column=column,
+                value=found[0][1], severity="warning",
+                message_zh=f"{len(found)} 个单元格含全角字符，已按半角读取（首个：第 "
+                f"{found[0][0]} 行，“{found[0][1]}”读作“{found[0][2]}”）")
+        for column, found in changed.items()
     ]
 
 
@@ -240,16 +338,21 @@ def parse_table(spec: TableSpec, raw: RawTable) -> tuple[list[Any], list[int], l
     if not any(str(h).strip() for h in raw.headers if h is not None):
         if not spec.required:
             return [], [], []  # an empty optional table
+        wanted = ", ".join(spec.bilingual_header(c) for c in spec.required_columns())
         return [], [], [
             Problem(raw.source, "the table is empty (no header, no rows)", kind="empty",
-                    row=1, expected="a header row with at least " + ", ".join(
-                        spec.bilingual_header(c) for c in spec.required_columns()))
+                    row=1, expected="a header row with at least " + wanted,
+                    message_zh="表格为空（没有表头，也没有数据行）",
+                    expected_zh="表头至少包含 " + wanted)
         ]
     mapping, problems = map_headers(spec, raw)
+    problems[:0] = raw.notes
     header_broken = any(p.severity == "error" for p in problems)
+    problems.extend(_merged_headers(raw))
     problems.extend(_stray_cells(raw))
     if header_broken:
         return [], [], problems
+    problems.extend(_normalise_cells(spec, raw, mapping, free_text_columns(spec)))
     rows: list[Any] = []
     numbers: list[int] = []
     for number, cells in raw.rows:
@@ -265,7 +368,10 @@ def parse_table(spec: TableSpec, raw: RawTable) -> tuple[list[Any], list[int], l
             problems.extend(problems_from_validation(error, spec, raw.source, number, values))
     if spec.required and not raw.rows:
         problems.append(Problem(raw.source, "the table has a header but no rows", kind="empty",
-                                row=2, expected=f"at least one row of {spec.description}"))
+                                row=raw.header_row + 1,
+                                expected=f"at least one row of {spec.description}",
+                                message_zh="表格只有表头，没有数据行",
+                                expected_zh="至少一行数据"))
     return rows, numbers, problems
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 import zipfile
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from staffing.domain.enums import Coded
@@ -25,11 +26,14 @@ from staffing.io.atomic import atomic_path
 from staffing.io.spec import SHEET_SEP, TableSpec
 from staffing.io.tables import (
     META,
+    TITLE_ROWS_SEARCHED,
     RawTable,
     all_tables,
     coded_type,
+    find_header,
     row_cells,
     table_rows,
+    title_note,
 )
 
 _HEADER_FONT = Font(bold=True)
@@ -47,40 +51,97 @@ def _sheet_key(title: str) -> list[str]:
     return [p.lower() for p in parts]
 
 
-def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
-    """Read every known sheet of a workbook into raw tables."""
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # noqa: BLE001  (openpyxl raises many types for a corrupt file)
-        return {}, [
-            Problem(path.name, f"cannot open the workbook: {error}", "xlsx",
-                    expected="an .xlsx file saved by Excel or WPS")
-        ]
+def _table_of(title: str) -> TableSpec | None:
+    """The table a sheet holds, by its title (either half of '人员／staff', or both)."""
     lookup: dict[str, TableSpec] = {}
     for spec in [META, *all_tables().values()]:
         lookup[spec.name] = spec
         lookup[spec.zh] = spec
+    return next((lookup[k] for k in _sheet_key(title) if k in lookup), None)
+
+
+def open_workbook(path: Path) -> tuple[Any, list[Problem]]:
+    """The workbook (read-only, values only), or None with the problem that stops it."""
+    try:
+        return load_workbook(path, read_only=True, data_only=True), []
+    except Exception as error:  # noqa: BLE001  (openpyxl raises many types for a corrupt file)
+        return None, [
+            Problem(path.name, f"cannot open the workbook: {error}", "xlsx",
+                    expected="an .xlsx file saved by Excel or WPS",
+                    message_zh=f"无法打开工作簿：{error}",
+                    expected_zh="由 Excel 或 WPS 保存的 .xlsx 文件")
+        ]
+
+
+def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
+    """Read every known sheet of a workbook into raw tables."""
+    book, problems = open_workbook(path)
+    if book is None:
+        return {}, problems
     raw: dict[str, RawTable] = {}
-    problems: list[Problem] = []
     for sheet in book.worksheets:
-        found = next((lookup[k] for k in _sheet_key(sheet.title) if k in lookup), None)
+        found = _table_of(sheet.title)
         if found is None:
             continue  # instructions and code lists
-        source = f"{path.name} sheet '{sheet.title}'"
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            raw[found.name] = RawTable(source, [])
-            continue
-        headers = [str(h).strip() if h is not None else "" for h in header]
-        table = RawTable(source, headers)
-        for number, cells in enumerate(rows, start=2):
-            if cells is None or all(c is None or str(c).strip() == "" for c in cells):
-                continue
-            table.append(number, cells)
-        raw[found.name] = table
+        raw[found.name] = read_sheet(path, sheet, found)
     book.close()
     return raw, problems
+
+
+def read_sheet(path: Path, sheet: Any, spec: TableSpec) -> RawTable:
+    """One sheet as a raw table: the header found below any title row, merged headers noted."""
+    source = f"{path.name} sheet '{sheet.title}'"
+    rows = sheet.iter_rows(values_only=True)
+    first = list(islice(rows, TITLE_ROWS_SEARCHED))
+    if not first:
+        return RawTable(source, [])
+    start = find_header(spec, first)
+    headers = [str(h).strip() if h is not None else "" for h in first[start]]
+    table = RawTable(source, headers, header_row=start + 1)
+    merges = sheet_merges(path, sheet)
+    if start:
+        spans = [m for m in merges if m[1] <= start]  # merged cells within the title rows
+        text = ", ".join(f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"
+                         for c0, r0, c1, r1 in spans) or None
+        table.notes.append(title_note(source, start, first[:start], text))
+    table.merged_header = [(c0, c1) for c0, r0, c1, r1 in merges
+                           if r0 <= start + 1 <= r1 and c1 > c0]
+    for number, cells in enumerate(chain(first[start + 1:], rows), start=start + 2):
+        if cells is None or all(c is None or str(c).strip() == "" for c in cells):
+            continue
+        table.append(number, cells)
+    return table
+
+
+_MERGE = re.compile(rb'<mergeCell ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+
+
+def sheet_merges(path: Path, sheet: Any) -> list[tuple[int, int, int, int]]:
+    """Merged ranges of a sheet as (first column, first row, last column, last row), 1-based.
+
+    Read from the sheet's XML: a read-only worksheet does not load them.
+    """
+    member = getattr(sheet, "_worksheet_path", None)
+    if not member:
+        return []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            data = archive.read(member.lstrip("/"))
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return []
+    return [range_boundaries(ref.decode()) for ref in _MERGE.findall(data)]
+
+
+def sheet_summaries(path: Path) -> list[tuple[str, list[Any]]]:
+    """Every sheet's title and first rows (for naming the sheet a missing table may be in)."""
+    book, _problems = open_workbook(path)
+    if book is None:
+        return []
+    found = [(sheet.title, [list(r) for r in islice(sheet.iter_rows(values_only=True),
+                                                    TITLE_ROWS_SEARCHED)])
+             for sheet in book.worksheets]
+    book.close()
+    return found
 
 
 def write_header(sheet: Any, headers: list[str]) -> None:

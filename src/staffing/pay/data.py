@@ -161,7 +161,9 @@ class PayData:
             raise PolicyError([Problem(
                 policy.name or "policy", "the policy has no pay section", "no_pay_policy",
                 column="pay",
-                expected="a 'pay:' section with lines and rules (see models/*.yaml)")])
+                expected="a 'pay:' section with lines and rules (see models/*.yaml)",
+                message_zh="政策模型没有薪酬部分（pay）",
+                expected_zh="含薪酬项目和规则的 pay: 部分（见 models/*.yaml）")])
         problems = roster_problems(instance, roster.assignments)
         problems.extend(table_problems(instance))
         override, found = parse_budget(budget)
@@ -256,7 +258,10 @@ class PayData:
             Problem(source, f"no pay row for post grade '{titles[g].value}', held by "
                     f"{count} paid people", "missing_grade", value=titles[g].value,
                     expected=f"a row of {GRADES_TABLE.name} with grade {titles[g].value} "
-                    "(annual post wage and post coefficient)")
+                    "(annual post wage and post coefficient)",
+                    message_zh=f"岗位等级“{titles[g].zh}”没有岗位工资行，涉及 {count} 名领薪人员",
+                    expected_zh=f"{GRADES_TABLE.zh}中等级为 {titles[g].value} 的一行"
+                    "（岗位工资和岗位系数）")
             for g, count in sorted(needed.items()) if g not in grades
         ]
 
@@ -412,13 +417,16 @@ def parse_budget(budget: Any) -> tuple[dict[Fund, int], list[Problem]]:
             fund = Fund.parse(name)
         except ValueError:
             problems.append(Problem("budget", "unknown fund", "unknown_fund", value=name,
-                                    expected="one of " + Fund.choices()))
+                                    expected="one of " + Fund.choices(),
+                                    message_zh="未知的资金类别", expected_zh=Fund.choices_zh()))
             continue
         try:
             out[fund] = parse_money(amount).fen
         except ValueError as error:
             problems.append(Problem("budget", str(error), "money", column=fund.value,
-                                    value=amount, expected="yuan with at most two decimals"))
+                                    value=amount, expected="yuan with at most two decimals",
+                                    message_zh=getattr(error, "message_zh", "") or str(error),
+                                    expected_zh="最多两位小数的金额（元）"))
     return out, problems
 
 
@@ -436,7 +444,9 @@ def fund_problem(data: PayData, fund: Fund, needed_by: str) -> list[Problem]:
     return [Problem(_table_source(data.instance, FUNDS_TABLE),
                     f"fund '{fund.value}' ({fund.zh}) is needed by {needed_by} but has no row",
                     "missing_fund", column="fund", value=fund.value,
-                    expected=f"a row of {FUNDS_TABLE.name} with fund {fund.value} and its amount")]
+                    expected=f"a row of {FUNDS_TABLE.name} with fund {fund.value} and its amount",
+                    message_zh=f"资金“{fund.zh}”（{fund.value}）为 {needed_by} 所需，但没有对应行",
+                    expected_zh=f"{FUNDS_TABLE.zh}中资金为 {fund.value} 的一行及其金额")]
 
 
 def policy_input_problems(instance: Instance, policy: PaySource) -> list[Problem]:
@@ -451,7 +461,9 @@ def policy_input_problems(instance: Instance, policy: PaySource) -> list[Problem
         return [Problem(
             "instance", "no pay tables: the policy's pay section needs them for 'staffing pay' "
             "(the allocation does not)", "no_pay_tables", severity="warning",
-            expected=", ".join(spec.name for spec in PAY_TABLES))]
+            expected=", ".join(spec.name for spec in PAY_TABLES),
+            message_zh="没有薪酬表：政策的薪酬部分在 staffing pay 时需要（岗位分配不需要）",
+            expected_zh="、".join(spec.zh for spec in PAY_TABLES))]
     try:
         PayData.build(instance, Roster.current(instance), policy)
     except InputError as error:

@@ -148,7 +148,9 @@ def read_pay_plan(path: str | Path, instance: Instance) -> PayPlan:
     file = path / "pay.csv" if path.is_dir() else path
     if not file.is_file():
         raise InputError([Problem(str(file), "no such pay plan file", "not_found",
-                                  expected="a pay.csv written by 'staffing pay' (or its folder)")])
+                                  expected="a pay.csv written by 'staffing pay' (or its folder)",
+                                  message_zh="薪酬方案文件不存在",
+                                  expected_zh="由 staffing pay 写出的 pay.csv（或其所在文件夹）")])
     lines, numbers = _read(file, PAY_TABLE)
     problems = []
     seen: dict[str, int] = {}
@@ -165,7 +167,7 @@ def _read(file: Path, spec: TableSpec) -> tuple[list[Any], list[int]]:
     text, problems = read_text(file)
     raise_if_errors(problems)
     assert text is not None
-    rows, numbers, found = parse_table(spec, parse_csv_text(text, file.name))
+    rows, numbers, found = parse_table(spec, parse_csv_text(text, file.name, spec))
     raise_if_errors(found)
     return rows, numbers
 

@@ -14,6 +14,8 @@ from typing import Annotated, Any
 
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 
+from staffing.errors import Invalid
+
 FEN = Decimal("0.01")
 
 
@@ -36,6 +38,10 @@ class Yuan(Decimal):
         return cls(Decimal(int(fen)).scaleb(-2).quantize(FEN))
 
 
+_NOT_AMOUNT = ("not an amount of yuan", "不是以元为单位的金额")
+_NOT_FINITE = ("not a finite amount", "不是有限的金额")
+
+
 def parse_money(raw: Any, *, signed: bool = False) -> Yuan:
     """An amount of yuan from a cell: a number or text such as ``12,345.60``; at most 2 decimals.
 
@@ -48,10 +54,10 @@ def parse_money(raw: Any, *, signed: bool = False) -> Yuan:
     if isinstance(raw, Yuan):
         return raw
     if isinstance(raw, bool):
-        raise ValueError("not an amount of yuan")  # noqa: TRY004  (pydantic wants ValueError)
+        raise Invalid(*_NOT_AMOUNT)
     if isinstance(raw, float):
         if not math.isfinite(raw):
-            raise ValueError("not a finite amount")
+            raise Invalid(*_NOT_FINITE)
         cents = raw * 100
         if abs(cents - round(cents)) < 1e-4:
             raw = Decimal(round(cents)).scaleb(-2)  # a spreadsheet's 1234.5600000000002
@@ -67,13 +73,16 @@ def parse_money(raw: Any, *, signed: bool = False) -> Yuan:
         try:
             raw = Decimal(text)
         except InvalidOperation:
-            raise ValueError("not an amount of yuan") from None
+            raise Invalid(*_NOT_AMOUNT) from None
     if not raw.is_finite():
-        raise ValueError("not a finite amount")
+        raise Invalid(*_NOT_FINITE)
     if raw < 0 and not signed:
-        raise ValueError("amounts cannot be negative")
+        raise Invalid("amounts cannot be negative", "金额不能为负数",
+                      expected="an amount >= 0", expected_zh="不小于 0 的金额")
     if raw != raw.quantize(FEN):
-        raise ValueError("more than two decimals: amounts are exact to the fen (0.01 yuan)")
+        raise Invalid("more than two decimals: amounts are exact to the fen (0.01 yuan)",
+                      "小数超过两位：金额精确到分（0.01 元）",
+                      expected="yuan with at most two decimals", expected_zh="最多两位小数的金额")
     return Yuan(raw.quantize(FEN))
 
 

@@ -14,9 +14,10 @@ in ``instance.extras[name]``; `table_problems` checks them across rows.
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import Annotated, Any
 
-from pydantic import model_validator
+from pydantic import AfterValidator, model_validator
 
 from staffing.domain.enums import Title
 from staffing.domain.instance import (
@@ -29,10 +30,31 @@ from staffing.domain.instance import (
     cell_error,
     column,
 )
-from staffing.errors import Problem
+from staffing.errors import Invalid, Problem
 from staffing.io.spec import TableSpec
 from staffing.pay.codes import FundField, SeparateKind, SeparateKindField
 from staffing.pay.money import Money, Yuan
+
+MAX_FUND = Yuan("100000000000.00")     # 100 billion yuan: one fund of a community for a year
+MAX_PERSON_PAY = Yuan("100000000.00")  # 100 million yuan: one person's or grade's annual amount
+MAX_RESIDENTS = 1_000_000
+MAX_YEARS = 80
+
+
+def _at_most(limit: Yuan) -> AfterValidator:
+    """Refuse an amount above a plausible ``limit`` (a typing slip such as 1e15)."""
+
+    def check(amount: Decimal) -> Decimal:
+        if amount > limit:
+            raise Invalid("too large", "数值太大", expected=f"an amount <= {limit:,} yuan",
+                          expected_zh=f"不超过 {limit:,} 元的金额")
+        return amount
+
+    return AfterValidator(check)
+
+
+FundAmount = Annotated[Money, _at_most(MAX_FUND)]
+PersonAmount = Annotated[Money, _at_most(MAX_PERSON_PAY)]
 
 
 class PayFund(Row):
@@ -40,7 +62,8 @@ class PayFund(Row):
 
     fund: FundField = column(
         "资金", "performance, surplus, family_doctor, graduate or separate")
-    amount: Money = column("金额(元)", "size of the fund for the year, yuan (2 decimals at most)")
+    amount: FundAmount = column("金额(元)",
+                                "size of the fund for the year, yuan (2 decimals at most)")
     description: str = column("说明", "where the money comes from", "")
 
 
@@ -48,7 +71,7 @@ class PayGrade(Row):
     """The annual post wage and post coefficient of one post grade."""
 
     grade: TitleField = column("岗位等级", "post grade: none, junior, intermediate, ...")
-    base: Money = column("岗位工资(元/年)", "annual post wage of the grade (base pay)")
+    base: PersonAmount = column("岗位工资(元/年)", "annual post wage of the grade (base pay)")
     coefficient: float = column(
         "岗位系数", "post coefficient multiplying performance points", 1.0, gt=0, le=20)
 
@@ -56,8 +79,9 @@ class PayGrade(Row):
 class PaySeniority(Row):
     """One band of the seniority wage: the annual amount from ``min_years`` of service on."""
 
-    min_years: Count = column("起始工龄(年)", "the band starts at this many years of service")
-    amount: Money = column("薪级工资(元/年)", "annual seniority wage of the band (base pay)")
+    min_years: Count = column("起始工龄(年)", "the band starts at this many years of service",
+                              le=MAX_YEARS)
+    amount: PersonAmount = column("薪级工资(元/年)", "annual seniority wage of the band (base pay)")
 
 
 class PayPerson(Row):
@@ -65,16 +89,18 @@ class PayPerson(Row):
 
     person: Identifier = column("工号", "person id")
     signed_residents: Count = column(
-        "签约居民数", "signed insured residents of the person's family-doctor team share", 0)
+        "签约居民数", "signed insured residents of the person's family-doctor team share", 0,
+        le=MAX_RESIDENTS)
     home_post: Identifier | None = column(
         "派出岗位", "home post of a person rotated to grassroots (blank: the current post)", None)
-    home_pay: Money | None = column(
+    home_pay: PersonAmount | None = column(
         "原岗位年收入(元)", "pay at the home post, if known (blank: computed)", None)
     seniority_years: Count | None = column(
-        "工龄(年)", "years of service (blank: year of the round minus hire year)", None)
+        "工龄(年)", "years of service (blank: year of the round minus hire year)", None,
+        le=MAX_YEARS)
     separate: SeparateKindField = column(
         "单列类别", "none, annual_salary (年薪制) or talent (人才单列)", SeparateKind.NONE)
-    separate_amount: Money = column(
+    separate_amount: PersonAmount = column(
         "单列金额(元/年)", "annual salary or separately set talent pay, yuan", Yuan("0.00"))
     graduate_start_year: int | None = column(
         "生活补助起始年度", "first year of the graduate living subsidy (blank: hire year)", None,
@@ -84,9 +110,11 @@ class PayPerson(Row):
     def _separate_amount(self) -> PayPerson:
         if self.separate is SeparateKind.NONE and self.separate_amount > 0:
             raise cell_error("separate_amount",
-                             "an amount is given but the separate kind is none")
+                             "an amount is given but the separate kind is none",
+                             "单列类别为“无”却填写了单列金额")
         if self.separate is not SeparateKind.NONE and self.separate_amount <= 0:
-            raise cell_error("separate_amount", f"a {self.separate.value} needs its annual amount")
+            raise cell_error("separate_amount", f"a {self.separate.value} needs its annual amount",
+                             f"{self.separate.zh}必须填写年度金额")
         return self
 
 
@@ -129,6 +157,8 @@ def table_problems(instance: Instance) -> list[Problem]:
                 problems.append(Problem(
                     message=f"{key} '{shown}' given twice (first on row {first})",
                     kind="duplicate", value=shown, expected=f"one row per {key}",
+                    message_zh=f"{key}“{shown}”重复出现（第一次在第 {first} 行）",
+                    expected_zh=f"每个 {key} 一行",
                     **cell_at(instance, spec.name, index, key)))
             else:
                 seen[value] = index
@@ -136,10 +166,13 @@ def table_problems(instance: Instance) -> list[Problem]:
         if row.person not in instance.person_by_id:
             problems.append(Problem(message="unknown person id", kind="unknown_reference",
                                     value=row.person, expected="an id listed in the staff table",
+                                    message_zh="未知的人员工号", expected_zh="人员表中已有的工号",
                                     **cell_at(instance, PERSONS_TABLE.name, index, "person")))
         if row.home_post is not None and row.home_post not in instance.post_by_id:
             problems.append(Problem(message="unknown post id", kind="unknown_reference",
                                     value=row.home_post, expected="an id listed in the posts table",
+                                    message_zh="未知的岗位编号",
+                                    expected_zh="岗位表中已有的岗位编号",
                                     **cell_at(instance, PERSONS_TABLE.name, index, "home_post")))
     return problems
 

@@ -111,7 +111,8 @@ class PlanNeed(Row):
     @model_validator(mode="after")
     def _max_covers_need(self) -> PlanNeed:
         if self.max is not None and self.max < self.need:
-            raise cell_error("max", f"takes at most {self.max} but needs {self.need}")
+            raise cell_error("max", f"takes at most {self.max} but needs {self.need}",
+                             f"最多接收 {self.max} 人，却需要 {self.need} 人")
         return self
 
     @property
@@ -153,7 +154,8 @@ class PlanPreference(Row):
     @model_validator(mode="after")
     def _says_something(self) -> PlanPreference:
         if self.year is None and self.site is None:
-            raise cell_error("site", "a wish names a year, a place or both")
+            raise cell_error("site", "a wish names a year, a place or both",
+                             "意愿须填写年度、去向或二者")
         return self
 
 
@@ -170,7 +172,8 @@ class Rotation(Row):
     def _ordered(self) -> Rotation:
         if self.end_year < self.start_year:
             raise cell_error("end_year", f"ends ({self.end_year}) before it starts "
-                             f"({self.start_year})")
+                             f"({self.start_year})",
+                             f"结束年度（{self.end_year}）早于开始年度（{self.start_year}）")
         return self
 
     def covers(self, year: int) -> bool:

@@ -28,6 +28,9 @@ def policy_problems(instance: Instance, policy: Policy) -> list[Problem]:
                         f"{policy.max_choices}", kind="too_many_choices",
                         value=instance.choices[index].rank,
                         expected=f"at most {policy.max_choices} choices per person",
+                        message_zh=f"{person} 填写了 {len(indices)} 个志愿，政策最多允许 "
+                        f"{policy.max_choices} 个",
+                        expected_zh=f"每人最多 {policy.max_choices} 个志愿",
                         **cell_at(instance, "choices", index, "rank"))
             )
     for rule in policy.rule_objects():

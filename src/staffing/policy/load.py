@@ -9,6 +9,7 @@ import yaml
 from pydantic import ValidationError
 
 from staffing.errors import PolicyError, Problem
+from staffing.io.messages import Wording, describe
 from staffing.policy.policy import Policy
 from staffing.rules import CATALOGUE
 
@@ -53,31 +54,24 @@ def _problems(error: ValidationError, prefix: tuple[Any, ...], root: yaml.Node |
             part for part in loc
             if not (isinstance(part, str) and (part.startswith("function-") or part == "[key]"))
         )
-        ctx = item.get("ctx") or {}
-        expected = ctx.get("expected") or _bound(ctx)
+        wording = describe(item, field=str(loc[-1]) if loc else None)
         if item["type"] == "extra_forbidden":
-            message = f"unknown parameter '{loc[-1]}'"
-        else:
-            message = item["msg"].removeprefix("Value error, ")
+            wording = Wording(f"unknown parameter '{loc[-1]}'", f"未知参数“{loc[-1]}”",
+                              "a parameter the rule defines", "该规则定义的参数")
         problems.append(
             Problem(
                 source,
-                message,
+                wording.message,
                 kind=item["type"],
                 row=_key_line(root, loc),
                 column=".".join(str(p) for p in loc) or None,
                 value=item.get("input") if not isinstance(item.get("input"), dict) else None,
-                expected=str(expected) if expected else None,
+                expected=wording.expected,
+                message_zh=wording.message_zh,
+                expected_zh=wording.expected_zh,
             )
         )
     return problems
-
-
-def _bound(ctx: dict[str, Any]) -> str | None:
-    """The bound a number broke, in words (``ge`` 0 -> 'a number >= 0')."""
-    words = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
-    found = [f"{words[key]} {ctx[key]}" for key in words if key in ctx]
-    return "a number " + " and ".join(found) if found else None
 
 
 def _duplicate_keys(
@@ -94,7 +88,9 @@ def _duplicate_keys(
                 problems.append(
                     Problem(source, f"key '{key}' appears twice (first on line {first_line[key]})",
                             "duplicate_key", row=line, column=".".join(map(str, (*path, key))),
-                            value=key, expected="each key once per mapping")
+                            value=key, expected="each key once per mapping",
+                            message_zh=f"键“{key}”出现两次（第一次在第 {first_line[key]} 行）",
+                            expected_zh="同一层级中每个键只出现一次")
                 )
             else:
                 first_line[key] = line
@@ -114,24 +110,34 @@ def parse_policy(text: str, source: str = "policy") -> Policy:
         mark = getattr(error, "problem_mark", None)
         raise PolicyError(
             [Problem(source, f"not valid YAML: {getattr(error, 'problem', error)}", "yaml",
-                     row=mark.line + 1 if mark else None)]
+                     row=mark.line + 1 if mark else None,
+                     message_zh="不是有效的 YAML：此处附近格式有误（括号、引号、冒号或缩进）",
+                     expected="YAML: 'key: value' lines, nested by indentation",
+                     expected_zh="YAML 格式：“键: 值”，以缩进表示层级")]
         ) from None
     if not isinstance(data, dict):
         raise PolicyError([Problem(source, "a policy must be a mapping of keys", "policy",
-                                   expected="keys such as name, rules, objective")])
+                                   expected="keys such as name, rules, objective",
+                                   message_zh="政策模型必须是键值映射",
+                                   expected_zh="name、rules、objective 等键")])
     problems: list[Problem] = _duplicate_keys(root, source)
     rules_raw = data.get("rules") or {}
     parsed_rules: dict[str, Any] = {}
     if not isinstance(rules_raw, dict):
         problems.append(Problem(source, "rules must be a mapping of rule name to parameters",
-                                "policy", row=_key_line(root, ("rules",)), column="rules"))
+                                "policy", row=_key_line(root, ("rules",)), column="rules",
+                                message_zh="rules 必须是“规则名: 参数”的映射",
+                                expected="rule_name: {parameters}",
+                                expected_zh="规则名: {参数}"))
         rules_raw = {}
     for name, params in rules_raw.items():
         if name not in CATALOGUE:
             problems.append(
                 Problem(source, f"unknown rule '{name}'", "unknown_rule",
                         row=_key_line(root, ("rules", name)), column=f"rules.{name}", value=name,
-                        expected="one of " + ", ".join(CATALOGUE))
+                        expected="one of " + ", ".join(CATALOGUE),
+                        message_zh=f"未知规则“{name}”",
+                        expected_zh="以下之一：" + ", ".join(CATALOGUE))
             )
             continue
         rule_type = CATALOGUE[name]
@@ -144,7 +150,8 @@ def parse_policy(text: str, source: str = "policy") -> Policy:
             problems.append(
                 Problem(source, f"rule '{name}' can only be hard", "hard_only",
                         row=_key_line(root, ("rules", name, "hard")), column=f"rules.{name}.hard",
-                        value=False, expected="true (or leave out)")
+                        value=False, expected="true (or leave out)",
+                        message_zh=f"规则“{name}”只能是刚性规则", expected_zh="true（或不填）")
             )
             continue
         parsed_rules[name] = parsed
@@ -167,12 +174,16 @@ def load_policy(path: str | Path) -> Policy:
     path = Path(path)
     if not path.is_file():
         raise PolicyError([Problem(str(path), "no such policy file", "not_found",
-                                   expected="a .yaml file such as models/chongqing-2024.yaml")])
+                                   expected="a .yaml file such as models/chongqing-2024.yaml",
+                                   message_zh="政策模型文件不存在",
+                                   expected_zh="一个 .yaml 文件，例如 models/chongqing-2024.yaml")])
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise PolicyError(
-            [Problem(path.name, "policy file is not UTF-8 text", "encoding")]
+            [Problem(path.name, "policy file is not UTF-8 text", "encoding",
+                     message_zh="政策模型文件不是 UTF-8 文本", expected="UTF-8 text",
+                     expected_zh="UTF-8 文本")]
         ) from None
     return parse_policy(text, path.name)
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 from staffing.domain.enums import Pool
 from staffing.domain.objective import DEFAULT_OBJECTIVE, Stage
 from staffing.domain.ranking import PanelScoring
+from staffing.errors import Invalid
 from staffing.pay.policy import PayPolicy
 from staffing.planning.policy import PlanningPolicy
 from staffing.rules import CATALOGUE
@@ -50,12 +51,15 @@ class Policy(BaseModel):
         if raw is None:
             raw = {}
         if not isinstance(raw, dict):
-            raise ValueError(  # noqa: TRY004  (pydantic wants ValueError)
-                "rules must be a mapping of rule name to parameters")
+            raise Invalid(
+                "rules must be a mapping of rule name to parameters",
+                "rules 必须是“规则名: 参数”的映射")
         parsed: dict[str, Any] = {}
         for name, params in raw.items():
             if name not in CATALOGUE:
-                raise ValueError(f"unknown rule '{name}'; known rules: {', '.join(CATALOGUE)}")
+                raise Invalid(f"unknown rule '{name}'", f"未知规则“{name}”",
+                              expected="one of " + ", ".join(CATALOGUE),
+                              expected_zh="以下之一：" + ", ".join(CATALOGUE))
             rule_type = CATALOGUE[name]
             parsed[name] = (
                 params
@@ -71,7 +75,7 @@ class Policy(BaseModel):
     @classmethod
     def _objective_unique(cls, stages: list[Stage]) -> list[Stage]:
         if len(set(stages)) != len(stages):
-            raise ValueError("each objective stage may appear once")
+            raise Invalid("each objective stage may appear once", "每个目标阶段只能出现一次")
         return stages
 
     def rule_objects(self) -> list[Rule]:

@@ -69,21 +69,27 @@ def load_view(run_dir: str | Path) -> dict[str, Any]:
     path = Path(run_dir)
     file = path / REPORT_JSON if path.is_dir() else path
     expected = f"a folder written by 'staffing solve' or 'staffing pay' (it holds {REPORT_JSON})"
+    expected_zh = f"由 staffing solve 或 staffing pay 写出的文件夹（其中有 {REPORT_JSON}）"
     if not file.is_file():
         raise InputError([Problem(str(file), "no report data here", "not_found",
-                                  expected=expected)])
+                                  expected=expected, message_zh="此处没有报告数据",
+                                  expected_zh=expected_zh)])
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise InputError([Problem(str(file), f"not readable report data: {error}", "bad_json",
-                                  expected=expected)]) from None
+                                  expected=expected, message_zh=f"无法读取的报告数据：{error}",
+                                  expected_zh=expected_zh)]) from None
     if not isinstance(data, dict) or data.get("kind") not in ("run", "pay") \
             or data.get("version") != view.VIEW_VERSION:
         raise InputError([Problem(str(file), "report data of another kind or version",
                                   "bad_version", value=str(data.get("version"))
                                   if isinstance(data, dict) else None,
                                   expected=f"version {view.VIEW_VERSION} of kind run or pay; "
-                                  "solve again to write it")])
+                                  "solve again to write it",
+                                  message_zh="报告数据的类型或版本不符",
+                                  expected_zh=f"版本 {view.VIEW_VERSION} 的 run 或 pay 数据；"
+                                  "重新求解即可写出")])
     return data
 
 

@@ -71,14 +71,18 @@ class CityDispatch(PairRule[CityDispatchParams]):
                     Problem(source, f"city-dispatched {person.id} is below the required title",
                             kind="dispatch_title", row=row, column="title",
                             value=person.title.value,
-                            expected=f"{self.params.min_title.value} or above")
+                            expected=f"{self.params.min_title.value} or above",
+                            message_zh=f"市级下派人员 {person.id} 的职称低于要求",
+                            expected_zh=f"{self.params.min_title.zh}及以上")
                 )
             if person.dispatch_months < self.params.min_months:
                 problems.append(
                     Problem(source, f"city dispatch of {person.id} is too short",
                             kind="dispatch_months", row=row, column="dispatch_months",
                             value=person.dispatch_months,
-                            expected=f"at least {self.params.min_months} months")
+                            expected=f"at least {self.params.min_months} months",
+                            message_zh=f"{person.id} 的市级下派时间太短",
+                            expected_zh=f"至少 {self.params.min_months} 个月")
                 )
         return problems
 

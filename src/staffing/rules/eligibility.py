@@ -43,8 +43,10 @@ class Eligibility(PairRule[EligibilityParams]):
             self.shortfalls(instance, person_id, post_id)
         )
 
-    def shortfalls(self, instance: Instance, person_id: str, post_id: str) -> list[str]:
-        """Each requirement of the post the person does not meet, in words."""
+    def shortfalls(self, instance: Instance, person_id: str, post_id: str,
+                   lang: str = "en") -> list[str]:
+        """Each requirement of the post the person does not meet, in words (``lang`` zh or en)."""
+        zh = lang == "zh"
         person = instance.person_by_id[person_id]
         post = instance.post_by_id[post_id]
         accepted = {post.discipline, *post.accepts,
@@ -52,13 +54,17 @@ class Eligibility(PairRule[EligibilityParams]):
         missing = []
         if person.discipline not in accepted:
             missing.append(
+                f"专业{person.discipline.zh}不符（接受："
+                f"{'、'.join(sorted(d.zh for d in accepted))}）" if zh else
                 f"discipline {person.discipline.value} not accepted "
                 f"(accepts {', '.join(sorted(d.value for d in accepted))})"
             )
         if not person.licence.satisfies(post.licence):
-            missing.append(f"requires licence {post.licence.value}, holds {person.licence.value}")
+            missing.append(f"要求执业资格{post.licence.zh}，本人为{person.licence.zh}" if zh else
+                           f"requires licence {post.licence.value}, holds {person.licence.value}")
         if person.title.level < post.min_title.level:
-            missing.append(f"requires title {post.min_title.value}, holds {person.title.value}")
+            missing.append(f"要求职称{post.min_title.zh}，本人为{person.title.zh}" if zh else
+                           f"requires title {post.min_title.value}, holds {person.title.value}")
         return missing
 
     def validate_instance(self, instance: Instance) -> list[Problem]:
@@ -78,7 +84,10 @@ class Eligibility(PairRule[EligibilityParams]):
                 Problem(source,
                         f"{choice.person} is not eligible for post {choice.post}: {reasons}",
                         kind="ineligible_choice", row=row, column="post", value=choice.post,
-                        expected="a post whose discipline, licence and title the person meets")
+                        expected="a post whose discipline, licence and title the person meets",
+                        message_zh=f"{choice.person} 不符合岗位 {choice.post} 的要求：" + "；".join(
+                            self.shortfalls(instance, choice.person, choice.post, "zh")),
+                        expected_zh="本人专业、执业资格和职称均符合要求的岗位")
             )
         return problems
 

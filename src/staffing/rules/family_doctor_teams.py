@@ -14,6 +14,7 @@ from pydantic import Field, field_validator
 from staffing.domain.arrays import ROLES
 from staffing.domain.enums import TeamRole, Tier
 from staffing.domain.instance import Instance, Institution
+from staffing.errors import Invalid
 from staffing.rules.base import Placement, Rule, RuleModel, RuleParams, Violation
 
 
@@ -27,9 +28,12 @@ class FamilyDoctorTeamsParams(RuleParams):
     @classmethod
     def _roles(cls, value: dict[TeamRole, int]) -> dict[TeamRole, int]:
         if TeamRole.NONE in value:
-            raise ValueError("'none' is not a team role")
+            raise Invalid("'none' is not a team role", "“none”不是团队角色",
+                          expected="gp, nurse, public_health or health_manager",
+                          expected_zh="gp、nurse、public_health 或 health_manager")
         if any(n < 0 for n in value.values()):
-            raise ValueError("team composition counts must be >= 0")
+            raise Invalid("team composition counts must be >= 0", "团队组成人数不能为负数",
+                          expected="a number >= 0", expected_zh="不小于 0 的数")
         return value
 
 

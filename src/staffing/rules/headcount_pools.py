@@ -121,7 +121,9 @@ class HeadcountPools(Rule[HeadcountPoolsParams]):
                             kind="pool_over_quota",
                             column=_QUOTA_COLUMN[pool], value=limit,
                             expected=f"a total approved headcount of at least {held[pool]}",
-                            severity="warning")
+                            severity="warning",
+                            message_zh=f"在岗人员已占用{pool.zh} {held[pool]} 个，超过核定数 "
+                            f"{limit}", expected_zh=f"核定编制合计不少于 {held[pool]}")
                 )
         return problems
 

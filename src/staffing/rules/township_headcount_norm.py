@@ -16,7 +16,7 @@ from pydantic import Field, model_validator
 
 from staffing.domain.enums import Tier
 from staffing.domain.instance import Instance, Institution
-from staffing.errors import Problem
+from staffing.errors import Invalid, Problem
 from staffing.rules.base import Placement, Rule, RuleModel, RuleParams, Violation
 from staffing.rules.pools import established_at
 
@@ -29,9 +29,11 @@ class TownshipHeadcountNormParams(RuleParams):
     @model_validator(mode="after")
     def _ordered(self) -> TownshipHeadcountNormParams:
         if self.max_per_mille is not None and self.max_per_mille < self.min_per_mille:
-            raise ValueError(
-                f"max_per_mille {self.max_per_mille} is below min_per_mille {self.min_per_mille}"
-            )
+            raise Invalid(
+                f"max_per_mille {self.max_per_mille} is below min_per_mille {self.min_per_mille}",
+                f"上限 max_per_mille {self.max_per_mille} 低于下限 min_per_mille "
+                f"{self.min_per_mille}", expected=f"at least {self.min_per_mille}",
+                expected_zh=f"不小于 {self.min_per_mille}")
         return self
 
 
@@ -97,7 +99,9 @@ class TownshipHeadcountNorm(Rule[TownshipHeadcountNormParams]):
                             "outside the township norm", kind="township_norm", row=row,
                             column="headcount_grassroots", value=approved,
                             expected=f"{low} to {high}" if high is not None else f">= {low}",
-                            severity="warning")
+                            severity="warning",
+                            message_zh=f"{township.id} 的核定基层编制数不在乡镇编制标准范围内",
+                            expected_zh=f"{low} 至 {high}" if high is not None else f"不少于 {low}")
                 )
         return problems
 

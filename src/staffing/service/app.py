@@ -506,14 +506,14 @@ def _result_response(out: Path, job: JobRecord, result: Result, accept: str | No
     if chosen == XLSX:
         if output.workbook and (out / output.workbook).is_file():
             return _file_response((out / output.workbook).read_bytes(), XLSX)
-        return _file_response(csv_workbook(path.read_text("utf-8"), result.value), XLSX)
+        return _file_response(csv_workbook(path.read_text("utf-8-sig"), result.value), XLSX)
     if chosen == CSV:
         return _file_response(path.read_bytes(), CSV + "; charset=utf-8")
     if chosen == HTML:
         return _file_response(path.read_bytes(), HTML + "; charset=utf-8")
     if name.endswith(".json"):
         return _file_response(path.read_bytes(), JSON)
-    return JSONResponse(csv_records(path.read_text("utf-8")))
+    return JSONResponse(csv_records(path.read_text("utf-8-sig")))
 
 
 def _file_response(content: bytes, media: str) -> Response:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import Field, model_validator
 
+from staffing.errors import Invalid
 from staffing.pay.hull import max_candidates, min_candidates
 from staffing.pay.money import fen_display
 from staffing.pay.rules.base import PAY_MARGIN, PayParams, PayRule, Reach
@@ -31,7 +32,8 @@ class IncomeGapParams(PayParams):
     @model_validator(mode="after")
     def _one_bound(self) -> IncomeGapParams:
         if self.max_to_min is None and self.max_to_mean is None:
-            raise ValueError("give max_to_min, max_to_mean or both")
+            raise Invalid("give max_to_min, max_to_mean or both",
+                          "请给出 max_to_min、max_to_mean 或两者")
         return self
 
 

@@ -25,7 +25,7 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from staffing.domain.enums import Tier
-from staffing.errors import Problem
+from staffing.errors import Invalid, Problem
 from staffing.pay.codes import Fund, Line
 from staffing.pay.data import fund_problem
 from staffing.pay.rules.base import PayParams, PayRule
@@ -49,14 +49,17 @@ class PerformanceParams(PayParams):
     @classmethod
     def _positive_tiers(cls, value: dict[Tier, float]) -> dict[Tier, float]:
         if any(not 0 < v <= 20 for v in value.values()):
-            raise ValueError("tier coefficients must be > 0 and <= 20")
+            raise Invalid("tier coefficients must be > 0 and <= 20", "层级系数须大于 0 且不超过 20",
+                          expected="a number > 0 and <= 20", expected_zh="大于 0 且不大于 20 的数")
         return {tier: value.get(tier, 1.0) for tier in Tier}
 
     @field_validator("hardship_coefficients")
     @classmethod
     def _positive_hardship(cls, value: list[float]) -> list[float]:
         if any(not 0 < v <= 20 for v in value):
-            raise ValueError("hardship coefficients must be > 0 and <= 20")
+            raise Invalid("hardship coefficients must be > 0 and <= 20",
+                          "艰苦边远系数须大于 0 且不超过 20",
+                          expected="a number > 0 and <= 20", expected_zh="大于 0 且不大于 20 的数")
         return value
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from staffing.domain.enums import Tier
-from staffing.errors import Problem
+from staffing.errors import Invalid, Problem
 from staffing.pay.codes import Fund, Line
 from staffing.pay.data import fund_problem
 from staffing.pay.rules.base import PayParams, PayRule
@@ -33,7 +33,9 @@ class SurplusAwardParams(PayParams):
     @classmethod
     def _grassroots_only(cls, tiers: list[Tier]) -> list[Tier]:
         if Tier.COUNTY in tiers:
-            raise ValueError("the surplus is earmarked for grassroots: county tier not allowed")
+            raise Invalid("the surplus is earmarked for grassroots: county tier not allowed",
+                          "结余资金专用于基层：不能包含县级", expected="township, village",
+                          expected_zh="township（乡镇）、village（村级）")
         return tiers
 
 

@@ -17,8 +17,10 @@ from staffing.policy import Policy
 
 
 def plain_market(people: int, posts: int, seed: int, *, max_choices: int = 5,
-                 ties: bool = False) -> Instance:
-    """People ranking posts and panels ranking applicants, strictly unless ``ties``."""
+                 ties: bool = False, grades: int | None = None) -> Instance:
+    """People ranking posts and panels ranking applicants, strictly unless ``ties`` (applicants
+    tied in pairs) or ``grades`` (each applicant given one of that many grades at random: long
+    ties)."""
     rng = np.random.default_rng(seed)
     institutions = [Institution(id="H", tier="county")]
     places = rng.integers(1, 4, size=posts)
@@ -37,8 +39,11 @@ def plain_market(people: int, posts: int, seed: int, *, max_choices: int = 5,
             applicants[int(j)].append(pid)
     for j, names in applicants.items():
         order = rng.permutation(len(names))
+        drawn = rng.integers(1, grades + 1, size=len(names)) if grades is not None else None
         for position, k in enumerate(order, start=1):
             rank = position if not ties else 1 + position // 2
+            if drawn is not None:
+                rank = int(drawn[position - 1])
             rankings.append(PanelRank(post=f"P{j}", person=names[k], rank=rank))
     return Instance(meta=Meta(name=f"plain-{people}-{posts}-{seed}"), institutions=institutions,
                     posts=post_rows, staff=staff, choices=choices, rankings=rankings)

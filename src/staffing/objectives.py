@@ -47,6 +47,12 @@ def unplaced(instance: Instance, roster: Roster, placement: Placement | None = N
     return int(np.sum(instance.arrays.incumbent & (index < 0)))
 
 
+def unplaced_all(instance: Instance, roster: Roster, placement: Placement | None = None) -> int:
+    """Everyone left without a post: incumbents, new recruits and city-dispatched staff."""
+    index = (placement or _placement(instance, Policy.default(), roster)).post_index
+    return int(np.sum(index < 0))
+
+
 def moves(instance: Instance, roster: Roster, placement: Placement | None = None) -> int:
     """Incumbents with a current post who do not hold it after the round."""
     index = (placement or _placement(instance, Policy.default(), roster)).post_index
@@ -80,6 +86,8 @@ def stage_values_of(instance: Instance, policy: Policy, roster: Roster,
             values[stage.value] = panel_quality(instance, policy, roster, placement)
         elif stage is Stage.UNPLACED:
             values[stage.value] = unplaced(instance, roster, placement)
+        elif stage is Stage.UNPLACED_ALL:
+            values[stage.value] = unplaced_all(instance, roster, placement)
         elif stage is Stage.MOVES:
             values[stage.value] = moves(instance, roster, placement)
         else:

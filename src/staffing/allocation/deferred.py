@@ -31,13 +31,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from staffing.allocation.pairs import PairKind, Pairs, build_pairs
+from staffing.allocation.pairs import build_pairs
 from staffing.domain.arrays import POOLS
 from staffing.domain.enums import Pool, Tier
 from staffing.domain.instance import Instance
-from staffing.domain.policy import Policy
+from staffing.domain.pairs import PairKind, Pairs
 from staffing.domain.ranking import score
 from staffing.domain.roster import Assignment, Roster
+from staffing.policy import Policy
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from staffing.allocation.deferred import Market, deferred_acceptance, master_list, roster_of
 from staffing.allocation.explain import explain_infeasibility
 from staffing.allocation.model import AllocationModel
 from staffing.allocation.pairs import build_pairs
@@ -287,6 +288,8 @@ def _solve(instance: Instance, policy: Policy, full_pairs: Pairs, settings: Solv
     if not counted:
         return _solve_plain(instance, policy, full_pairs, settings, hint, run, "off")
     stability = counted[0]
+    if stability.hard and hint is None:  # a start in no time (see _weakly_stable_start)
+        hint = _weakly_stable_start(instance, policy, full_pairs, settings)
     dominated = dominated_mask(instance, policy, full_pairs)
     run.pairs_pruned = int(dominated.sum())
     pruned = StagedSolve(instance, policy, full_pairs.without(dominated), settings,
@@ -309,6 +312,24 @@ def _solve(instance: Instance, policy: Policy, full_pairs: Pairs, settings: Solv
     if not pruned.can_adopt(blocking):
         return _solve_pruned_first(instance, policy, full_pairs, pruned, settings, hint, run)
     return _solve_unpruned_first(instance, policy, full_pairs, pruned, settings, hint, run)
+
+
+def _weakly_stable_start(instance: Instance, policy: Policy, full_pairs: Pairs,
+                         settings: SolveSettings) -> Roster:
+    """Deferred acceptance with ties broken by the merit order: weakly stable whenever only
+    capacities bind. Reported as the first solution when it obeys every hard rule."""
+    roster = roster_of(instance, policy, deferred_acceptance(
+        Market.of(instance, policy, full_pairs), master_list(instance, policy)))
+    if settings.progress is not None:
+        report = check(instance, policy, roster)
+        if report.ok:
+            first = policy.objective[0].value if policy.objective else None
+            value = report.stages.get(first) if first else None
+            settings.progress({"event": "solution", "stage": first,
+                               "objective": value if isinstance(value, int) else None,
+                               "bound": None, "source": "deferred acceptance",
+                               "elapsed": time.perf_counter() - settings.started})
+    return roster
 
 
 def _solve_unpruned_first(instance: Instance, policy: Policy, full_pairs: Pairs,

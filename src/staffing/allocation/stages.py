@@ -165,6 +165,10 @@ def _objectives(m: AllocationModel, stage: Stage) -> list[Objective]:
         incumbents = np.flatnonzero(a.incumbent)
         return [Objective(stage, _sum([1 - m.placed(int(i)) for i in incumbents]),
                           low=0, high=len(incumbents))]
+    if stage is Stage.UNPLACED_ALL:
+        everyone = range(len(a.person_ids))
+        return [Objective(stage, _sum([1 - m.placed(i) for i in everyone]),
+                          low=0, high=len(a.person_ids))]
     if stage is Stage.PANEL_QUALITY:
         choice = np.flatnonzero(p.kind == PairKind.CHOICE)
         return [Objective(stage, m.weighted(choice, p.panel[choice]),

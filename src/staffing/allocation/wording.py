@@ -27,6 +27,8 @@ STAGES: dict[str, tuple[str, str]] = {
                             "each other to what they got)")),
     Stage.RANK_PROFILE: ("各志愿录取人数", "the number of people given their choices"),
     Stage.UNPLACED: ("未安排岗位的在岗人员数", "the number of incumbents left without a post"),
+    Stage.UNPLACED_ALL: ("未安排岗位的人数（含新招录人员）",
+                         "the number of people left without a post, new recruits included"),
     Stage.PANEL_QUALITY: ("获志愿人员的评审名次之和（越小越好）",
                           ("the sum of the panel ranks of people placed at a choice (lower is "
                            "better)")),
@@ -38,6 +40,7 @@ SHORT: dict[str, tuple[str, str]] = {
     Stage.BLOCKING_PAIRS: ("不稳定配对", "blocking pairs"),
     Stage.RANK_PROFILE: ("志愿录取", "choices given"),
     Stage.UNPLACED: ("在岗人员均有岗位", "incumbents placed"),
+    Stage.UNPLACED_ALL: ("人人有岗位", "everyone placed"),
     Stage.PANEL_QUALITY: ("评审名次", "panel ranks"),
     Stage.MOVES: ("岗位变动最少", "fewest moves"),
 }

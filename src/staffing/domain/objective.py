@@ -18,6 +18,7 @@ class Stage(StrEnum):
     BLOCKING_PAIRS = "blocking_pairs"  # pairs that block the two-way selection
     RANK_PROFILE = "rank_profile"      # most first choices, then most second choices, ...
     UNPLACED = "unplaced"              # incumbents left without a post
+    UNPLACED_ALL = "unplaced_all"      # everyone left without a post, new recruits included
     PANEL_QUALITY = "panel_quality"    # sum of panel ranks of people placed at a choice
     MOVES = "moves"                    # incumbents not at their current post
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import platform
 from importlib import metadata
@@ -13,15 +14,20 @@ from staffing.policy import Policy
 _PACKAGES = ("staffing", "ortools", "pulp", "pandas", "numpy", "pydantic", "openpyxl")
 
 
-def versions() -> dict[str, str]:
-    """Python and the versions of the packages a result depends on."""
-    found = {"python": platform.python_version()}
+@functools.cache
+def _versions() -> tuple[tuple[str, str], ...]:
+    found = [("python", platform.python_version())]
     for name in _PACKAGES:
         try:
-            found[name] = metadata.version(name)
+            found.append((name, metadata.version(name)))
         except metadata.PackageNotFoundError:
-            found[name] = "not installed"
-    return found
+            found.append((name, "not installed"))
+    return tuple(found)
+
+
+def versions() -> dict[str, str]:
+    """Python and the versions of the packages a result depends on (read once a process)."""
+    return dict(_versions())
 
 
 def instance_hash(instance: Instance) -> str:
@@ -53,13 +59,13 @@ def allocation_manifest(instance: Instance, policy: Policy, settings: Any, run: 
         "seed": settings.seed,
     })
     manifest["solver"] = {
-        "name": "CP-SAT",
+        "name": "CP-SAT" if model is not None else "deferred acceptance",
         "status": status,
         "pairs": run.pairs_total,
         "pairs_pruned": run.pairs_pruned,
         "pruning": run.pruning,
-        "variables": len(model.model.proto.variables),
-        "constraints": len(model.model.proto.constraints),
+        "variables": len(model.model.proto.variables) if model is not None else 0,
+        "constraints": len(model.model.proto.constraints) if model is not None else 0,
     }
     manifest["stages"] = stages
     if not settings.deterministic:

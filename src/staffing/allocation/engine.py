@@ -21,6 +21,7 @@ import numpy as np
 
 from staffing.allocation.deferred import Market, deferred_acceptance, master_list, roster_of
 from staffing.allocation.explain import explain_infeasibility
+from staffing.allocation.fast_path import plain_market_outcome
 from staffing.allocation.model import AllocationModel
 from staffing.allocation.pairs import build_pairs
 from staffing.allocation.pruning import dominated_mask
@@ -253,6 +254,9 @@ def allocate(
     )
     run = AllocationRun()
     started = time.perf_counter()
+    plain = _plain_market_roster(instance, policy, settings, run, started)
+    if plain is not None:
+        return plain
     full_pairs = build_pairs(instance, policy)
     run.pairs_total = len(full_pairs)
     run.timings["pairs"] = time.perf_counter() - started
@@ -278,6 +282,35 @@ def allocate(
     records = [r.to_dict(timings=not settings.deterministic) for r in stages]
     manifest = allocation_manifest(instance, policy, settings, run, records, status, solve.model)
     return AllocationResult(roster=roster, status=status, stages=stages, report=report,
+                            manifest=manifest)
+
+
+def _plain_market_roster(instance: Instance, policy: Policy, settings: SolveSettings,
+                         run: AllocationRun, started: float) -> AllocationResult | None:
+    """The plain-market fast path (`staffing.allocation.fast_path`): deferred acceptance,
+    certified by the checker (no hard violation, no blocking pair); None when it does not
+    apply."""
+    outcome = plain_market_outcome(instance, policy)
+    if outcome is None:
+        return None
+    roster = roster_of(instance, policy, outcome)
+    report = check(instance, policy, roster)
+    if not report.ok or report.blocking_pairs:
+        return None
+    wall = time.perf_counter() - started
+    stages = []
+    for stage in policy.objective:
+        value = report.stages[stage.value]
+        exact = value if isinstance(value, int) else None
+        stages.append(StageResult(stage, None, exact, exact, "optimal", wall, 0.0, value=value,
+                                  solved_with="deferred acceptance"))
+        wall = 0.0
+    run.pruning = "deferred acceptance: plain market, strict rankings (no model)"
+    run.timings.update(solve=time.perf_counter() - started,
+                       total=time.perf_counter() - started)
+    records = [r.to_dict(timings=not settings.deterministic) for r in stages]
+    manifest = allocation_manifest(instance, policy, settings, run, records, "optimal", None)
+    return AllocationResult(roster=roster, status="optimal", stages=stages, report=report,
                             manifest=manifest)
 
 

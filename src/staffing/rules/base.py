@@ -275,6 +275,11 @@ class Rule(CatalogueEntry[P]):
         """Whether applicants who get none of their choices may keep their current post."""
         return False
 
+    def kept_by_deferred_acceptance(self) -> bool:
+        """Whether deferred acceptance over the admissible pairs obeys the rule by construction
+        (it only forbids pairs, caps a post at its places, or asks for stability)."""
+        return False
+
     def recruit_pools(self) -> Sequence[Pool] | None:
         """The pools a new recruit without a fixed pool may be charged to (None: no say)."""
         return None
@@ -315,6 +320,9 @@ class Rule(CatalogueEntry[P]):
 
 class PairRule(Rule[P]):
     """A rule that only forbids (person, post) pairs: checked pair by pair, emitted by pruning."""
+
+    def kept_by_deferred_acceptance(self) -> bool:
+        return self.hard  # its pairs are left out of the admissible ones
 
     def check(self, placement: Placement) -> list[Violation]:
         instance = placement.instance

@@ -12,6 +12,9 @@ class Capacity(Rule[RuleParams]):
     description = "a post holds at most its number of places"
     always_on = True
 
+    def kept_by_deferred_acceptance(self) -> bool:
+        return True
+
     def check(self, placement: Placement) -> list[Violation]:
         violations = []
         for post in placement.instance.posts:

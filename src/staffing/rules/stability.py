@@ -40,6 +40,9 @@ class Stability(Rule[StabilityParams]):
     stage: ClassVar[Stage] = Stage.BLOCKING_PAIRS
     binds_by_slack: ClassVar[bool] = False  # a condition on all pairs, not a bound
 
+    def kept_by_deferred_acceptance(self) -> bool:
+        return True
+
     # -- check -----------------------------------------------------------------------------
 
     def check(self, placement: Placement) -> list[Violation]:

@@ -6,6 +6,8 @@ the policies section, the scaling section reuses its runs):
 - ``plain_da``     plain two-way selection: engine vs ``matching`` deferred acceptance
 - ``floors_ip``    two-way selection with floors: engine vs ``matchingproblems`` (own venv)
 - ``policies``     every policy model end to end on generated counties
+- ``early``        the same counties under a short time limit: blocking pairs against the optimum
+- ``sfas``         the largest weakly stable roster with long ties, stability hard
 - ``lower_bound``  min-cost flows without side rules on the same counties
 - ``pay``          pay plans (benchmarks/bench_pay.py)
 - ``scaling``      time against people, table and chart
@@ -30,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import (
+    early,
     floors_ip,
     lower_bound,
     pay,
@@ -38,6 +41,7 @@ from benchmarks import (
     policies,
     scaling,
     scenarios,
+    sfas,
 )
 from benchmarks.common import (
     RESULTS,
@@ -52,9 +56,9 @@ from benchmarks.common import (
 )
 
 SECTIONS: dict[str, Any] = {  # in the order they run
-    "plain_da": plain_da, "floors_ip": floors_ip, "policies": policies,
-    "lower_bound": lower_bound, "pay": pay, "scaling": scaling, "scenarios": scenarios,
-    "planning": planning,
+    "plain_da": plain_da, "floors_ip": floors_ip, "policies": policies, "early": early,
+    "sfas": sfas, "lower_bound": lower_bound, "pay": pay, "scaling": scaling,
+    "scenarios": scenarios, "planning": planning,
 }
 TITLES = {  # in the order they are shown
     "lower_bound": "1. Lower bound: the same assignment without side rules (min-cost flows)",
@@ -65,6 +69,8 @@ TITLES = {  # in the order they are shown
     "scaling": "6. Scaling: time against people",
     "scenarios": "7. Scenario sweep: 50 scenarios, warm start against cold",
     "planning": "9. Multi-year rotation plans: grouped against one variable per person",
+    "early": "10. The answer early in a run: blocking pairs under a short time limit",
+    "sfas": "11. The largest weakly stable roster with long ties (stability hard)",
 }
 BUDGET = 20 * 60
 README = ROOT / "benchmarks" / "README.md"
@@ -83,9 +89,6 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="run only this section (repeatable)")
     parser.add_argument("--skip", action="append", choices=list(SECTIONS), default=[],
                         help="skip this section (repeatable)")
-    parser.add_argument("--all-policies", action="store_true",
-                        help="every policy model at every county size (beyond the 20-minute "
-                             "budget: the largest county takes 10 minutes or more per model)")
     parser.add_argument("--readme", action=argparse.BooleanOptionalAction, default=None,
                         help="replace the latest tables in benchmarks/README.md (default: "
                              "yes for a full run into benchmarks/results)")
@@ -98,8 +101,6 @@ def main(argv: list[str] | None = None) -> int:
                        else RESULTS)
     out.mkdir(parents=True, exist_ok=True)
     settings = Settings.small(out) if args.smoke else Settings.full(out)
-    if args.all_policies:
-        settings.policies_at = {}
     chosen = [s for s in SECTIONS if (args.only is None or s in args.only)
               and s not in args.skip]
     log(f"benchmarks ({'smoke' if args.smoke else 'full'}) -> {out}: {', '.join(chosen)}")
@@ -204,13 +205,16 @@ def check_failures(out: Path) -> list[str]:
     for r in read_csv(out / "plain_da.csv"):
         if r.get("check_ok") == "False":
             bad.append(f"plain_da {r['people']} people")
+    for r in read_csv(out / "sfas.csv"):
+        if r.get("check_ok") == "False":
+            bad.append(f"sfas {r['people']} people")
     for r in read_csv(out / "floors_ip.csv"):
         if r.get("engine_check_ok") == "False":
             bad.append(f"floors_ip {r['people']} people")
     for r in read_csv(out / "planning.csv"):
         if r.get("check_ok") == "False" or r.get("same_stages") == "False":
             bad.append(f"planning {r['people']} people, {r['years']} years, {r['mode']}")
-    for name in ("policies", "scaling"):
+    for name in ("policies", "early", "scaling"):
         for r in read_csv(out / f"{name}.csv"):
             if "False" in (r.get("check_ok"), r.get("written_check_ok")):
                 bad.append(f"{name} {r['people']} people, {r['policy']}")

@@ -34,14 +34,19 @@ class Settings:
     seed: int = 1
     # generated counties (staffing.synth.generate): lower bound, policies, scaling
     county_sizes: list[int] = field(default_factory=lambda: [300, 3000, 20000])
-    policy_limits: dict[int, float] = field(default_factory=lambda: {300: 60, 3000: 120,
-                                                                      20000: 300})
+    policy_limits: dict[int, float] = field(default_factory=lambda: {300: 60, 3000: 60,
+                                                                      20000: 120})
     # per policy and size, where it differs from policy_limits
     policy_limit_for: dict[tuple[int, str], float] = field(default_factory=dict)
-    # policies run at each size (absent: every model); within the 20-minute budget the
-    # largest county runs only the policy that reaches proof (see the README)
-    policies_at: dict[int, list[str] | None] = field(default_factory=lambda: {
-        20000: ["nanxun-2024"]})
+    # policies run at each size (absent: every model)
+    policies_at: dict[int, list[str] | None] = field(default_factory=dict)
+    # the answer early in a run: these sizes again under a short time limit
+    early_sizes: list[int] = field(default_factory=lambda: [3000])
+    early_limit: float = 10
+    # the largest weakly stable roster with long ties (benchmarks/sfas.py)
+    sfas_sizes: list[int] = field(default_factory=lambda: [1000])
+    sfas_grades: int = 3
+    sfas_limit: float = 60
     # plain two-way selection: people (posts = people / 20), engine time limit
     plain_sizes: list[int] = field(default_factory=lambda: [300, 1000, 2000, 5000])
     plain_posts_per: int = 20
@@ -78,7 +83,8 @@ class Settings:
         """Tiny sizes: every section runs end to end in seconds (the test suite's smoke run)."""
         return cls(
             smoke=True, out=out, county_sizes=[60], policy_limits={60: 20},
-            policies_at={60: ["nanxun-2024", "guangdong-2019"]},
+            policies_at={60: ["nanxun-2024", "guangdong-2019"]}, early_sizes=[60],
+            early_limit=5, sfas_sizes=[40], sfas_limit=20,
             plain_sizes=[40, 80], plain_posts_per=10, plain_limit=20,
             floors_sizes=[30], floors_limit=20, floors_create_venv=False,
             pay_sizes=[120], pay_repeats=1,

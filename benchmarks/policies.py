@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks import designer
 from benchmarks.common import (
     ROOT,
     Settings,
@@ -33,12 +34,15 @@ from benchmarks.common import (
 STAGES = ["continuity", "soft_floors", "blocking_pairs", "rank_profile", "unplaced",
           "panel_quality", "moves"]
 COLUMNS = ["date", "machine", "people", "posts", "applicants", "policy", "time_limit", "status",
-           "proof", "max_gap", "load_s", "pairs_s", "build_s",
+           "proof", "max_gap", "proven_stages", "load_s", "pairs_s", "build_s",
            *[f"{s}_s" for s in STAGES], "other_s", "engine_s", "check_s", "explain_s", "write_s",
-           "total_s", "base_rss_mib", "peak_rss_mib", "continuity", "blocking_pairs",
+           "total_s", "base_rss_mib", "peak_rss_mib", "continuity", "soft_floors", "unplaced",
+           "blocking_pairs",
            "first_choices", "first_choice_share", "placed_at_choice", "rank_profile", "rank_sum",
            "hard_violations", "check_ok", "written_check_ok", "pruning", "pairs", "pairs_pruned",
-           "variables", "constraints", "error"]
+           "variables", "constraints", "designer_s", "designer_hard_violations",
+           "designer_blocking_pairs", "designer_rank_profile", "designer_unplaced",
+           "designer_soft_floors", "designer_first_difference", "designer_better", "error"]
 
 
 def _rss_mib() -> float:
@@ -113,6 +117,7 @@ def run_one(bundle: str, policy_path: str, time_limit: float) -> dict[str, Any]:
     row.update(check_s=check_s, explain_s=explain_s, write_s=write_s,
                total_s=time.perf_counter() - started, peak_rss_mib=_rss_mib())
     row.update(_quality(inst, policy, roster, report))
+    row.update(designer.compare(inst, policy, report))
     return row
 
 
@@ -129,8 +134,9 @@ def _proof(stages: list[dict[str, Any]], policy: Any) -> dict[str, Any]:
     open_stages = [s for s in stages if s["status"] == "feasible"]
     gap = max([float(s.get("gap") or 0) for s in open_stages], default=0.0)
     missing = [st.value for st in policy.objective if st.value not in solved]
+    proven = ";".join(str(s["stage"]) for s in stages if s["status"] == "optimal")
     if not cut and not open_stages and not missing:
-        return {"proof": "optimal", "max_gap": 0.0}
+        return {"proof": "optimal", "max_gap": 0.0, "proven_stages": proven}
     parts = []
     for s in open_stages:
         parts.append(f"{s['name']} gap {float(s['gap']):.1%} "
@@ -140,7 +146,8 @@ def _proof(stages: list[dict[str, Any]], policy: Any) -> dict[str, Any]:
     unsolved = [m for m in missing if m not in {c["name"] for c in cut}]
     if unsolved:
         parts.append("not reached: " + ", ".join(unsolved))
-    return {"proof": "; ".join(parts), "max_gap": gap if open_stages else None}
+    return {"proof": "; ".join(parts), "max_gap": gap if open_stages else None,
+            "proven_stages": proven}
 
 
 def _quality(inst: Any, policy: Any, roster: Any, report: Any) -> dict[str, Any]:
@@ -151,6 +158,8 @@ def _quality(inst: Any, policy: Any, roster: Any, report: Any) -> dict[str, Any]
     first = profile[0] if profile else 0
     at_choice = sum(1 for p, c in inst.choices_of.items() if roster.post_of(p) in c)
     return {"continuity": report.stages.get("continuity"),
+            "soft_floors": report.stages.get("soft_floors"),
+            "unplaced": report.stages.get("unplaced"),
             "blocking_pairs": report.blocking_pairs, "first_choices": first,
             "first_choice_share": first / applicants if applicants else None,
             "placed_at_choice": at_choice, "rank_profile": profile,
@@ -169,11 +178,14 @@ def run_isolated(bundle: Path, policy: Path, time_limit: float) -> dict[str, Any
                 "error": str(error)[:300]}
 
 
-def run_size(settings: Settings, people: int, policies: list[Path]) -> list[dict[str, Any]]:
+def run_size(settings: Settings, people: int, policies: list[Path],
+             limit: float | None = None) -> list[dict[str, Any]]:
+    """Each policy on the county of that size, each in its own process (``limit``: seconds
+    instead of the settings' limit for that size)."""
     bundle = county_bundle(people, settings.seed)
     rows = []
     for path in policies:
-        time_limit = settings.policy_limit(people, path.stem)
+        time_limit = limit or settings.policy_limit(people, path.stem)
         log(f"  {people} people, {path.stem} (limit {time_limit:g} s) ...")
         row = run_isolated(bundle, path, time_limit)
         row.setdefault("people", people)
@@ -212,7 +224,23 @@ def tables(rows: list[dict[str, str]]) -> str:
     note = ("Seconds per objective stage (all solves of the stage, certification included; "
             "– the policy has no such stage or it was not reached; other: pruning, the "
             "engine's own check, hand-over between models):")
-    return f"{main}\n\n{note}\n\n{stages}"
+    baseline = md_table(
+        ["people", "policy", "blocking pairs: engine / baseline", "profile: engine / baseline",
+         "unplaced: engine / baseline", "soft floors: engine / baseline",
+         "baseline hard violations", "first differing stage", "better"],
+        [[num(r["people"], 0), r["policy"],
+          f"{num(r['blocking_pairs'], 0)} / {num(r.get('designer_blocking_pairs'), 0)}",
+          f"{r['rank_profile']} / {r.get('designer_rank_profile') or '–'}",
+          f"{num(r.get('unplaced'), 0)} / {num(r.get('designer_unplaced'), 0)}",
+          f"{num(r.get('soft_floors'), 0)} / {num(r.get('designer_soft_floors'), 0)}",
+          num(r.get("designer_hard_violations"), 0), r.get("designer_first_difference") or "–",
+          r.get("designer_better") or "–"] for r in rows if r.get("designer_better")],
+        "rllllllll")
+    baseline_note = ("The market designer's baseline on the same counties: extended-seat "
+                     "deferred acceptance with the policy's floors (`benchmarks/designer.py`); "
+                     "each stage recomputed by the checker for both rosters, compared in the "
+                     "policy's order:")
+    return f"{main}\n\n{note}\n\n{stages}\n\n{baseline_note}\n\n{baseline}"
 
 
 def _sum(row: dict[str, str], *keys: str) -> float | None:

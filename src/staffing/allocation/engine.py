@@ -33,6 +33,7 @@ from staffing.allocation.stages import (
     solve_objective,
     stage_objectives,
 )
+from staffing.allocation.warm_start import designer_pairs, solve_near
 from staffing.check import check
 from staffing.domain.arrays import POOLS
 from staffing.domain.instance import Instance
@@ -62,6 +63,8 @@ class StagedSolve:
         self.position = 0  # next stage to solve
         self.failed: StageResult | None = None
         self.timed_out = False
+        self.near: np.ndarray | None = None  # pair values to stay near (see warm_start)
+        self.near_stages = 0  # the stages solved near them
 
     def solve_through(self, last: int | None = None) -> bool:
         """Solve stages up to index ``last`` (all by default).
@@ -80,7 +83,7 @@ class StagedSolve:
                     settled.append(objective.result(value, value, "optimal", 0.0, 0.0))
                     continue
                 hint = self.solution if self.solution is not None else self.start
-                results, solution = solve_objective(self.model, objective, self.settings, hint)
+                results, solution = self._solve_objective(objective, hint)
                 if solution is None:
                     self.failed = results[0]
                     if results[0].status == "unknown" and self.solution is not None:
@@ -95,6 +98,12 @@ class StagedSolve:
                 fix_objective(self.model, objective, results, solution)
             self.position += 1
         return True
+
+    def _solve_objective(self, objective: Objective,
+                         hint: list[int] | None) -> tuple[list[StageResult], list[int] | None]:
+        if self.near is not None and self.position < self.near_stages:
+            return solve_near(self.model, objective, self.near, self.settings, hint)
+        return solve_objective(self.model, objective, self.settings, hint)
 
     def _report(self, results: list[StageResult]) -> None:
         if self.settings.progress is not None:
@@ -380,6 +389,7 @@ def _solve_unpruned_first(instance: Instance, policy: Policy, full_pairs: Pairs,
     run.build_time += full.build_time
     if hint is not None:
         full.hint_from(hint)
+    full.near, full.near_stages = designer_pairs(full.model), blocking
     if not full.solve_through(blocking - 1) or full.timed_out:
         run.pruning = "dropped: the stages before stability were not proven"
         return full

@@ -124,7 +124,7 @@ def run(settings: Settings) -> list[dict[str, Any]]:
         roster = result.roster
         row["engine_s"] = time.perf_counter() - began
         timings = result.manifest.get("timings", {})
-        build = (timings.get("pairs") or 0) + (timings.get("build") or 0)
+        build = (timings.get("pairs") or 0) + (timings.get("model") or 0)
         row.update(engine_status=result.status, engine_build_s=build,
                    engine_solve_s=row["engine_s"] - build)
         report = staffing.check(inst, policy, roster)

@@ -97,13 +97,13 @@ def run_one(bundle: str, policy_path: str, time_limit: float) -> dict[str, Any]:
             stage_wall[name] = stage_wall.get(name, 0.0) + float(record.get("wall_time", 0.0))
     timings = result.manifest.get("timings", {})
     solver = result.manifest.get("solver", {})
-    row.update(status=result.status, pairs_s=timings.get("pairs"), build_s=timings.get("build"),
+    row.update(status=result.status, pairs_s=timings.get("pairs"), build_s=timings.get("model"),
                pruning=solver.get("pruning"), pairs=solver.get("pairs"),
                pairs_pruned=solver.get("pairs_pruned"), variables=solver.get("variables"),
                constraints=solver.get("constraints"))
     for stage in STAGES:
         row[f"{stage}_s"] = stage_wall.get(stage)
-    row["other_s"] = row["engine_s"] - (timings.get("pairs") or 0) - (timings.get("build") or 0) \
+    row["other_s"] = row["engine_s"] - (timings.get("pairs") or 0) - (timings.get("model") or 0) \
         - sum(stage_wall.values())
     row.update(_proof(records, policy))
 

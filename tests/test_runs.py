@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 import staffing
+import staffing.runs as runs
 from staffing import SolveParams
 from staffing.check import check
+from staffing.cli import app
 from staffing.errors import InfeasibleError, InputError
 from staffing.pay.check import check_pay
 from staffing.runs import SolveOutputs, pay_run, plan_run, solve_run
@@ -62,7 +67,8 @@ def test_a_solve_run_writes_everything_and_checks_once(county: Path, tmp_path: P
     run = solve_run(county, MODEL, out, SolveParams(time_limit=30, deterministic=True),
                     extra_outputs=extra)
     assert len(calls) == 1
-    assert {p.name for p in out.iterdir()} == SOLVE_FILES | {"extra.txt"} == set(run.files)
+    assert {p.name for p in out.iterdir()} == SOLVE_FILES | {"extra.txt", "timings.json"} \
+        == set(run.files)
     written = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert seen[0].manifest == written
     assert written["check"]["stages"] == run.result.report.stages
@@ -140,3 +146,53 @@ def test_plan_run_without_a_plan_writes_the_explanation(tmp_path: Path) -> None:
                                                                "infeasibility.json"}
     assert "grassroots_coverage" in (tmp_path / "plan" / "infeasibility.txt").read_text(
         encoding="utf-8")
+
+
+def test_the_steps_add_up_to_the_run_and_the_console_says_the_same(
+        county: Path, tmp_path: Path) -> None:
+    """Tests that the manifest's step timings add up to the run's wall time (within a
+    tolerance: the glue between steps is not timed) and that the console prints the same
+    figures, every one of them."""
+    out = tmp_path / "out"
+    began = time.perf_counter()
+    result = CliRunner().invoke(app, ["solve", str(county), "--policy", str(MODEL), "--out",
+                                      str(out), "--time-limit", "30", "--quiet"])
+    wall = time.perf_counter() - began
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    timings = manifest["timings"]
+    assert {"load", "fit", "pairs", "prune", "model", "solve", "check", "reasons", "report",
+            "write"} <= set(timings)
+    steps = sum(v for k, v in timings.items() if k != "total")
+    assert steps <= timings["total"] <= wall
+    assert timings["total"] - steps < max(0.5, 0.1 * timings["total"])
+    printed = " ".join(result.output.split()).split("time: ", 1)[1]
+    for step, seconds in timings.items():
+        if step != "total":
+            assert f"{step} {seconds:.2f}" in printed, step
+    assert f"(total {timings['total']:.2f} of 30 s)" in printed
+    assert manifest["run"] == {"time_limit": 30.0, "cut_short": {}, "stopped_by_wall_clock": [],
+                               "reproducible": False}
+
+
+def test_short_time_degrades_reasons_and_report_visibly(
+        county: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests that when the steps after the solver would not fit in what is left, reasons are
+    given as outcome lines alone and the report is left out, each recorded as cut short, and
+    that the run still ends well within its limit."""
+    monkeypatch.setattr(runs, "after_solver_seconds", lambda people, load=None: {
+        "check": 0.0, "reasons": 0.0, "report": 1000.0, "write": 1000.0})
+    out = tmp_path / "out"
+    run = solve_run(county, MODEL, out, SolveParams(time_limit=20, deterministic=True),
+                    extra_outputs=lambda outputs: {"report.html": "<html></html>"})
+    assert run.seconds < 20 * 1.5
+    assert not (out / "report.html").exists()
+    assert all(not r.detailed for r in run.reasons)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["run"]["cut_short"]) == {"reasons", "report"}
+    assert manifest["run"]["reproducible"] is False
+    assert "timings" not in manifest  # deterministic: the seconds are in timings.json
+    timings = json.loads((out / "timings.json").read_text(encoding="utf-8"))
+    assert timings["time_limit"] == 20 and "report" not in timings["timings"]
+    with open(out / "reasons.csv", encoding="utf-8") as handle:
+        assert {row["detailed"] for row in csv.DictReader(handle)} == {"no"}

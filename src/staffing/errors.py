@@ -136,6 +136,11 @@ class InfeasibleError(StaffingError):
         super().__init__(str(explanation))
 
 
+class Cancelled(Exception):
+    """The run was stopped on request (`staffing.domain.clock.StopToken`); nothing it wrote is
+    kept. Not a `StaffingError`: no handler of the engine's own errors may swallow it."""
+
+
 def raise_if_errors(problems: list[Problem], error_type: type[InputError] = InputError) -> None:
     """Raise ``error_type`` when any problem is an error (warnings pass)."""
     if any(p.severity == "error" for p in problems):

@@ -52,8 +52,10 @@ def base_manifest(instance: Instance, policy: Policy, parameters: dict[str, Any]
 def allocation_manifest(instance: Instance, policy: Policy, settings: Any, run: Any,
                         stages: list[dict[str, Any]], status: str, model: Any) -> dict[str, Any]:
     """Manifest of an allocation; wall-clock times are left out in deterministic mode."""
+    clock = settings.clock
     manifest = base_manifest(instance, policy, {
-        "time_limit": settings.time_limit,
+        "time_limit": clock.limit,
+        "deterministic_limit": settings.time_limit if settings.deterministic else None,
         "deterministic": settings.deterministic,
         "workers": 1 if settings.deterministic else settings.workers,
         "seed": settings.seed,
@@ -68,7 +70,7 @@ def allocation_manifest(instance: Instance, policy: Policy, settings: Any, run: 
         "constraints": len(model.model.proto.constraints) if model is not None else 0,
     }
     manifest["stages"] = stages
+    manifest["run"] = clock.record(settings.deterministic)
     if not settings.deterministic:
-        manifest["timings"] = {k: round(v, 4) for k, v in run.timings.items()}
-        manifest["timings"]["build"] = round(run.build_time, 4)
+        manifest["timings"] = clock.timings()
     return manifest

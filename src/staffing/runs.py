@@ -6,8 +6,20 @@ instance fits the policy, allocate (the result carries the checker's report: no
 second check), give every person's reasons, and write every output with the
 manifest into the output folder in one atomic move; when no roster exists, the
 explanation is written instead and `InfeasibleError` raised. `pay_run` does the
-same for a pay plan, `plan_run` for a multi-year rotation plan. A run's end-to-end
-time budget belongs here, in one place.
+same for a pay plan, `plan_run` for a multi-year rotation plan.
+
+One time limit bounds the whole run (``SolveParams.time_limit``, seconds of wall time in
+every mode): a `RunClock` is started before loading (the command line starts it when the
+process started) and every step draws from it. Once the inputs are loaded, a reserve for
+the steps after the solver (check, reasons, report, writes) is estimated from the number
+of people and how fast loading went, and the solver gets what is left less that
+reserve. When time is short the steps after the solver degrade, visibly: reasons are
+given in full while time allows and as the outcome line alone (``detailed`` no) for the
+rest; the extra outputs (the report) are left out when what is left would not hold
+them. The manifest's ``run`` records the limit, each step cut short and what it gave up,
+the stages a deterministic solve had to stop on the wall clock, and whether the result
+is reproducible; ``timings`` has the seconds of each step (in deterministic mode they
+are in ``timings.json``, the one file that varies between identical runs).
 
 ```python
 run = solve_run("instances/demo-county", "models/chongqing-2024.yaml", "out/demo",
@@ -18,17 +30,23 @@ run.result.summary(); run.files
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from staffing.allocation.engine import Progress, allocate
-from staffing.allocation.outputs import manifest_text, write_infeasibility, write_solve_outputs
+from staffing.allocation.outputs import (
+    json_text,
+    solve_manifest,
+    write_infeasibility,
+    write_solve_outputs,
+)
 from staffing.allocation.reasons import Reason, explain_roster
 from staffing.allocation.result import AllocationResult
+from staffing.domain.clock import RunClock, StopToken
 from staffing.domain.instance import Instance
 from staffing.domain.params import SolveParams
 from staffing.domain.roster import Roster
@@ -82,6 +100,8 @@ class SolveRun:
     out: Path
     files: list[str]
     seconds: float  # from the start of loading to the last file written
+    timings: dict[str, float]  # each step's seconds, and the total, as the manifest has them
+    record: dict[str, Any]  # the manifest's ``run``: limit, steps cut short, reproducible
 
 
 @dataclass(frozen=True)
@@ -153,11 +173,44 @@ def _roster(roster: RosterSource, instance: Instance) -> Roster:
     return roster if isinstance(roster, Roster) else read_roster(roster, instance)
 
 
+# Seconds of each step after the solver (fixed, per person) when loading takes
+# LOAD_PER_PERSON; the estimate scales them by how much slower loading went (a loaded
+# machine is slower at every step). Measured on the demo and the generated 3,000-person
+# county (see benchmarks/README.md, "Time limits"). Reasons: in full.
+LOAD_PER_PERSON = 0.0003
+AFTER_SOLVER = {"check": (0.05, 0.0003), "reasons": (0.05, 0.0008), "report": (1.0, 0.0008),
+                "write": (0.2, 0.0005)}
+
+
+def after_solver_seconds(people: int, load_seconds: float | None = None) -> dict[str, float]:
+    """The estimated seconds of each step after the solver.
+
+    ``load_seconds``: how long loading these inputs took (None: inputs given as objects),
+    a measure of the machine's speed now; never assumed faster than the reference.
+    """
+    slower = 1.0
+    if load_seconds is not None and people:
+        slower = max(1.0, load_seconds / (people * LOAD_PER_PERSON))
+    return {step: (fixed + people * per) * slower
+            for step, (fixed, per) in AFTER_SOLVER.items()}
+
+
+@contextmanager
+def _step(clock: RunClock, progress: Progress | None, name: str) -> Iterator[None]:
+    """A timed step of the run, announced to ``progress``."""
+    if progress is not None:
+        progress({"event": "step", "step": name, "elapsed": clock.elapsed()})
+    with clock.step(name):
+        yield
+
+
 def solve_run(instance: InstanceSource, policy: PolicySource, out: str | Path,
               params: SolveParams | None = None, *, hint: RosterSource | None = None,
               progress: Progress | None = None,
               extra_outputs: Callable[[SolveOutputs], dict[str, str]] | None = None,
-              rotation_plan: str | Path | None = None) -> SolveRun:
+              rotation_plan: str | Path | None = None,
+              clock: RunClock | None = None, stop: StopToken | None = None,
+              ) -> SolveRun:
     """One two-way selection from the inputs to the written outputs.
 
     Parameters
@@ -168,17 +221,23 @@ def solve_run(instance: InstanceSource, policy: PolicySource, out: str | Path,
         the folder to write: roster, vacancies, audit, violations, reasons, blocking pairs,
         manifest (all or nothing).
     params
-        the solve's `SolveParams`.
+        the solve's `SolveParams`; its ``time_limit`` bounds the whole run.
     hint
         a roster (or roster.csv) to start from.
     progress
-        receives ``{"event": "loaded", ...}`` once the inputs are read and fit, then the
-        engine's solution and stage events.
+        receives ``{"event": "loaded", ...}`` once the inputs are read and fit, the
+        engine's solution and stage events, and ``{"event": "step", "step": ...}`` as
+        each step starts.
     extra_outputs
         more files drawn from the run (name -> text), written in the same atomic move.
     rotation_plan
         a rotation plan (``rotations.csv`` or its folder) whose year 1 the selection obeys
         as directed placements.
+    clock
+        the run's clock, when it was started earlier (the command line starts it when the
+        process started); by default one is started now with ``params.time_limit``.
+    stop
+        a token that stops the run on request (a running solve at once): `Cancelled`.
 
     Raises
     ------
@@ -186,27 +245,96 @@ def solve_run(instance: InstanceSource, policy: PolicySource, out: str | Path,
         every problem of the inputs, located; nothing is written.
     InfeasibleError
         no roster obeys the hard rules; ``infeasibility.txt`` and ``.json`` are written.
+    Cancelled
+        ``stop`` was called; nothing is written.
     """
-    started = time.perf_counter()
-    inst, policy_model = load_inputs(instance, policy, rotation_plan)
-    raise_if_errors(policy_problems(inst, policy_model))
-    start = _roster(hint, inst) if hint is not None else None
+    params = params or SolveParams()
+    clock = clock if clock is not None else RunClock(params.time_limit, stop=stop)
+    if stop is not None:
+        clock.stop = stop
+    with _step(clock, progress, "load"):
+        inst, policy_model = load_inputs(instance, policy, rotation_plan)
+    with _step(clock, progress, "fit"):
+        raise_if_errors(policy_problems(inst, policy_model))
+        start = _roster(hint, inst) if hint is not None else None
+    after = after_solver_seconds(
+        len(inst.staff), None if isinstance(instance, Instance) else clock.steps["load"])
+    clock.keep(sum(after.values()))
     if progress is not None:
         progress({"event": "loaded", "instance": inst.meta.name, "policy": policy_model.name,
                   "people": len(inst.staff), "posts": len(inst.posts)})
     try:
-        result = allocate(inst, policy_model, params, hint=start, progress=progress)
+        result = allocate(inst, policy_model, params, hint=start, progress=progress, clock=clock)
     except InfeasibleError as error:
-        write_infeasibility(Path(out), error.explanation)
+        with _step(clock, progress, "write"):
+            write_infeasibility(Path(out), error.explanation)
         raise
-    reasons = explain_roster(inst, policy_model, result.roster)
+    extra_seconds = after["report"] if extra_outputs is not None else 0.0
+    with _step(clock, progress, "reasons"):
+        reasons = explain_roster(inst, policy_model, result.roster,
+                                 deadline=clock.end - extra_seconds - after["write"])
+    _note_brief_reasons(clock, reasons)
     extra = None
     if extra_outputs is not None:
-        written = json.loads(manifest_text(result))
-        extra = extra_outputs(SolveOutputs(inst, policy_model, result, reasons, written))
-    files = write_solve_outputs(Path(out), inst, policy_model, result, reasons, extra)
+        extra = _extra_files(clock, progress, extra_outputs, after, SolveOutputs(
+            inst, policy_model, result, reasons, run_manifest(result, clock, params)))
+    final: dict[str, Any] = {}
+
+    def last_files() -> dict[str, str]:
+        final["timings"] = timings = clock.timings()
+        final["manifest"] = manifest = run_manifest(result, clock, params, timings)
+        if params.deterministic:  # wall-clock figures kept out of the manifest
+            return {"manifest.json": json_text(manifest),
+                    TIMINGS_FILE: json_text({"time_limit": clock.limit, "timings": timings})}
+        return {"manifest.json": json_text(manifest)}
+
+    with _step(clock, progress, "write"):
+        files = write_solve_outputs(Path(out), inst, policy_model, result, reasons, extra,
+                                    last_files=last_files)
     return SolveRun(inst, policy_model, result, reasons, Path(out), files,
-                    time.perf_counter() - started)
+                    final["timings"]["total"], final["timings"], final["manifest"]["run"])
+
+
+TIMINGS_FILE = "timings.json"  # deterministic mode: the seconds of each step
+
+
+def run_manifest(result: AllocationResult, clock: RunClock, params: SolveParams,
+                 timings: dict[str, float] | None = None) -> dict[str, Any]:
+    """The manifest of a solve run: the engine's and the checker's figures, and the run's time.
+
+    ``timings``: each step's seconds (by default `RunClock.timings` now, the running step
+    so far); in deterministic mode no wall-clock figure is in the manifest.
+    """
+    manifest = solve_manifest(result)
+    manifest["run"] = clock.record(params.deterministic)
+    if params.deterministic:
+        manifest.pop("timings", None)
+        manifest["run"]["timings"] = TIMINGS_FILE
+    else:
+        manifest["timings"] = timings if timings is not None else clock.timings()
+    return manifest
+
+
+def _note_brief_reasons(clock: RunClock, reasons: list[Reason]) -> None:
+    brief = {r.person for r in reasons if not r.detailed}
+    if brief:
+        people = len({r.person for r in reasons})
+        clock.cut("reasons", f"{len(brief)} of {people} people given the outcome line alone "
+                  "(detailed: no in reasons.csv): the time limit came first")
+
+
+def _extra_files(clock: RunClock, progress: Progress | None,
+                 extra_outputs: Callable[[SolveOutputs], dict[str, str]],
+                 after: dict[str, float], outputs: SolveOutputs) -> dict[str, str] | None:
+    """The extra outputs (the report), or None when what is left of the time would not hold
+    them and the writes (recorded as cut short)."""
+    if clock.remaining() < after["report"] + after["write"]:
+        clock.cut("report", f"not written: {clock.remaining():.1f} s were left of the time "
+                  f"limit, the report and the writes need about "
+                  f"{after['report'] + after['write']:.1f} s")
+        return None
+    with _step(clock, progress, "report"):
+        return extra_outputs(outputs)
 
 
 def pay_run(instance: InstanceSource, roster: RosterSource, policy: PolicySource,

@@ -34,7 +34,7 @@ def test_outputs_are_complete_and_pass_check(tmp_path: Path) -> None:
     result = _solve(tmp_path / "out", "--deterministic")
     assert result.exit_code == 0, result.output
     assert "proven optimal" in result.output
-    assert {p.name for p in (tmp_path / "out").iterdir()} == FILES
+    assert {p.name for p in (tmp_path / "out").iterdir()} == FILES | {"timings.json"}
     checked = RUNNER.invoke(app, ["check", DEMO, str(tmp_path / "out" / "roster.csv"),
                                   "--policy", _model("guangdong-2019")])
     assert checked.exit_code == 0, checked.output
@@ -108,7 +108,7 @@ def test_deterministic_outputs_are_byte_identical(tmp_path: Path) -> None:
 
 def test_time_limit_returns_a_flagged_roster(tmp_path: Path) -> None:
     """Tests that at the time limit the best roster found is written, flagged as not proven."""
-    result = _solve(tmp_path / "out", "--deterministic", "--time-limit", "0.3",
+    result = _solve(tmp_path / "out", "--deterministic", "--deterministic-limit", "0.3",
                     model="chongqing-2024")
     assert result.exit_code == 0, result.output
     assert "NOT proven optimal" in result.output

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -36,6 +36,7 @@ from staffing.allocation.stages import (
 from staffing.allocation.warm_start import designer_pairs, solve_near
 from staffing.check import check
 from staffing.domain.arrays import POOLS
+from staffing.domain.clock import RunClock
 from staffing.domain.instance import Instance
 from staffing.domain.objective import Stage
 from staffing.domain.pairs import Pairs
@@ -44,6 +45,8 @@ from staffing.domain.roster import Assignment, Roster
 from staffing.errors import InfeasibleError, StaffingError
 from staffing.manifest import allocation_manifest
 from staffing.policy import Policy
+
+_EXPLANATION_WRITE = 0.2  # seconds kept to write an explanation of an infeasible policy
 
 
 class StagedSolve:
@@ -206,7 +209,7 @@ class AllocationRun:
     pairs_pruned: int = 0
     pruning: str = "off"
     build_time: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)
+    prune_time: float = 0.0
 
 
 Progress = Callable[[dict[str, Any]], None]
@@ -224,6 +227,7 @@ def allocate(
     workers: int | None = None,
     seed: int | None = None,
     explain: bool = True,
+    clock: RunClock | None = None,
 ) -> AllocationResult:
     """Run the two-way selection under every rule of the policy.
 
@@ -238,8 +242,12 @@ def allocate(
         called with each improving solution (``{"event": "solution", ...}``) and each
         finished stage (``{"event": "stage", ...}``, as `StageResult.to_dict` plus ``name``).
     explain
-        when no roster exists, find the conflicting rules and the least changes (can take
-        as long as the solve); False raises at once.
+        when no roster exists, find the conflicting rules and the least changes (within
+        what is left of the time limit); False raises at once.
+    clock
+        the whole run's `RunClock` (its limit, less its reserve, caps every solve in every
+        mode; its stop token stops a running solve; each step is timed on it). Without
+        one, ``time_limit`` seconds of wall time bound this call.
 
     Returns
     -------
@@ -256,28 +264,33 @@ def allocate(
     """
     params = (params or SolveParams()).updated(
         time_limit=time_limit, deterministic=deterministic, workers=workers, seed=seed)
+    clock = clock if clock is not None else RunClock(params.time_limit)
     settings = SolveSettings(
-        time_limit=params.time_limit, deterministic=params.deterministic,
+        time_limit=params.solver_limit(), deterministic=params.deterministic,
         workers=params.workers or min(8, os.cpu_count() or 1), seed=params.seed,
-        progress=progress,
+        progress=progress, clock=clock,
     )
     run = AllocationRun()
     started = time.perf_counter()
-    plain = _plain_market_roster(instance, policy, settings, run, started)
+    with clock.step("solve"):
+        plain = _plain_market_roster(instance, policy, settings, run, started)
     if plain is not None:
         return plain
-    full_pairs = build_pairs(instance, policy)
+    with clock.step("pairs"):
+        full_pairs = build_pairs(instance, policy)
     run.pairs_total = len(full_pairs)
-    run.timings["pairs"] = time.perf_counter() - started
+    solving = time.perf_counter()
     solve = _solve(instance, policy, full_pairs, settings, hint, run)
+    _time_solve(clock, run, time.perf_counter() - solving)
     if solve.solution is None:
-        _raise_infeasible(instance, policy, solve, settings, explain)
-    solve_time = time.perf_counter() - started
-    assignments = solve.roster()
-    for rule in policy.rule_objects():
-        assignments = rule.finish(instance, assignments)
-    roster = Roster(assignments=assignments)
-    report = check(instance, policy, roster)
+        with clock.step("explain"):
+            _raise_infeasible(instance, policy, solve, settings, explain)
+    with clock.step("check"):
+        assignments = solve.roster()
+        for rule in policy.rule_objects():
+            assignments = rule.finish(instance, assignments)
+        roster = Roster(assignments=assignments)
+        report = check(instance, policy, roster)
     if not report.ok:
         raise StaffingError(
             "the engine produced a roster that breaks hard rules (please report): "
@@ -286,8 +299,6 @@ def allocate(
     stages = _fill_values(solve, report.stages)
     proven = all(r.status == "optimal" for r in solve.results) and not solve.timed_out
     status: Status = "optimal" if proven else "feasible"
-    run.timings["solve"] = solve_time
-    run.timings["total"] = time.perf_counter() - started
     records = [r.to_dict(timings=not settings.deterministic) for r in stages]
     manifest = allocation_manifest(instance, policy, settings, run, records, status, solve.model)
     return AllocationResult(roster=roster, status=status, stages=stages, report=report,
@@ -315,12 +326,18 @@ def _plain_market_roster(instance: Instance, policy: Policy, settings: SolveSett
                                   solved_with="deferred acceptance"))
         wall = 0.0
     run.pruning = "deferred acceptance: plain market, strict rankings (no model)"
-    run.timings.update(solve=time.perf_counter() - started,
-                       total=time.perf_counter() - started)
     records = [r.to_dict(timings=not settings.deterministic) for r in stages]
     manifest = allocation_manifest(instance, policy, settings, run, records, "optimal", None)
     return AllocationResult(roster=roster, status="optimal", stages=stages, report=report,
                             manifest=manifest)
+
+
+def _time_solve(clock: RunClock, run: AllocationRun, seconds: float) -> None:
+    """Count the solve's pruning, model building and search (the rest) as separate steps."""
+    clock.add("prune", run.prune_time)
+    clock.add("model", run.build_time)
+    clock.add("solve", max(0.0, seconds - run.prune_time - run.build_time))
+    clock.check_stop()
 
 
 def _solve(instance: Instance, policy: Policy, full_pairs: Pairs, settings: SolveSettings,
@@ -332,7 +349,9 @@ def _solve(instance: Instance, policy: Policy, full_pairs: Pairs, settings: Solv
     stability = counted[0]
     if stability.hard and hint is None:  # a start in no time (see _weakly_stable_start)
         hint = _weakly_stable_start(instance, policy, full_pairs, settings)
+    pruning = time.perf_counter()
     dominated = dominated_mask(instance, policy, full_pairs)
+    run.prune_time += time.perf_counter() - pruning
     run.pairs_pruned = int(dominated.sum())
     pruned = StagedSolve(instance, policy, full_pairs.without(dominated), settings,
                          stable_only=True)
@@ -459,13 +478,14 @@ def _fill_values(solve: StagedSolve, values: dict[str, Any]) -> list[StageResult
 def _raise_infeasible(instance: Instance, policy: Policy, solve: StagedSolve,
                       settings: SolveSettings, explain: bool) -> None:
     failed = solve.failed
+    assert settings.clock is not None  # `allocate` always gives one
     if failed is not None and failed.status == "unknown":
         raise StaffingError(
-            f"no roster found within the time limit ({settings.time_limit:g} s) at stage "
+            f"no roster found within the time limit ({settings.clock.limit:g} s) at stage "
             f"'{failed.stage}'; allow more time"
         )
     if not explain:
         raise InfeasibleError("no roster obeys every hard rule of the policy")
+    deadline = settings.clock.end - _EXPLANATION_WRITE  # the explanation is the run's last step
     raise InfeasibleError(explain_infeasibility(
-        instance, policy, deadline=settings.started + settings.time_limit,
-        deterministic=settings.deterministic))
+        instance, policy, deadline=deadline, deterministic=settings.deterministic))

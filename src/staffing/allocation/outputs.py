@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -156,12 +157,15 @@ def roster_workbook(tables: list[OutputTable]) -> Workbook:
 
 
 def write_solve_outputs(out: Path, instance: Instance, policy: Policy, result: AllocationResult,
-                        reasons: list[Reason],
-                        extra_files: dict[str, str] | None = None) -> list[str]:
+                        reasons: list[Reason], extra_files: dict[str, str] | None = None, *,
+                        last_files: Callable[[], dict[str, str]] | None = None) -> list[str]:
     """Write every output of a solve into ``out`` at once (atomically); return the file names.
 
     CSV tables are written as Excel reads them (UTF-8 with BOM); ``extra_files``
     (name -> text, e.g. the report) are written with them, as UTF-8, in the same folder move.
+    ``last_files`` is called once every other file is written and gives the last ones
+    (name -> text; by default ``manifest.json`` of the result), so a manifest can record
+    how long the writes took.
     """
     roster, report = result.roster, result.report
     rows = reason_rows(instance, policy, reasons)
@@ -177,7 +181,7 @@ def write_solve_outputs(out: Path, instance: Instance, policy: Policy, result: A
         "blocking_pairs.csv": table_csv(["person", "post", "choice_rank", "code", "forced_by",
                                          "text"], blocking_rows(reasons)),
     })
-    texts = {"manifest.json": manifest_text(result), **(extra_files or {})}
+    texts = dict(extra_files or {})
     with atomic_dir(out) as staging:
         for name, text in files.items():
             (staging / name).write_text(text, encoding=CSV_ENCODING)
@@ -185,7 +189,10 @@ def write_solve_outputs(out: Path, instance: Instance, policy: Policy, result: A
             (staging / name).write_text(text, encoding="utf-8")
         save_book(reasons_workbook(rows), staging / "reasons.xlsx")
         save_book(roster_workbook(tables), staging / "roster.xlsx")
-    return [*files, *texts, "reasons.xlsx", "roster.xlsx"]
+        last = last_files() if last_files is not None else {"manifest.json": manifest_text(result)}
+        for name, text in last.items():
+            (staging / name).write_text(text, encoding="utf-8")
+    return [*files, *texts, "reasons.xlsx", "roster.xlsx", *last]
 
 
 def solve_manifest(result: AllocationResult) -> dict[str, Any]:
@@ -204,8 +211,12 @@ def solve_manifest(result: AllocationResult) -> dict[str, Any]:
 
 def manifest_text(result: AllocationResult) -> str:
     """``manifest.json`` of a solve, as written."""
-    return json.dumps(solve_manifest(result), ensure_ascii=False, indent=1,
-                      sort_keys=False) + "\n"
+    return json_text(solve_manifest(result))
+
+
+def json_text(data: Any) -> str:
+    """A JSON file's text as every output writes it (UTF-8 as is, one-space indent)."""
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
 
 
 def write_infeasibility(out: Path, explanation: Any) -> None:

@@ -19,6 +19,7 @@ from ortools.sat.python import cp_model
 
 from staffing.allocation.model import AllocationModel
 from staffing.allocation.result import StageResult, stage_label
+from staffing.domain.clock import RunClock
 from staffing.domain.objective import Stage
 from staffing.domain.pairs import PairKind
 from staffing.rules.base import is_constant
@@ -82,11 +83,19 @@ class SolveSettings:
     progress: Callable[[dict[str, Any]], None] | None = None
     started: float = field(default_factory=time.perf_counter)
     deterministic_used: float = 0.0
+    clock: RunClock | None = None  # the whole run's clock: it caps the wall time in every mode
 
     def remaining(self) -> float:
         """Budget left: wall seconds, or deterministic time units in deterministic mode."""
-        used = self.deterministic_used if self.deterministic else time.perf_counter() - self.started
-        return max(0.0, self.time_limit - used)
+        if self.deterministic:
+            return max(0.0, self.time_limit - self.deterministic_used)
+        return self.wall_remaining()
+
+    def wall_remaining(self) -> float:
+        """Wall seconds left for the solver: the run's clock less its reserve, or the limit."""
+        if self.clock is not None:
+            return self.clock.solver_remaining()
+        return max(0.0, self.time_limit - (time.perf_counter() - self.started))
 
 
 def stage_objectives(m: AllocationModel) -> list[tuple[Stage, list[Objective]]]:
@@ -254,6 +263,7 @@ def configure(solver: cp_model.CpSolver, settings: SolveSettings, limit: float) 
     if settings.deterministic:
         params.num_workers = 1
         params.max_deterministic_time = max(limit, 0.01)
+        params.max_time_in_seconds = max(settings.wall_remaining(), 0.01)  # the wall cap
     else:
         params.num_workers = settings.workers
         params.max_time_in_seconds = max(limit, 0.01)
@@ -279,11 +289,16 @@ def solve_objective(m: AllocationModel, objective: Objective, settings: SolveSet
         m.model.minimize(objective.expr)
     _set_hint(m, hint)
     solver = cp_model.CpSolver()
-    configure(solver, settings, settings.remaining())
+    limit = settings.remaining()
+    configure(solver, settings, limit)
     callback = _Progress(objective, settings)
-    status = solver.solve(m.model, callback if settings.progress else None)
+    status = _run_solver(solver, m, settings, callback if settings.progress else None)
     wall = time.perf_counter() - started
     settings.deterministic_used += solver.deterministic_time
+    if (settings.deterministic and settings.clock is not None
+            and status not in (cp_model.OPTIMAL, cp_model.INFEASIBLE)
+            and solver.deterministic_time < 0.999 * max(limit, 0.01)):
+        settings.clock.wall_capped.append(objective.name)  # the wall clock stopped it
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         name = "infeasible" if status == cp_model.INFEASIBLE else "unknown"
         return [objective.result(None, None, name, wall, solver.deterministic_time)], None
@@ -302,6 +317,16 @@ def solve_objective(m: AllocationModel, objective: Objective, settings: SolveSet
         for result in results:
             settings.progress(result.event())
     return results, solution
+
+
+def _run_solver(solver: cp_model.CpSolver, m: AllocationModel, settings: SolveSettings,
+                callback: cp_model.CpSolverSolutionCallback | None) -> Any:
+    """Solve; a stop request on the run's token stops the search at once (`Cancelled`)."""
+    stop = settings.clock.stop if settings.clock is not None else None
+    if stop is None:
+        return solver.solve(m.model, callback)
+    with stop.running(solver.stop_search):
+        return solver.solve(m.model, callback)
 
 
 def _member_results(objective: Objective, solver: cp_model.CpSolver, bound: int, state: str,

@@ -18,7 +18,7 @@ import typer
 
 from staffing.cli.allocation import check, solve, validate
 from staffing.cli.bundles import convert, current_roster, generate, report, template
-from staffing.cli.common import console, err_console, guarded
+from staffing.cli.common import console, err_console, guarded, note_process_start
 from staffing.cli.pay import pay
 from staffing.cli.planning import check_plan, rotation_plan
 from staffing.cli.scenarios import register as register_scenarios
@@ -40,6 +40,7 @@ register_scenarios(app)  # ``scenario run``, ``sweep``, ``compare``, ``frontier`
 
 def main() -> None:
     """Entry point of the ``staffing`` command."""
+    note_process_start()
     app()
 
 

@@ -20,6 +20,7 @@ from staffing.cli.common import (
     examples,
     page_language,
     print_problems,
+    run_clock,
     stages_table,
 )
 from staffing.domain.params import SolveParams
@@ -153,10 +154,21 @@ def solve(
     instance: InstanceArg,
     policy: PolicyOpt,
     out: OutOpt,
-    time_limit: Annotated[float, typer.Option("--time-limit", "-t", min=0.1,
-                                              help="seconds for the whole solve")] = 60.0,
+    time_limit: Annotated[float, typer.Option(
+        "--time-limit", "-t", min=0.1,
+        help="seconds of wall time for the whole run, from starting to the last file "
+             "written, in every mode; steps after the solver degrade when it is short "
+             "(outcome-only reasons, no report), as the manifest records")] = 60.0,
     deterministic: Annotated[bool, typer.Option(
-        "--deterministic", help="one worker, fixed seed: byte-identical outputs")] = False,
+        "--deterministic",
+        help="one worker, fixed seed, no wall-clock time in the outputs (timings.json "
+             "apart): byte-identical outputs, unless the wall clock stops a stage before "
+             "--deterministic-limit (the manifest then says not reproducible)")] = False,
+    deterministic_limit: Annotated[float | None, typer.Option(
+        "--deterministic-limit", min=0.01,
+        help="with --deterministic: the solver's limit in CP-SAT deterministic time units, "
+             "not seconds (their pace varies with the machine and its load; default: as "
+             "many units as --time-limit has seconds)")] = None,
     hint: Annotated[Path | None, typer.Option(help="roster.csv to start from")] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="CP-SAT workers")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress lines")] = False,
@@ -167,11 +179,13 @@ def solve(
 ) -> None:
     """Run the two-way selection; write roster, vacancies, audit, reasons, manifest and report."""
     page_lang = page_language(lang)
-    params = SolveParams(time_limit=time_limit, deterministic=deterministic, workers=workers)
+    params = SolveParams(time_limit=time_limit, deterministic=deterministic, workers=workers,
+                         deterministic_limit=deterministic_limit)
     try:
         run = solve_run(instance, policy, out, params, hint=hint, rotation_plan=rotation_plan,
                         progress=SolveProgress(quiet, str(instance)),
-                        extra_outputs=None if no_report else solve_report(page_lang))
+                        extra_outputs=None if no_report else solve_report(page_lang),
+                        clock=run_clock(time_limit))
     except InfeasibleError as error:
         err_console.print(f"[red]infeasible[/]: {escape(str(error.explanation))}")
         err_console.print(f"explanation written to {escape(str(out))}/infeasibility.txt")
@@ -183,3 +197,18 @@ def solve(
                   f"{report.blocking_pairs} blocking pairs; "
                   f"wrote {escape(', '.join(map(str, files)))} to {escape(str(out))} "
                   f"in {run.seconds:.1f} s")
+    print_run_time(run.timings, run.record)
+
+
+def print_run_time(timings: dict[str, float], record: dict[str, Any]) -> None:
+    """Each step's seconds (as the manifest has them), and what the time limit cut short."""
+    steps = ", ".join(f"{step} {seconds:.2f}" for step, seconds in timings.items()
+                      if step != "total")
+    console.print(f"time: {steps} (total {timings['total']:.2f} of "
+                  f"{record['time_limit']:g} s)", highlight=False)
+    for step, what in record["cut_short"].items():
+        console.print(f"[yellow]cut short[/] {step}: {escape(what)}")
+    if record["stopped_by_wall_clock"]:
+        console.print("[yellow]not reproducible[/]: the wall clock stopped "
+                      f"{escape(', '.join(record['stopped_by_wall_clock']))} before the "
+                      "deterministic limit")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 import os
 import sys
+import time
 from collections.abc import Callable, Mapping, Sequence
 from functools import wraps
 from typing import Any
@@ -20,6 +21,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from staffing.cli.args import LangOpt
+from staffing.domain.clock import RunClock
 from staffing.domain.violation import Violation
 from staffing.errors import LANGS, InfeasibleError, InputError, Lang, Problem, StaffingError
 
@@ -121,6 +123,38 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
         wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
             parameters=[*signature.parameters.values(), lang])
     return wrapper
+
+
+_ENTRY: dict[str, float] = {}  # when the process started, on the clock (set by `main`)
+
+
+def note_process_start() -> None:
+    """Remember when this process started (Linux: /proc; else now), for `run_clock`.
+
+    Called by the ``staffing`` command's entry point, so a run's time limit counts the
+    interpreter's start and the imports too; in-process callers (tests) start at the call.
+    """
+    ago = 0.0
+    try:
+        with open("/proc/self/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        ticks = os.sysconf("SC_CLK_TCK")
+        started = int(fields[19]) / ticks  # field 22: start time, in ticks since boot
+        ago = max(0.0, time.clock_gettime(time.CLOCK_BOOTTIME) - started)
+    except (OSError, ValueError, IndexError, AttributeError):
+        pass
+    _ENTRY["started"] = time.perf_counter() - ago
+
+
+def run_clock(limit: float) -> RunClock:
+    """The clock of a command's run: started when the process started (see
+    `note_process_start`), or now; the time before the command is its ``start`` step."""
+    clock = RunClock(limit)
+    started = _ENTRY.pop("started", None)
+    if started is not None and started < clock.started:
+        clock.add("start", clock.started - started)
+        clock.started = started
+    return clock
 
 
 def examples(violations: Sequence[Violation], show: int) -> str:

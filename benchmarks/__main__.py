@@ -13,6 +13,7 @@ the policies section, the scaling section reuses its runs):
 - ``scaling``      time against people, table and chart
 - ``scenarios``    a 50-scenario sweep on the 3,000-person county, warm start against cold
 - ``planning``     multi-year rotation plans, grouped against one variable per person
+- ``time_limits``  ``staffing solve`` processes: wall time / time limit, every policy model
 
 Each section writes ``OUT/<section>.csv``; then ``OUT/latest.md`` and
 ``OUT/scaling.png`` are drawn from every CSV in OUT (sections not run this
@@ -42,6 +43,7 @@ from benchmarks import (
     scaling,
     scenarios,
     sfas,
+    time_limits,
 )
 from benchmarks.common import (
     RESULTS,
@@ -58,7 +60,7 @@ from benchmarks.common import (
 SECTIONS: dict[str, Any] = {  # in the order they run
     "plain_da": plain_da, "floors_ip": floors_ip, "policies": policies, "early": early,
     "sfas": sfas, "lower_bound": lower_bound, "pay": pay, "scaling": scaling,
-    "scenarios": scenarios, "planning": planning,
+    "scenarios": scenarios, "planning": planning, "time_limits": time_limits,
 }
 TITLES = {  # in the order they are shown
     "lower_bound": "1. Lower bound: the same assignment without side rules (min-cost flows)",
@@ -71,6 +73,7 @@ TITLES = {  # in the order they are shown
     "planning": "9. Multi-year rotation plans: grouped against one variable per person",
     "early": "10. The answer early in a run: blocking pairs under a short time limit",
     "sfas": "11. The largest weakly stable roster with long ties (stability hard)",
+    "time_limits": "12. Time limits: `staffing solve` wall time against --time-limit",
 }
 BUDGET = 20 * 60
 README = ROOT / "benchmarks" / "README.md"

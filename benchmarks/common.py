@@ -69,6 +69,11 @@ class Settings:
     scenario_policy: str = "nanxun-2024"
     scenario_limit: float = 60
     scenario_processes: int | None = None  # None: one per core
+    # time limits (benchmarks/time_limits.py): `staffing solve` processes, wall / limit
+    limit_people: int = 3000
+    limit_seconds: list[float] = field(default_factory=lambda: [5.0, 10.0, 30.0])
+    limit_modes: list[bool] = field(default_factory=lambda: [False, True])  # deterministic?
+    limit_policies: list[str] | None = None  # None: every model
     # multi-year rotation plans: people, plan years, time limit (deterministic units)
     planning_sizes: list[int] = field(default_factory=lambda: [3000])
     planning_years: list[int] = field(default_factory=lambda: [3, 5])
@@ -91,6 +96,8 @@ class Settings:
             scaling_sizes=[60, 90], scaling_limits={90: 20},
             scenario_people=60, scenario_count=4, scenario_limit=20, scenario_processes=1,
             planning_sizes=[120], planning_years=[2], planning_limit=20,
+            limit_people=60, limit_seconds=[5.0], limit_modes=[False],
+            limit_policies=["nanxun-2024"],
         )
 
     def policy_limit(self, people: int, policy: str | None = None) -> float:

@@ -196,3 +196,4 @@ def test_short_time_degrades_reasons_and_report_visibly(
     assert timings["time_limit"] == 20 and "report" not in timings["timings"]
     with open(out / "reasons.csv", encoding="utf-8") as handle:
         assert {row["detailed"] for row in csv.DictReader(handle)} == {"no"}
+

@@ -50,7 +50,13 @@ from staffing.domain.clock import RunClock, StopToken
 from staffing.domain.instance import Instance
 from staffing.domain.params import SolveParams
 from staffing.domain.roster import Roster
-from staffing.errors import InfeasibleError, InputError, Problem, raise_if_errors
+from staffing.errors import (
+    InfeasibleError,
+    InputError,
+    Problem,
+    StaffingError,
+    raise_if_errors,
+)
 from staffing.io.bundle import load
 from staffing.io.roster_io import read_roster
 from staffing.pay.engine import distribute_pay
@@ -257,23 +263,22 @@ def solve_run(instance: InstanceSource, policy: PolicySource, out: str | Path,
     with _step(clock, progress, "fit"):
         raise_if_errors(policy_problems(inst, policy_model))
         start = _roster(hint, inst) if hint is not None else None
-    after = after_solver_seconds(
-        len(inst.staff), None if isinstance(instance, Instance) else clock.steps["load"])
-    clock.keep(sum(after.values()))
+    after = keep_for_after_solver(
+        clock, len(inst.staff), None if isinstance(instance, Instance) else clock.steps["load"],
+        report=extra_outputs is not None)
     if progress is not None:
         progress({"event": "loaded", "instance": inst.meta.name, "policy": policy_model.name,
                   "people": len(inst.staff), "posts": len(inst.posts)})
+    _raise_if_used_up(clock)
     try:
         result = allocate(inst, policy_model, params, hint=start, progress=progress, clock=clock)
     except InfeasibleError as error:
         with _step(clock, progress, "write"):
             write_infeasibility(Path(out), error.explanation)
         raise
-    extra_seconds = after["report"] if extra_outputs is not None else 0.0
     with _step(clock, progress, "reasons"):
-        reasons = explain_roster(inst, policy_model, result.roster,
-                                 deadline=clock.end - extra_seconds - after["write"])
-    _note_brief_reasons(clock, reasons)
+        reasons = reasons_within(clock, inst, policy_model, result.roster,
+                                 later=after.get("report", 0.0) + after["write"])
     extra = None
     if extra_outputs is not None:
         extra = _extra_files(clock, progress, extra_outputs, after, SolveOutputs(
@@ -315,12 +320,36 @@ def run_manifest(result: AllocationResult, clock: RunClock, params: SolveParams,
     return manifest
 
 
-def _note_brief_reasons(clock: RunClock, reasons: list[Reason]) -> None:
+def _raise_if_used_up(clock: RunClock) -> None:
+    """Stop before building a model when the limit is already spent (starting, loading)."""
+    if clock.limit is not None and clock.solver_remaining() <= 0:
+        spent = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in clock.timings().items())
+        raise StaffingError(f"the time limit ({clock.limit:g} s) was used up before solving "
+                            f"({spent}); allow more time")
+
+
+def keep_for_after_solver(clock: RunClock, people: int, load_seconds: float | None, *,
+                          report: bool = True, steps: tuple[str, ...] = tuple(AFTER_SOLVER),
+                          ) -> dict[str, float]:
+    """Keep the estimated seconds of the steps after the solver from the solver's share;
+    return the estimate of each (`after_solver_seconds`; ``report`` False leaves it out)."""
+    after = {step: seconds for step, seconds in after_solver_seconds(people, load_seconds).items()
+             if step in steps and (report or step != "report")}
+    clock.keep(sum(after.values()))
+    return after
+
+
+def reasons_within(clock: RunClock, instance: Instance, policy: Policy, roster: Roster, *,
+                   later: float = 0.0) -> list[Reason]:
+    """Every person's reasons by the run's end less ``later`` seconds (for the steps after):
+    in full while time allows, then the outcome line alone, recorded as cut short."""
+    reasons = explain_roster(instance, policy, roster, deadline=clock.end - later)
     brief = {r.person for r in reasons if not r.detailed}
     if brief:
         people = len({r.person for r in reasons})
         clock.cut("reasons", f"{len(brief)} of {people} people given the outcome line alone "
                   "(detailed: no in reasons.csv): the time limit came first")
+    return reasons
 
 
 def _extra_files(clock: RunClock, progress: Progress | None,
@@ -328,7 +357,7 @@ def _extra_files(clock: RunClock, progress: Progress | None,
                  after: dict[str, float], outputs: SolveOutputs) -> dict[str, str] | None:
     """The extra outputs (the report), or None when what is left of the time would not hold
     them and the writes (recorded as cut short)."""
-    if clock.remaining() < after["report"] + after["write"]:
+    if clock.remaining() < after.get("report", 0.0) + after["write"]:
         clock.cut("report", f"not written: {clock.remaining():.1f} s were left of the time "
                   f"limit, the report and the writes need about "
                   f"{after['report'] + after['write']:.1f} s")

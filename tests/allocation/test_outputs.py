@@ -10,7 +10,12 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 import staffing
+from staffing.allocation.outputs import blocking_rows
+from staffing.allocation.reasons import Reason
+from staffing.check import CheckReport
 from staffing.cli import app
+from staffing.domain.violation import Violation
+from tests.allocation.builders import community
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = str(ROOT / "instances" / "demo-county")
@@ -85,7 +90,8 @@ def _assert_excel_readable(out: Path) -> None:
 def test_each_blocking_pair_is_reported_with_what_forces_it(tmp_path: Path) -> None:
     """Tests that blocking_pairs.csv lists exactly the checker's blocking pairs, each with the
     hard rule or earlier stage that forces it."""
-    assert _solve(tmp_path / "out", "--deterministic", model="chongqing-2024").exit_code == 0
+    assert _solve(tmp_path / "out", "--deterministic", "--time-limit", "600",
+                  "--deterministic-limit", "60", model="chongqing-2024").exit_code == 0
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     with open(tmp_path / "out" / "blocking_pairs.csv", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
@@ -152,3 +158,20 @@ def test_bad_input_writes_nothing(tmp_path: Path) -> None:
     assert "staff.csv" in result.output and "row 4" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_blocking_pairs_are_listed_even_when_reasons_were_cut() -> None:
+    """Tests that a blocking pair the checker counts is listed in blocking_pairs.csv when its
+    person was given the outcome line alone (the time limit came first), marked so."""
+    inst = community([{"id": "A", "institution": "H"}, {"id": "B", "institution": "H"}],
+                     [{"id": "p"}], choices={"p": ["B", "A"]})
+    brief = Reason(person="p", kind="outcome", code="choice", post="B", detailed=False)
+    pair = Violation(rule="stability", message="p and A block", hard=False, people=("p",),
+                     posts=("A",))
+    report = CheckReport(violations=[pair], stages={}, indicators=[],
+                         blocking_rules=frozenset({"stability"}))
+    assert blocking_rows([brief]) == []
+    assert blocking_rows([brief], inst, report) == [
+        ["p", "A", 2, "not_explained", "", "not explained: the time limit came first"]]
+    assert blocking_rows([brief], inst, CheckReport(violations=[pair], stages={},
+                                                    indicators=[])) == []

@@ -11,6 +11,7 @@ import pytest
 import staffing
 from staffing.allocation.reasons import explain_roster, verify_all
 from staffing.check import check
+from staffing.domain.params import SolveParams
 from staffing.errors import InfeasibleError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,7 +34,8 @@ def test_demo_solves_to_proven_optimality(demo: staffing.Instance, model: str) -
     """Tests that the demo solves to proven optimality, passes the checker with the reported
     stage values, and that every reason of every person checks out."""
     policy = staffing.load_policy(ROOT / "models" / f"{model}.yaml")
-    result = staffing.allocate(demo, policy, time_limit=120, deterministic=True)
+    result = staffing.allocate(demo, policy, SolveParams(  # wall time to spare under load
+        time_limit=900, deterministic=True, deterministic_limit=120))
     roster = result.roster
     assert result.status == "optimal"
     report = check(demo, policy, roster)

@@ -120,13 +120,30 @@ def reason_rows(instance: Instance, policy: Policy, reasons: list[Reason]) -> li
             for r in reasons]
 
 
-def blocking_rows(reasons: list[Reason]) -> list[list[Any]]:
-    """Each remaining blocking pair with what forces it: a hard rule, or an earlier stage."""
+def blocking_rows(reasons: list[Reason], instance: Instance | None = None,
+                  report: CheckReport | None = None) -> list[list[Any]]:
+    """Each remaining blocking pair with what forces it: a hard rule, or an earlier stage.
+
+    With the checker's ``report``, a blocking pair whose person was given the outcome line
+    alone (the time limit came first) is listed too, as ``not_explained``.
+    """
     rows = []
     for r in reasons:
         if r.blocking:
             forced_by = ";".join(r.rules) if r.rules else (r.stage or "")
             rows.append([r.person, r.post, r.choice_rank, r.code, forced_by, r.text])
+    if instance is None or report is None:
+        return rows
+    brief = {r.person for r in reasons if not r.detailed}
+    for v in report.violations:
+        if v.rule not in report.blocking_rules:
+            continue
+        for person, post in zip(v.people, v.posts):
+            if person in brief:
+                choices = instance.choices_of.get(person, [])
+                rank = choices.index(post) + 1 if post in choices else ""
+                rows.append([person, post, rank, "not_explained", "",
+                             "not explained: the time limit came first"])
     return rows
 
 
@@ -179,7 +196,7 @@ def write_solve_outputs(out: Path, instance: Instance, policy: Policy, result: A
     files.update({
         "reasons.csv": table_csv(REASON_COLUMNS, rows),
         "blocking_pairs.csv": table_csv(["person", "post", "choice_rank", "code", "forced_by",
-                                         "text"], blocking_rows(reasons)),
+                                         "text"], blocking_rows(reasons, instance, report)),
     })
     texts = dict(extra_files or {})
     with atomic_dir(out) as staging:

@@ -3,7 +3,6 @@ check, and the two-way selection."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,10 +27,8 @@ from staffing.errors import InfeasibleError, raise_if_errors
 from staffing.io.roster_io import read_roster
 from staffing.pay.io import read_pay_plan
 from staffing.policy import Policy, policy_problems
-from staffing.report import REPORT_HTML, REPORT_JSON, view_text
-from staffing.report.render import render
-from staffing.report.view import run_view
-from staffing.runs import SolveOutputs, load_inputs, solve_run
+from staffing.report import solve_report
+from staffing.runs import load_inputs, solve_run
 
 
 def validate(instance: InstanceArg, policy: Annotated[Path | None, typer.Option(
@@ -136,18 +133,6 @@ class SolveProgress:
             self.last_print = event["elapsed"]
             console.print(f"    {event['name']}: best {event['objective']:g} bound "
                           f"{event['bound']:g} at {event['elapsed']:.1f} s", style="dim")
-
-
-def solve_report(lang: str) -> Callable[[SolveOutputs], dict[str, str]]:
-    """``report.json`` and ``report.html`` of a solve run, in ``lang``."""
-
-    def files(run: SolveOutputs) -> dict[str, str]:
-        result = run.result
-        data = run_view(run.instance, run.policy, result.roster, result.report, run.reasons,
-                        run.manifest)
-        return {REPORT_JSON: view_text(data), REPORT_HTML: render(data, lang)}
-
-    return files
 
 
 def solve(

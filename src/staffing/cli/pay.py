@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -14,10 +13,8 @@ from staffing.cli.args import InstanceArg, LangOpt, OutOpt, PolicyOpt, RosterArg
 from staffing.cli.common import console, err_console, page_language
 from staffing.errors import InfeasibleError, InputError, Problem
 from staffing.io.messages import describe
-from staffing.report import REPORT_HTML, REPORT_JSON, view_text
-from staffing.report.render import render
-from staffing.report.view import pay_view
-from staffing.runs import PayOutputs, load_inputs, pay_run
+from staffing.report import pay_report
+from staffing.runs import load_inputs, pay_run
 
 
 def _budget(text: str | None) -> object:
@@ -40,18 +37,6 @@ def _budget(text: str | None) -> object:
     if problems:
         raise InputError(problems)
     return out
-
-
-def pay_report(lang: str) -> Callable[[PayOutputs], dict[str, str]]:
-    """``report.json`` and ``report.html`` of a pay run, in ``lang``."""
-
-    def files(run: PayOutputs) -> dict[str, str]:
-        plan = run.result.plan
-        data = pay_view(run.instance, run.policy, plan, run.result.report.violations,
-                        plan.manifest)
-        return {REPORT_JSON: view_text(data), REPORT_HTML: render(data, lang)}
-
-    return files
 
 
 def pay(

@@ -39,6 +39,7 @@ The building blocks (`staffing.report.html`: `t`, `section`, `cards`, `table`,
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,8 @@ from staffing.io.atomic import write_text
 from staffing.report import charts, html, view
 from staffing.report.html import Text, data_table, figure, grid, page, section, t, table
 from staffing.report.render import render
+from staffing.report.view import pay_view, run_view
+from staffing.runs import PayOutputs, SolveOutputs
 
 REPORT_JSON = "report.json"
 REPORT_HTML = "report.html"
@@ -91,6 +94,32 @@ def load_view(run_dir: str | Path) -> dict[str, Any]:
                                   expected_zh=f"版本 {view.VIEW_VERSION} 的 run 或 pay 数据；"
                                   "重新求解即可写出")])
     return data
+
+
+def solve_report(lang: str = "zh") -> Callable[[SolveOutputs], dict[str, str]]:
+    """The extra outputs of a solve run (`staffing.runs.solve_run`): ``report.json`` and
+    ``report.html`` in ``lang``, written with the run's other files."""
+
+    def files(run: SolveOutputs) -> dict[str, str]:
+        result = run.result
+        data = run_view(run.instance, run.policy, result.roster, result.report, run.reasons,
+                        run.manifest)
+        return {REPORT_JSON: view_text(data), REPORT_HTML: render(data, lang)}
+
+    return files
+
+
+def pay_report(lang: str = "zh") -> Callable[[PayOutputs], dict[str, str]]:
+    """The extra outputs of a pay run (`staffing.runs.pay_run`): ``report.json`` and
+    ``report.html`` in ``lang``."""
+
+    def files(run: PayOutputs) -> dict[str, str]:
+        plan = run.result.plan
+        data = pay_view(run.instance, run.policy, plan, run.result.report.violations,
+                        plan.manifest)
+        return {REPORT_JSON: view_text(data), REPORT_HTML: render(data, lang)}
+
+    return files
 
 
 def write_report(run_dir: str | Path, lang: str = "zh", out: str | Path | None = None) -> Path:
@@ -161,10 +190,12 @@ __all__ = [
     "charts",
     "html",
     "load_view",
+    "pay_report",
     "render",
     "render_comparison",
     "save_report",
     "save_view",
+    "solve_report",
     "t",
     "view",
     "view_text",

@@ -6,7 +6,9 @@ from one file), prints well, and is already what the benchmarks draw with, so
 frontier and scenario charts share one look. Text stays text in the SVG
 (``svg.fonttype: none``) so Chinese labels are set by the reader's own fonts and
 the file stays small; ids are salted with a constant and no date is written, so
-the same figures give the same bytes.
+the same figures give the same bytes. matplotlib is imported when the first chart is
+drawn, not with this module (it is a third of the command line's start-up time, and a run
+whose report is left out never needs it).
 
 Every chart function takes the language and returns one SVG string; `both`
 draws a chart once per language.
@@ -18,18 +20,19 @@ import io
 import re
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any
-
-import matplotlib
-from cycler import cycler
-from matplotlib.figure import Figure
+from contextlib import AbstractContextManager
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from staffing.report.html import LANGS, Text
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "Microsoft YaHei",
          "PingFang SC", "SimHei", "DejaVu Sans"]
 PALETTE = ["#1f6fb2", "#9cc3e6", "#e08b2b", "#5b9e4d", "#b74a4a", "#7a68a6", "#8c8c8c"]
-STYLE: Any = {
+STYLE: Any = {  # and the palette as the colour cycle (`_style`)
     "svg.fonttype": "none",
     "svg.hashsalt": "staffing-report",
     "font.family": "sans-serif",
@@ -37,8 +40,21 @@ STYLE: Any = {
     "font.size": 9,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.prop_cycle": cycler(color=PALETTE),
 }
+
+
+@cache
+def _matplotlib() -> Any:
+    import matplotlib  # lazy: about 1 s to import, needed only when a chart is drawn
+
+    return matplotlib
+
+
+def _style() -> AbstractContextManager[Any]:
+    """The charts' style, as a matplotlib rc context."""
+    from cycler import cycler  # lazy: comes with matplotlib
+
+    return _matplotlib().rc_context({**STYLE, "axes.prop_cycle": cycler(color=PALETTE)})
 
 
 def both(draw: Callable[[str], str]) -> dict[str, str]:
@@ -57,6 +73,8 @@ def _svg(fig: Figure) -> str:
 
 
 def _figure(width: float, height: float) -> Figure:
+    from matplotlib.figure import Figure  # lazy: see `_matplotlib`
+
     return Figure(figsize=(width, height), layout="constrained")
 
 
@@ -70,7 +88,7 @@ def bars(lang: str, categories: Sequence[Text], series: Sequence[tuple[Text, Seq
          *, title: Text, unit: Text | None = None, horizontal: bool = False,
          stacked: bool = False, percent: bool = False, height: float | None = None) -> str:
     """Grouped (or stacked) bars: one group per category, one bar per series."""
-    with matplotlib.rc_context(STYLE):
+    with _style():
         n = len(categories)
         if height is None:
             height = max(2.4, 0.28 * n + 1.2) if horizontal else 3.0
@@ -116,7 +134,7 @@ def bars(lang: str, categories: Sequence[Text], series: Sequence[tuple[Text, Seq
 def boxes(lang: str, groups: Sequence[Text], values: Sequence[Sequence[float]], *,
           title: Text, unit: Text | None = None) -> str:
     """One box (quartiles, whiskers at 1.5 IQR) per group of values."""
-    with matplotlib.rc_context(STYLE):
+    with _style():
         fig = _figure(6.0, 3.0)
         ax = fig.add_subplot()
         kept = [(g, list(v)) for g, v in zip(groups, values) if len(v)]
@@ -137,7 +155,7 @@ def points(lang: str, series: Sequence[tuple[Text, Sequence[float], Sequence[flo
            title: Text, x: Text, y: Text, labels: Sequence[str] | None = None,
            line: bool = True) -> str:
     """Points (joined by a line when ``line``) of one or more series: trade-off curves."""
-    with matplotlib.rc_context(STYLE):
+    with _style():
         fig = _figure(6.0, 3.4)
         ax = fig.add_subplot()
         for name, xs, ys in series:

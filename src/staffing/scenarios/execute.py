@@ -9,7 +9,6 @@ scenario of a sweep is ever dropped.
 
 from __future__ import annotations
 
-import time
 import traceback
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,16 +16,19 @@ from typing import Any
 from staffing.allocation.engine import allocate
 from staffing.allocation.explain import explain_infeasibility
 from staffing.allocation.outputs import audit_rows
-from staffing.allocation.reasons import Reason, explain_roster
+from staffing.allocation.reasons import Reason
 from staffing.allocation.result import AllocationResult
 from staffing.check import CheckReport
+from staffing.domain.clock import RunClock
 from staffing.domain.instance import Instance
+from staffing.domain.params import SolveParams
 from staffing.domain.roster import Roster
 from staffing.errors import InfeasibleError, InputError, StaffingError, raise_if_errors
 from staffing.pay.engine import distribute_pay
 from staffing.pay.money import fen_text
 from staffing.policy import Policy, policy_problems
 from staffing.rules.base import Placement
+from staffing.runs import keep_for_after_solver, reasons_within
 from staffing.scenarios.binding import Binding, binding_rules
 from staffing.scenarios.overrides import apply_to_instance, apply_to_policy, path_problems
 from staffing.scenarios.spec import Scenario
@@ -208,11 +210,11 @@ def run_scenario(instance: Instance, policy: Policy, scenario: Scenario, setting
     base
         the base roster, for moves against the base.
     """
-    started = time.perf_counter()
+    clock = RunClock(settings.time_limit)
     outcome = ScenarioOutcome(scenario.name, scenario.description, dict(scenario.values),
                               [o.text() for o in scenario.overrides])
     try:
-        _run(outcome, instance, policy, scenario, settings, hint, base, started)
+        _run(outcome, instance, policy, scenario, settings, hint, base, clock)
     except InputError as error:
         outcome.status, outcome.problems = "error", list(error.problems)
         outcome.message = str(error.problems[0]) if error.problems else str(error)
@@ -222,38 +224,47 @@ def run_scenario(instance: Instance, policy: Policy, scenario: Scenario, setting
         outcome.status = "error"
         outcome.message = f"internal error: {type(error).__name__}: {error}"
         outcome.problems = [traceback.format_exc()]
-    outcome.seconds = time.perf_counter() - started
+    outcome.seconds = clock.elapsed()
+    if outcome.manifest:
+        outcome.manifest["run"] = clock.record(settings.deterministic)
+        if not settings.deterministic:
+            outcome.manifest["timings"] = clock.timings()
     return outcome
 
 
 def _run(outcome: ScenarioOutcome, instance: Instance, policy: Policy, scenario: Scenario,
          settings: RunSettings, hint: Roster | None, base: Roster | None,
-         started: float) -> None:
-    inst, pol = scenario_inputs(instance, policy, scenario)
-    remaining = settings.time_limit - (time.perf_counter() - started)
+         clock: RunClock) -> None:
+    """The scenario's steps on its clock: overrides, solve, check, reasons, pay (each timed;
+    the solver gets the limit less a reserve for the check and the reasons)."""
+    with clock.step("overrides"):
+        inst, pol = scenario_inputs(instance, policy, scenario)
+    keep_for_after_solver(clock, len(inst.staff), None, report=False,
+                          steps=("check", "reasons") if settings.reasons else ("check",))
     use_hint = hint if settings.warm_start else None
     outcome.warm_started = use_hint is not None
+    params = SolveParams(time_limit=settings.time_limit, deterministic=settings.deterministic,
+                         workers=settings.workers, seed=settings.seed)
     try:
-        result = allocate(inst, pol, time_limit=max(remaining, 0.1),
-                          deterministic=settings.deterministic, hint=use_hint,
-                          workers=settings.workers, seed=settings.seed, explain=False)
+        result = allocate(inst, pol, params, hint=use_hint, explain=False, clock=clock)
     except InfeasibleError:
         outcome.status = "infeasible"
-        outcome.solve_seconds = time.perf_counter() - started
+        outcome.solve_seconds = clock.elapsed()
         if not settings.explain:
             return
-        explanation = explain_infeasibility(inst, pol, deadline=started + settings.time_limit,
-                                            deterministic=settings.deterministic)
+        with clock.step("explain"):
+            explanation = explain_infeasibility(inst, pol, deadline=clock.end,
+                                                deterministic=settings.deterministic)
         outcome.explanation = explanation.to_dict()
         outcome.explanation_text = str(explanation)
-        outcome.solve_seconds = time.perf_counter() - started
+        outcome.solve_seconds = clock.elapsed()
         return
     except StaffingError as error:
         if "time limit" in str(error):
             outcome.status, outcome.message = "timeout", str(error)
             return
         raise
-    outcome.solve_seconds = time.perf_counter() - started
+    outcome.solve_seconds = clock.elapsed()
     roster = result.roster
     outcome.status = result.status
     outcome.roster, outcome.result = roster, result
@@ -267,7 +278,8 @@ def _run(outcome: ScenarioOutcome, instance: Instance, policy: Policy, scenario:
     if settings.binding:
         outcome.binding = binding_rules(inst, pol, roster)
     if settings.reasons:
-        outcome.reasons = explain_roster(inst, pol, roster)
+        with clock.step("reasons"):
+            outcome.reasons = reasons_within(clock, inst, pol, roster)
     if settings.pay:
-        _fill_pay(outcome, inst, pol, roster,
-                  settings.time_limit - (time.perf_counter() - started))
+        with clock.step("pay"):
+            _fill_pay(outcome, inst, pol, roster, clock.remaining())

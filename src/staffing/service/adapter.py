@@ -1,58 +1,35 @@
 """Every call the service makes into the engine, in one place.
 
 The web server's process uses `validate` and `check_files` (no solver runs there);
-worker processes use `run_job`. Inputs are files in a job's ``input`` folder,
+worker processes use `run_job`, which runs jobs as `staffing.runs` runs every solve: one
+time limit from loading to the last file written, and a `StopToken` that stops a
+running solve at once. Inputs are files in a job's ``input`` folder,
 written by `staffing.service.inputs`; outputs go to its ``out`` folder, atomically.
 """
 
 from __future__ import annotations
 
 import functools
-import json
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from staffing.allocation.engine import allocate
-from staffing.allocation.outputs import write_solve_outputs
-from staffing.allocation.reasons import explain_roster
 from staffing.check import CheckReport, check
+from staffing.domain.clock import RunClock, StopToken
 from staffing.domain.instance import Instance
+from staffing.domain.params import SolveParams
 from staffing.domain.roster import Roster
 from staffing.errors import InputError, Problem, raise_if_errors
 from staffing.io.bundle import load
 from staffing.io.roster_io import read_roster
-from staffing.pay.check import check_pay
-from staffing.pay.engine import distribute_pay
-from staffing.pay.io import read_pay_plan, write_pay
+from staffing.pay.io import read_pay_plan
 from staffing.policy import Policy, policy_problems
 from staffing.policy.load import parse_policy
-from staffing.report import save_report
-from staffing.report.view import pay_view, run_view
+from staffing.report import pay_report, solve_report
+from staffing.runs import pay_run, solve_run
 
 Progress = Callable[[dict[str, Any]], None]
-
-
-class Cancelled(Exception):
-    """The run was stopped on request; nothing it wrote is kept."""
-
-
-class StopToken:
-    """Asks a running job to stop: checked between steps of the run."""
-
-    def __init__(self) -> None:
-        self.stopped = False
-
-    def stop(self) -> None:
-        """Ask the run to stop as soon as it can."""
-        self.stopped = True
-
-    def raise_if_stopped(self) -> None:
-        """Raise `Cancelled` once `stop` was called."""
-        if self.stopped:
-            raise Cancelled
 
 
 @dataclass(frozen=True)
@@ -185,59 +162,48 @@ def run_job(files: JobFiles, options: dict[str, Any], progress: Progress,
             stop: StopToken) -> dict[str, Any]:
     """Run one job (allocation, pay or both) and write its outputs to ``files.out``.
 
-    ``options``: kind, time_limit (seconds for the whole run), deterministic, budget.
-    Returns a summary for the job's record.
+    ``options``: kind, time_limit (seconds for the whole run, from loading to the last file
+    written: `staffing.runs`), deterministic, budget. Returns a summary for the job's record.
 
     Raises
     ------
     Cancelled
-        when ``stop`` was called; InputError, InfeasibleError as the engine raises them.
+        when ``stop`` was called (a running solve stops at once); InputError,
+        InfeasibleError as the engine raises them.
     """
-    started = time.monotonic()
     kind = options["kind"]
-    limit = float(options["time_limit"])
-    roster_file = files.roster if kind == "pay" else None
-    instance, policy, roster = load_inputs(files.bundle, files.policy.read_text("utf-8"),
-                                           "policy.yaml", roster_file)
-    stop.raise_if_stopped()
-    summary: dict[str, Any] = {"counts": counts(instance)}
-
-    def checked_progress(event: dict[str, Any]) -> None:
-        stop.raise_if_stopped()
-        progress(event)
-
+    params = SolveParams(time_limit=float(options["time_limit"]),
+                         deterministic=bool(options.get("deterministic")))
+    clock = RunClock(params.time_limit, stop=stop)
+    summary: dict[str, Any] = {}
+    roster: Roster | None = None
     if kind in ("allocation", "both"):
-        remaining = limit - (time.monotonic() - started)
-        result = allocate(instance, policy, time_limit=max(0.1, 0.8 * remaining),
-                          deterministic=bool(options.get("deterministic")),
-                          progress=checked_progress)
-        stop.raise_if_stopped()
-        roster, report = result.roster, result.report
-        progress({"event": "step", "step": "reasons"})
-        reasons = explain_roster(instance, policy, roster,  # outcome lines alone past 90 %
-                                 deadline=time.perf_counter() + 0.9 * limit
-                                 - (time.monotonic() - started))
-        stop.raise_if_stopped()
-        write_solve_outputs(files.out, instance, policy, result, reasons)
-        progress({"event": "step", "step": "report"})
-        manifest = json.loads((files.out / "manifest.json").read_text(encoding="utf-8"))
-        save_report(files.out, run_view(instance, policy, roster, report, reasons, manifest))
-        summary["status"] = result.status
-        summary["stages"] = [stage.to_dict() for stage in result.stages]
+        with clock.step("load"):
+            policy = parsed_policy(files.policy.read_text("utf-8"), "policy.yaml")
+        run = solve_run(files.bundle, policy, files.out, params, progress=progress,
+                        extra_outputs=solve_report(), clock=clock)
+        instance, roster, report = run.instance, run.result.roster, run.result.report
+        summary["counts"] = counts(instance)
+        summary["status"] = run.result.status
+        summary["stages"] = [stage.to_dict() for stage in run.result.stages]
         summary["check"] = {"hard_violations": len(report.hard_violations),
                             "blocking_pairs": report.blocking_pairs}
+        summary["run"] = run.record
     if kind in ("pay", "both"):
+        if roster is None:
+            with clock.step("load"):
+                instance, policy, roster = load_inputs(
+                    files.bundle, files.policy.read_text("utf-8"), "policy.yaml", files.roster)
+            summary["counts"] = counts(instance)
         assert roster is not None
-        progress({"event": "step", "step": "pay"})
-        remaining = limit - (time.monotonic() - started)
-        plan = distribute_pay(instance, roster, policy, budget=_budget(options.get("budget")),
-                              time_limit=max(0.1, remaining)).plan
-        stop.raise_if_stopped()
-        write_pay(files.out / "pay", plan, instance, roster, policy)
-        violations, _ = check_pay(instance, policy, roster, plan)
-        save_report(files.out / "pay", pay_view(instance, policy, plan, violations,
-                                                plan.manifest))
+        progress({"event": "step", "step": "pay", "elapsed": clock.elapsed()})
+        with clock.step("pay"):
+            plan = pay_run(instance, roster, policy, files.out / "pay",
+                           budget=_budget(options.get("budget")),
+                           time_limit=max(0.1, clock.remaining()),
+                           extra_outputs=pay_report()).result.plan
         summary["pay"] = {"status": plan.status, "people": len(plan.lines)}
+    summary["timings"] = clock.timings()
     return summary
 
 

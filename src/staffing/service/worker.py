@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from staffing.allocation.outputs import write_infeasibility
-from staffing.errors import InfeasibleError, InputError, StaffingError
-from staffing.service.adapter import Cancelled, JobFiles, StopToken, run_job
+from staffing.domain.clock import StopToken
+from staffing.errors import Cancelled, InfeasibleError, InputError, StaffingError
+from staffing.service.adapter import JobFiles, run_job
 from staffing.service.jsonable import plain
 
 PROGRESS_INTERVAL = 0.25  # seconds between two progress messages within a stage

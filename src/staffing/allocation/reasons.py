@@ -36,18 +36,15 @@ from staffing.allocation.claims import (
     Claim,
     ClaimCheck,
     reason_failures,
-    violation_key,
     worse,
 )
+from staffing.allocation.deltas import MoveDelta, MoveDeltas
 from staffing.allocation.wording import Words, change, stage_label
 from staffing.domain.instance import Instance
 from staffing.domain.objective import Stage
 from staffing.domain.ranking import TENURE, UNRANKED
 from staffing.domain.roster import Assignment, Roster
-from staffing.domain.violation import Violation
-from staffing.objectives import stage_values_of
 from staffing.policy import Policy
-from staffing.rules.base import Placement
 
 BLOCKING_CODES = ("rule_required", "worse_objective", "equally_good", "not_proven")
 MOVE_CODE = {"move_breaks": "rule_required", "move_worsens": "worse_objective",
@@ -122,19 +119,22 @@ class Effect:
 class Explainer(Baseline):
     """Reasons for one roster under one policy (caches what all reasons share)."""
 
-    def __init__(self, instance: Instance, policy: Policy, roster: Roster):
+    def __init__(self, instance: Instance, policy: Policy, roster: Roster,
+                 whole_roster_moves: bool = False):
         super().__init__(instance, policy, roster)
+        self.whole_roster_moves = whole_roster_moves  # check each move on the whole roster
         self.words = {lang: Words(instance, policy, lang) for lang in ("zh", "en")}
         self._effects: dict[tuple[Any, ...], Effect] = {}
 
     @cached_property
+    def deltas(self) -> MoveDeltas:
+        """Moves evaluated where they touch the roster."""
+        return MoveDeltas(self, whole=self.whole_roster_moves)
+
+    @property
     def amounts(self) -> dict[str, int]:
         """Each rule's soft breaches on the roster (what the soft stages count)."""
-        out = {rule.name: 0 for rule in self.policy.rule_objects()}
-        for v in self.violations:
-            if not v.hard and v.rule in out:
-                out[v.rule] += v.amount
-        return out
+        return self.deltas.amounts
 
     # -- per person ------------------------------------------------------------------------
 
@@ -380,38 +380,24 @@ class Explainer(Baseline):
 
     def _evaluate(self, person: str, post: str | None, pool: Any,
                   displaced: str | None) -> Effect:
-        """The move's effect: hard rules checked in full, soft rules counted (no messages)."""
+        """The move's effect, from what the move changes where it touches the roster."""
         changes = {person: Assignment(person=person, post=post, pool=pool)}
         if displaced is not None:
             recruit = self.instance.person_by_id[displaced].new_recruit
             changes[displaced] = Assignment(person=displaced, post=None,
                                             pool=None if recruit else
                                             self.roster.pool_of(displaced))
-        moved = self.roster.moved(changes)
-        placement = self.placement.moved(moved, list(changes))
+        delta = self.deltas.evaluate(changes)
         move = {"person": person, "post": post, "pool": pool, "displaced": displaced}
-        new: list[Violation] = []
-        amounts: dict[str, int] = {}
-        for rule in self.policy.rule_objects():
-            if not rule.hard:
-                amounts[rule.name] = rule.amount(placement)
-                continue
-            found = rule.check(placement)
-            new.extend(v for v in found if v.hard and violation_key(v) not in self.hard_keys)
-            amounts[rule.name] = sum(v.amount for v in found if not v.hard)
-        if new:
-            rules = tuple(sorted({v.rule for v in new}))
+        if delta.new_hard:
+            rules = tuple(sorted({v.rule for v in delta.new_hard}))
             return Effect(Claim("move_breaks", {**move, "rules": rules}),
-                          tuple(v.message for v in new[:3]))
-        soft: dict[Stage, int] = {}
-        for rule in self.policy.rule_objects():
-            soft[rule.stage] = soft.get(rule.stage, 0) + amounts[rule.name]
-        after = stage_values_of(self.instance, self.policy, moved, soft, placement)
-        return self._stage_effect(move, after, amounts, placement)
+                          tuple(v.message for v in delta.new_hard[:3]))
+        return self._stage_effect(move, delta)
 
-    def _stage_effect(self, move: dict[str, Any], after: dict[str, Any],
-                      amounts: dict[str, int], placement: Placement) -> Effect:
+    def _stage_effect(self, move: dict[str, Any], delta: MoveDelta) -> Effect:
         order = [s.value for s in self.policy.objective]
+        after, amounts = delta.stages, delta.amounts
         for k, name in enumerate(order):
             before_value, after_value = self.stages[name], after[name]
             if before_value == after_value:
@@ -422,10 +408,9 @@ class Explainer(Baseline):
                                  and amounts[rule.name] > self.amounts[rule.name]))
             messages: tuple[str, ...] = ()
             if name == Stage.SOFT_FLOORS.value:
-                messages = tuple(
-                    v.message for rule in self.policy.rule_objects() if rule.name in grown
-                    for v in rule.check(placement)
-                    if not v.hard and violation_key(v) not in self.soft_keys)[:2]
+                grown_rules = [rule for rule in self.policy.rule_objects() if rule.name in grown]
+                messages = tuple(v.message for v in
+                                 delta.new_soft(grown_rules, self.soft_keys))[:2]
             improved = next((later for later in order[k + 1:]
                              if worse(later, after[later], self.stages[later])), None)
             return Effect(Claim(kind, {**move, "stage": name, "before": before_value,

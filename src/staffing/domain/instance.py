@@ -292,9 +292,12 @@ class Instance(BaseModel):
 
     def cached(self, key: Any, factory: Any) -> Any:
         """Compute ``factory()`` once per instance and key (derived data only)."""
-        if key not in self._cache:
-            self._cache[key] = factory()
-        return self._cache[key]
+        private = self.__pydantic_private__  # one dict look-up, not pydantic's __getattr__
+        assert private is not None
+        cache = private["_cache"]
+        if key not in cache:
+            cache[key] = factory()
+        return cache[key]
 
     @property
     def warnings(self) -> list[Any]:

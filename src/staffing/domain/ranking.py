@@ -13,7 +13,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Protocol
 
 import numpy as np
@@ -136,3 +138,34 @@ class ChoiceTable:
                 positions.append(position)
                 panel.append(ranks.applicant_rank(post, person) or UNRANKED)
         return cls(*(np.asarray(x, dtype=np.int64) for x in (people, posts, positions, panel)))
+
+    def rows_of_people(self, people: Iterable[int]) -> np.ndarray:
+        """The rows of the choices of these people (person indices), ascending."""
+        return _rows(self._by_person, people)
+
+    def rows_of_posts(self, posts: Iterable[int]) -> np.ndarray:
+        """The rows of the choices of these posts (post indices), ascending."""
+        return _rows(self._by_post, posts)
+
+    @cached_property
+    def _by_person(self) -> tuple[np.ndarray, np.ndarray]:
+        return _grouped(self.person)
+
+    @cached_property
+    def _by_post(self) -> tuple[np.ndarray, np.ndarray]:
+        return _grouped(self.post)
+
+
+def _grouped(column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows ordered by ``column``, and where each value's rows start in that order (value
+    ``k``'s rows are ``order[starts[k]:starts[k + 1]]``)."""
+    order = np.argsort(column, kind="stable")
+    values = np.arange(int(column.max()) + 2 if len(column) else 1)
+    return order, np.searchsorted(column[order], values, side="left")
+
+
+def _rows(index: tuple[np.ndarray, np.ndarray], keys: Iterable[int]) -> np.ndarray:
+    order, starts = index
+    last = len(starts) - 1
+    slices = [order[starts[k]:starts[k + 1]] for k in {int(k) for k in keys} if 0 <= k < last]
+    return np.sort(np.concatenate(slices)) if slices else np.zeros(0, dtype=np.int64)

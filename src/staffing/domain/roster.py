@@ -85,9 +85,10 @@ class Roster(BaseModel):
             if new.post is not None and (old is None or old.post != new.post):
                 holders[new.post] = sorted([*holders.get(new.post, []), person],
                                            key=self.order.__getitem__)
-        tours = {v: p for v, p in self.tours.items() if p not in changes}
-        for person, new in changes.items():
-            tours.update({v: person for v in new.tour_villages})
+        tours = self.tours
+        if any(new.tour_villages or self.by_person[person].tour_villages
+               for person, new in changes.items()):
+            tours = {v: a.person for a in assignments for v in a.tour_villages}
         by_person = {**self.by_person, **changes}
         out.__dict__.update(by_person=by_person, holders=holders, tours=tours,
                             order=self.order)

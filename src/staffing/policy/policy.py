@@ -41,6 +41,7 @@ class Policy(BaseModel):
     pay: PayPolicy | None = None
     planning: PlanningPolicy | None = None
     _rules_by_name: dict[str, Rule] = PrivateAttr(default_factory=dict)
+    _hash: str | None = PrivateAttr(default=None)
 
     def model_post_init(self, context: Any) -> None:
         self._rules_by_name = {name: CATALOGUE[name](params) for name, params in self.rules.items()}
@@ -80,10 +81,17 @@ class Policy(BaseModel):
 
     def rule_objects(self) -> list[Rule]:
         """The enabled rules, in catalogue order."""
-        return list(self._rules_by_name.values())
+        return list(self._rules().values())
 
     def rule(self, name: str) -> Rule | None:
-        return self._rules_by_name.get(name)
+        return self._rules().get(name)
+
+    def _rules(self) -> dict[str, Rule]:
+        # rules are asked for on every check: one dict look-up, not pydantic's __getattr__
+        private = self.__pydantic_private__
+        assert private is not None
+        rules: dict[str, Rule] = private["_rules_by_name"]
+        return rules
 
     def has(self, name: str) -> bool:
         return name in self.rules
@@ -109,9 +117,14 @@ class Policy(BaseModel):
         return [rule for rule in self.rule_objects() if rule.stage is stage]
 
     def hash(self) -> str:
-        """A stable hash of the policy's content."""
-        text = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(text.encode()).hexdigest()
+        """A stable hash of the policy's content (computed once: the policy is frozen)."""
+        private = self.__pydantic_private__  # one dict look-up, not pydantic's __getattr__
+        assert private is not None
+        if private["_hash"] is None:
+            text = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+            private["_hash"] = hashlib.sha256(text.encode()).hexdigest()
+        digest: str = private["_hash"]
+        return digest
 
     def replace(self, **fields: Any) -> Policy:
         """A validated copy with some top-level fields replaced."""

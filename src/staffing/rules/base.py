@@ -10,7 +10,8 @@ model it emits into) is written here as a ``Protocol``: `RuleSet` and
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
@@ -19,10 +20,10 @@ import numpy as np
 from staffing.catalogue import CatalogueEntry, EntryParams
 from staffing.domain.arrays import POOLS, InstanceArrays
 from staffing.domain.enums import Pool, Tier
-from staffing.domain.instance import Instance
+from staffing.domain.instance import Instance, Institution, Post
 from staffing.domain.objective import Stage
 from staffing.domain.pairs import Pairs
-from staffing.domain.ranking import PanelPolicy
+from staffing.domain.ranking import TENURE, UNRANKED, ChoiceTable, PanelPolicy
 from staffing.domain.roster import Assignment, Roster
 from staffing.domain.violation import Violation
 from staffing.errors import Problem
@@ -132,6 +133,58 @@ class RuleModel(Protocol):
     def forbid_pairs(self, rule: Rule, mask: np.ndarray | None) -> None: ...
 
 
+@dataclass(frozen=True)
+class Around:
+    """Where two rosters that differ only in a few people's assignments can differ for a rule:
+    those people, the posts they hold on either roster, and the institutions of those posts
+    with the villages those people tour on either roster (ids, each in the instance's order).
+    ``people`` also holds those villages' tour doctors on either roster: a village toured
+    twice counts for its later tour doctor, so another one's load changes with the move.
+    """
+
+    people: tuple[str, ...]
+    posts: tuple[str, ...]
+    institutions: tuple[str, ...]
+
+    @classmethod
+    def between(cls, before: Placement, after: Placement, people: Iterable[str]) -> Around:
+        """The places where ``after`` differs from ``before``, whose rosters differ only in the
+        assignments of ``people``."""
+        instance, a = before.instance, before.instance.arrays
+        moved = set(people)
+        posts = {post for q in moved for post in (before.post_of(q), after.post_of(q)) if post}
+        institutions = {instance.post_by_id[post].institution for post in posts}
+        toured = {v for roster in (before.roster, after.roster) for q in moved
+                  if q in roster.by_person for v in roster.by_person[q].tour_villages}
+        institutions |= toured
+        moved |= {roster.tours[v] for roster in (before.roster, after.roster) for v in toured
+                  if v in roster.tours}
+        order = _institution_order(instance)
+        return cls(people=tuple(sorted(moved, key=a.person_index.__getitem__)),
+                   posts=tuple(sorted(posts, key=a.post_index.__getitem__)),
+                   institutions=tuple(sorted(institutions,
+                                             key=lambda k: (order.get(k, len(order)), k))))
+
+    def post_rows(self, instance: Instance) -> list[Post]:
+        """The posts, as rows of the instance."""
+        return [instance.post_by_id[j] for j in self.posts]
+
+    def institution_rows(self, instance: Instance) -> list[Institution]:
+        """The institutions (the instance's only), as rows of the instance."""
+        known = instance.institution_by_id
+        return [known[k] for k in self.institutions if k in known]
+
+    def person_indices(self, instance: Instance) -> np.ndarray:
+        """The people as indices of ``instance.staff``, ascending."""
+        index = instance.arrays.person_index
+        return np.asarray([index[q] for q in self.people], dtype=np.int64)
+
+
+def _institution_order(instance: Instance) -> dict[str, int]:
+    return instance.cached(("institution_order",), lambda: {
+        inst.id: k for k, inst in enumerate(instance.institutions)})
+
+
 class Placement:
     """A roster seen from the rules: who is where, by post, institution and tier.
 
@@ -145,7 +198,8 @@ class Placement:
 
     def moved(self, roster: Roster, people: list[str]) -> Placement:
         """The placement of ``roster``, which differs from this one's only for ``people``:
-        the index arrays are copied and updated instead of rebuilt."""
+        the index arrays, the counts per post and the staff per institution (when this one
+        has them) are copied and updated instead of rebuilt."""
         out = Placement(self.instance, self.policy, roster)
         a = self.instance.arrays
         post_index, pool_index = self.post_index.copy(), self.pool_index.copy()
@@ -154,7 +208,46 @@ class Placement:
             post_index[i] = a.post_index[assignment.post] if assignment.post else -1
             pool_index[i] = POOLS.index(assignment.pool) if assignment.pool else -1
         out.__dict__.update(post_index=post_index, pool_index=pool_index)
+        if "held" in self.__dict__:
+            held = self.held.copy()
+            for person in people:
+                i = a.person_index[person]
+                if self.post_index[i] >= 0:
+                    held[self.post_index[i]] -= 1
+                if post_index[i] >= 0:
+                    held[post_index[i]] += 1
+            out.__dict__["held"] = held
+        if "staff_at" in self.__dict__:
+            out.__dict__["staff_at"] = self._staff_at_moved(out, people)
+        if "choice_outcomes" in self.__dict__:
+            self._outcomes_moved(out, np.asarray([a.person_index[q] for q in people]))
         return out
+
+    def _outcomes_moved(self, out: Placement, people: np.ndarray) -> None:
+        """Update ``out``'s choice outcomes and lowest holder ranks from this placement's."""
+        position, own = (x.copy() for x in self.choice_outcomes)
+        theirs = choice_outcomes(out, people)
+        position[people], own[people] = theirs[0][people], theirs[1][people]
+        out.__dict__["choice_outcomes"] = (position, own)
+        if "worst_rank" in self.__dict__:
+            worst = self.worst_rank.copy()
+            a = self.instance.arrays
+            for j in {int(p.post_index[i]) for p in (self, out) for i in people} - {-1}:
+                holders = [a.person_index[q] for q in out.holders(a.post_ids[j])]
+                worst[j] = own[holders].max() if holders else -1
+            out.__dict__["worst_rank"] = worst
+
+    def _staff_at_moved(self, out: Placement, people: list[str]) -> dict[str, list[str]]:
+        staff_at = dict(self.staff_at)
+        for person in people:
+            old, new = self.institution_of(person), out.institution_of(person)
+            if old == new:
+                continue
+            if old is not None:
+                staff_at[old] = [q for q in staff_at[old] if q != person]
+            if new is not None:
+                staff_at[new] = [*staff_at.get(new, []), person]
+        return staff_at
 
     def post_of(self, person_id: str) -> str | None:
         return self.roster.post_of(person_id)
@@ -205,10 +298,56 @@ class Placement:
         return out
 
     @cached_property
+    def choice_outcomes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each person's outcome as the choices see it: the position among their choices of
+        the post they hold (the largest integer when it is none of them), and their panel
+        rank there (see `staffing.domain.ranking.PanelRanks.rank`: TENURE, UNRANKED)."""
+        return choice_outcomes(self)
+
+    @cached_property
+    def worst_rank(self) -> np.ndarray:
+        """The panel rank of each post's lowest-ranked holder (-1: nobody holds it)."""
+        own = self.choice_outcomes[1]
+        placed = np.flatnonzero(self.post_index >= 0)
+        worst = np.full(len(self.instance.arrays.post_ids), -1, dtype=np.int64)
+        np.maximum.at(worst, self.post_index[placed], own[placed])
+        return worst
+
+    @cached_property
     def held(self) -> np.ndarray:
         """Number of people at each post."""
         placed = self.post_index[self.post_index >= 0]
         return np.bincount(placed, minlength=len(self.instance.arrays.post_ids))
+
+
+def choice_outcomes(placement: Placement,
+                    people: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """`Placement.choice_outcomes`, vectorised; with ``people`` (indices), right for them only.
+    """
+    instance = placement.instance
+    a = instance.arrays
+    table = ChoiceTable.of(instance, placement.policy)
+    outcome = placement.post_index
+    rows = np.arange(len(table.person)) if people is None else table.rows_of_people(people)
+    got = rows[outcome[table.person[rows]] == table.post[rows]]
+    position = np.full(len(a.person_ids), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(position, table.person[got], table.position[got])
+    own = np.full(len(a.person_ids), UNRANKED, dtype=np.int64)
+    own[table.person[got]] = table.rank[got]
+    if placement.policy.tenure:
+        own[_not_applied(instance, table) & (a.current_post >= 0) & (outcome == a.current_post)] = \
+            TENURE
+    return position, own
+
+
+def _not_applied(instance: Instance, table: ChoiceTable) -> np.ndarray:
+    """Which people made no choice."""
+    def build() -> np.ndarray:
+        none = np.ones(len(instance.arrays.person_ids), dtype=bool)
+        none[table.person] = False
+        return none
+
+    return instance.cached(("not_applied",), build)
 
 
 P = TypeVar("P", bound="RuleParams")
@@ -297,6 +436,27 @@ class Rule(CatalogueEntry[P]):
         """
         return sum(v.amount for v in self.check(placement))
 
+    def check_around(self, placement: Placement, around: Around) -> list[Violation] | None:
+        """The violations of `check` that concern ``around``, in `check`'s order; None when the
+        rule cannot tell them apart (a move is then checked on the whole roster).
+
+        The contract the explainer relies on (`staffing.allocation.deltas`): on two rosters
+        that differ only in the assignments of ``around.people``, `check` minus
+        `check_around` gives the same violations. So a move's new violations and the change
+        in the rule's shortfall come from the two rosters' `check_around` alone.
+        """
+        return None
+
+    def amount_around(self, placement: Placement, around: Around) -> int | None:
+        """The soft shortfall of the violations `check_around` gives (None likewise); rules
+        with many of them count it without building their messages."""
+        found = self.check_around(placement, around)
+        return None if found is None else sum(v.amount for v in found if not v.hard)
+
+    def may_break_hard(self) -> bool:
+        """Whether any violation of this rule can be hard (else each is a soft shortfall)."""
+        return self.hard
+
     # -- model emission --------------------------------------------------------------------
 
     def emit(self, model: RuleModel) -> None:
@@ -319,18 +479,46 @@ class Rule(CatalogueEntry[P]):
 
 
 class PairRule(Rule[P]):
-    """A rule that only forbids (person, post) pairs: checked pair by pair, emitted by pruning."""
+    """A rule that forbids (person, post) pairs, and may require some people to hold a post:
+    checked person by person, its pairs emitted by pruning."""
 
     def kept_by_deferred_acceptance(self) -> bool:
         return self.hard  # its pairs are left out of the admissible ones
 
     def check(self, placement: Placement) -> list[Violation]:
+        return self.person_violations(placement,
+                                      np.arange(len(placement.instance.arrays.person_ids)))
+
+    def check_around(self, placement: Placement, around: Around) -> list[Violation]:
+        return self.person_violations(placement, around.person_indices(placement.instance))
+
+    def must_hold_post(self, instance: Instance) -> np.ndarray | None:
+        """Which people the rule requires to hold a post (None: nobody)."""
+        return None
+
+    def describe_unplaced(self, instance: Instance, person_id: str) -> str:
+        return f"{person_id} must hold a post under {self.label_en}, but holds none"
+
+    def person_violations(self, placement: Placement, people: np.ndarray) -> list[Violation]:
+        """The forbidden pairs ``people`` (indices, ascending) hold, then those of them who must
+        hold a post and hold none."""
+        instance = placement.instance
+        placed = placement.post_index[people] >= 0
+        out = self.pair_violations(placement, people[placed])
+        must = self.must_hold_post(instance)
+        if must is not None:
+            ids = instance.arrays.person_ids
+            out.extend(self.violation(self.describe_unplaced(instance, ids[i]), people=(ids[i],))
+                       for i in people[must[people] & ~placed])
+        return out
+
+    def pair_violations(self, placement: Placement, people: np.ndarray) -> list[Violation]:
+        """The forbidden pairs held by ``people`` (indices of placed people, ascending)."""
         instance = placement.instance
         mask = self.forbidden_pairs(instance)
         if mask is None:
             return []
         a = instance.arrays
-        people = np.flatnonzero(placement.post_index >= 0)
         hit = people[mask[people, placement.post_index[people]]]
         return [
             self.violation(
@@ -342,4 +530,3 @@ class PairRule(Rule[P]):
 
     def emit(self, model: RuleModel) -> None:
         model.forbid_pairs(self, self.forbidden_pairs(model.instance))
-

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from staffing.rules.base import Placement, Rule, RuleModel, RuleParams, Violation
+from staffing.domain.instance import Post
+from staffing.rules.base import Around, Placement, Rule, RuleModel, RuleParams, Violation
 
 
 class Capacity(Rule[RuleParams]):
@@ -16,8 +17,14 @@ class Capacity(Rule[RuleParams]):
         return True
 
     def check(self, placement: Placement) -> list[Violation]:
+        return self._check(placement, placement.instance.posts)
+
+    def check_around(self, placement: Placement, around: Around) -> list[Violation]:
+        return self._check(placement, around.post_rows(placement.instance))
+
+    def _check(self, placement: Placement, posts: list[Post]) -> list[Violation]:
         violations = []
-        for post in placement.instance.posts:
+        for post in posts:
             holders = placement.holders(post.id)
             if len(holders) > post.places:
                 violations.append(

@@ -15,7 +15,7 @@ from staffing.domain.arrays import TIERS
 from staffing.domain.enums import Tier, Title
 from staffing.domain.instance import Instance
 from staffing.errors import Problem
-from staffing.rules.base import PairRule, Placement, RuleModel, RuleParams, Violation
+from staffing.rules.base import PairRule, RuleModel, RuleParams
 
 
 class CityDispatchParams(RuleParams):
@@ -50,15 +50,11 @@ class CityDispatch(PairRule[CityDispatchParams]):
             f"{'/'.join(t.value for t in self.params.tiers)}-tier posts, not {post_id}"
         )
 
-    def check(self, placement: Placement) -> list[Violation]:
-        violations = super().check(placement)
-        for person in placement.instance.staff:
-            if person.city_dispatched and placement.post_of(person.id) is None:
-                violations.append(
-                    self.violation(f"city-dispatched {person.id} holds no post",
-                                   people=(person.id,))
-                )
-        return violations
+    def must_hold_post(self, instance: Instance) -> np.ndarray:
+        return instance.arrays.dispatched
+
+    def describe_unplaced(self, instance: Instance, person_id: str) -> str:
+        return f"city-dispatched {person_id} holds no post"
 
     def validate_instance(self, instance: Instance) -> list[Problem]:
         problems = []

@@ -18,7 +18,7 @@ import numpy as np
 
 from staffing.domain.instance import Instance
 from staffing.domain.objective import Stage
-from staffing.rules.base import Placement, Rule, RuleModel, RuleParams, Violation
+from staffing.rules.base import Around, Placement, Rule, RuleModel, RuleParams, Violation
 
 
 class ContinuityParams(RuleParams):
@@ -50,12 +50,19 @@ class Continuity(Rule[ContinuityParams]):
         ]
 
     def check(self, placement: Placement) -> list[Violation]:
+        return self._check(placement, np.arange(len(placement.instance.arrays.person_ids)))
+
+    def check_around(self, placement: Placement, around: Around) -> list[Violation]:
+        return self._check(placement, around.person_indices(placement.instance))
+
+    def _check(self, placement: Placement, people: np.ndarray) -> list[Violation]:
+        """The stayers among ``people`` (indices, ascending) who were moved."""
         instance = placement.instance
         a = instance.arrays
         stayer = self.cached(instance, "stayers", lambda: np.isin(
             np.arange(len(a.person_ids)),
             [a.person_index[p] for p in self.stayers(instance)]))
-        moved = np.flatnonzero(stayer & (placement.post_index != a.current_post))
+        moved = people[stayer[people] & (placement.post_index[people] != a.current_post[people])]
         return [
             self.violation(
                 f"{a.person_ids[i]} did not apply but was moved from "

@@ -15,9 +15,9 @@ import math
 import numpy as np
 from pydantic import Field
 
-from staffing.domain.arrays import TIERS
+from staffing.domain.arrays import POOLS, TIERS
 from staffing.domain.enums import Pool, Tier
-from staffing.rules.base import Placement, Rule, RuleModel, RuleParams, Violation
+from staffing.rules.base import Around, Placement, Rule, RuleModel, RuleParams, Violation
 from staffing.rules.pools import charged_at
 
 
@@ -35,15 +35,14 @@ class CountyHiredTownshipUsed(Rule[CountyHiredParams]):
     soft_capable = True
 
     def check(self, placement: Placement) -> list[Violation]:
-        recruits = [
-            p.id
-            for p in placement.instance.staff
-            if p.new_recruit and p.licence.is_physician and placement.post_of(p.id) is not None
-        ]
-        used = [
-            p for p in recruits
-            if placement.pool_of(p) is Pool.COUNTY and placement.tier_of(p) in self.params.tiers
-        ]
+        a = placement.instance.arrays
+        index = placement.post_index
+        placed = a.recruit & a.licence_is_physician & (index >= 0)
+        tier_posts = np.isin(a.post_tier, [TIERS.index(t) for t in self.params.tiers])
+        county = placement.pool_index == POOLS.index(Pool.COUNTY)
+        recruits = [a.person_ids[i] for i in np.flatnonzero(placed)]
+        used = [a.person_ids[i]
+                for i in np.flatnonzero(placed & county & tier_posts[np.maximum(index, 0)])]
         share = round(self.params.min_share * 1000)
         if 1000 * len(used) >= share * len(recruits):
             return []
@@ -58,6 +57,10 @@ class CountyHiredTownshipUsed(Rule[CountyHiredParams]):
                 numbers={"recruits": len(recruits), "county_hired_township_used": len(used)},
             )
         ]
+
+    def check_around(self, placement: Placement, around: Around) -> list[Violation]:
+        """The one share over all recruits (counted with arrays)."""
+        return self.check(placement)
 
     def emit(self, model: RuleModel) -> None:
         a = model.arrays

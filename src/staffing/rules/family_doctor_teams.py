@@ -15,7 +15,7 @@ from staffing.domain.arrays import ROLES
 from staffing.domain.enums import TeamRole, Tier
 from staffing.domain.instance import Instance, Institution
 from staffing.errors import Invalid
-from staffing.rules.base import Placement, Rule, RuleModel, RuleParams, Violation
+from staffing.rules.base import Around, Placement, Rule, RuleModel, RuleParams, Violation
 
 
 class FamilyDoctorTeamsParams(RuleParams):
@@ -55,9 +55,20 @@ class FamilyDoctorTeams(Rule[FamilyDoctorTeamsParams]):
         return [i for i in instance.institutions if i.tier is Tier.TOWNSHIP and i.fd_teams > 0]
 
     def check(self, placement: Placement) -> list[Violation]:
+        return self._check(placement, self.centres(placement.instance))
+
+    def check_around(self, placement: Placement, around: Around) -> list[Violation]:
+        """The centres whose area holds an institution the move changes."""
+        instance = placement.instance
+        touched = set(around.institutions)
+        near = touched | {i.parent for i in around.institution_rows(instance) if i.parent}
+        return self._check(placement, [c for c in self.centres(instance) if c.id in near
+                                       and touched.intersection(self.area(instance, c))])
+
+    def _check(self, placement: Placement, centres: list[Institution]) -> list[Violation]:
         instance = placement.instance
         violations = []
-        for centre in self.centres(instance):
+        for centre in centres:
             area = self.area(instance, centre)
             for role, per_team in self.params.composition.items():
                 needed = centre.fd_teams * per_team

@@ -19,7 +19,7 @@ from staffing.domain.arrays import POOLS
 from staffing.domain.enums import Pool
 from staffing.domain.instance import Instance, Staff
 from staffing.errors import Problem
-from staffing.rules.base import Placement, Rule, RuleModel, RuleParams, Violation
+from staffing.rules.base import Around, Placement, Rule, RuleModel, RuleParams, Violation
 from staffing.rules.pools import pool_usage
 
 _QUOTA_COLUMN = {
@@ -78,19 +78,28 @@ class HeadcountPools(Rule[HeadcountPoolsParams]):
         return np.where(a.recruit & (placement.post_index < 0), -1, placement.pool_index)
 
     def check(self, placement: Placement) -> list[Violation]:
+        return self._check(placement, np.arange(len(placement.instance.arrays.person_ids)))
+
+    def check_around(self, placement: Placement, around: Around) -> list[Violation]:
+        """The pools of the people moved, and every capped pool's count."""
+        return self._check(placement, around.person_indices(placement.instance))
+
+    def _check(self, placement: Placement, people: np.ndarray) -> list[Violation]:
+        """The pool of each of ``people`` (indices, ascending), then the capped pools."""
         instance = placement.instance
         a = instance.arrays
         charged = self.charged(placement)
         allowed = self.allowed_matrix(instance)
-        people = np.arange(len(a.person_ids))
-        wrong = (charged >= 0) & ~allowed[people, np.maximum(charged, 0)]
-        needs_pool = (placement.post_index >= 0) | a.incumbent
-        missing = (charged < 0) & allowed.any(axis=1) & needs_pool
+        mine = charged[people]
+        wrong = (mine >= 0) & ~allowed[people, np.maximum(mine, 0)]
+        needs_pool = (placement.post_index[people] >= 0) | a.incumbent[people]
+        missing = (mine < 0) & allowed[people].any(axis=1) & needs_pool
         violations = []
-        for i in np.flatnonzero(wrong | missing):
+        for k in np.flatnonzero(wrong | missing):
+            i = people[k]
             person = instance.staff[i]
-            if wrong[i]:
-                valid = ", ".join(POOLS[k].value for k in np.flatnonzero(allowed[i])) or "no pool"
+            if wrong[k]:
+                valid = ", ".join(POOLS[c].value for c in np.flatnonzero(allowed[i])) or "no pool"
                 violations.append(self.violation(
                     f"{person.id} is charged to the {POOLS[charged[i]].value} pool; allowed: "
                     f"{valid}", people=(person.id,)))
@@ -99,7 +108,8 @@ class HeadcountPools(Rule[HeadcountPoolsParams]):
                     f"{person.id} holds a post but is charged to no pool", people=(person.id,)))
         counts = np.bincount(charged[charged >= 0], minlength=len(POOLS))
         for pool in self.params.capped:
-            count, limit = int(counts[POOLS.index(pool)]), quota(instance, pool)
+            count = int(counts[POOLS.index(pool)])
+            limit = self.cached(instance, f"quota_{pool.value}", lambda p=pool: quota(instance, p))
             if count > limit:
                 violations.append(
                     self.violation(

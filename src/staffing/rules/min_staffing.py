@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from staffing.rules.base import Placement, Rule, RuleModel, RuleParams, Violation
+from staffing.domain.instance import Institution, Post
+from staffing.rules.base import Around, Placement, Rule, RuleModel, RuleParams, Violation
 
 
 class MinStaffingParams(RuleParams):
@@ -18,8 +19,16 @@ class MinStaffing(Rule[MinStaffingParams]):
     soft_capable = True
 
     def check(self, placement: Placement) -> list[Violation]:
+        return self._check(placement, placement.instance.posts, placement.instance.institutions)
+
+    def check_around(self, placement: Placement, around: Around) -> list[Violation]:
+        return self._check(placement, around.post_rows(placement.instance),
+                           around.institution_rows(placement.instance))
+
+    def _check(self, placement: Placement, posts: list[Post],
+               institutions: list[Institution]) -> list[Violation]:
         violations = []
-        for post in placement.instance.posts:
+        for post in posts:
             held = len(placement.holders(post.id))
             if held < post.floor:
                 violations.append(
@@ -29,7 +38,7 @@ class MinStaffing(Rule[MinStaffingParams]):
                         numbers={"held": held, "floor": post.floor},
                     )
                 )
-        for inst in placement.instance.institutions:
+        for inst in institutions:
             held = len(placement.staff_at.get(inst.id, []))
             if held < inst.floor:
                 violations.append(

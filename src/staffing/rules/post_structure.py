@@ -23,7 +23,7 @@ from pydantic import Field
 
 from staffing.domain.enums import Discipline, Tier, Title
 from staffing.domain.instance import Instance, Institution
-from staffing.rules.base import Placement, Rule, RuleModel, RuleParams, Violation
+from staffing.rules.base import Around, Placement, Rule, RuleModel, RuleParams, Violation
 
 
 class PostStructureParams(RuleParams):
@@ -45,6 +45,9 @@ class PostStructure(Rule[PostStructureParams]):
     description = "senior posts at most, intermediate posts at least, a share of professional posts"
     Params = PostStructureParams
     soft_capable = True
+
+    def may_break_hard(self) -> bool:
+        return self.hard or self.params.intermediate_floor_hard
 
     def institutions(self, instance: Instance) -> list[Institution]:
         return [i for i in instance.institutions if i.tier in self.params.tiers]
@@ -94,9 +97,16 @@ class PostStructure(Rule[PostStructureParams]):
         )
 
     def check(self, placement: Placement) -> list[Violation]:
+        return self._check(placement, self.institutions(placement.instance))
+
+    def check_around(self, placement: Placement, around: Around) -> list[Violation]:
+        return self._check(placement, [i for i in around.institution_rows(placement.instance)
+                                       if i.tier in self.params.tiers])
+
+    def _check(self, placement: Placement, institutions: list[Institution]) -> list[Violation]:
         violations = []
         cap, floor = self.params.senior_max_share, self.params.intermediate_min_share
-        for inst in self.institutions(placement.instance):
+        for inst in institutions:
             professional, senior, intermediate = self.counts(placement, inst.id)
             most, fewest = self.limits(professional)
             numbers = {"professional_places": professional, "senior": senior,

@@ -15,8 +15,8 @@ from pydantic import Field
 
 from staffing.domain.arrays import TIERS
 from staffing.domain.enums import Tier
-from staffing.domain.instance import Instance, Staff
-from staffing.rules.base import PairRule, Placement, RuleModel, RuleParams, Violation
+from staffing.domain.instance import Instance
+from staffing.rules.base import PairRule, RuleModel, RuleParams
 
 
 class RotationParams(RuleParams):
@@ -30,10 +30,6 @@ class RotationBeforeSenior(PairRule[RotationParams]):
     label_en = "rotation before associate senior"
     description = "a promotion candidate without enough grassroots months is placed at grassroots"
     Params = RotationParams
-
-    def bound(self, person: Staff) -> bool:
-        """Whether the rule applies to this person this cycle."""
-        return person.promotion_candidate and person.grassroots_months < self.params.min_months
 
     def bound_mask(self, instance: Instance) -> np.ndarray:
         a = instance.arrays
@@ -61,20 +57,14 @@ class RotationBeforeSenior(PairRule[RotationParams]):
             f"({tier} tier) this cycle"
         )
 
-    def check(self, placement: Placement) -> list[Violation]:
-        violations = super().check(placement)
-        for person in placement.instance.staff:
-            if self.bound(person) and placement.post_of(person.id) is None:
-                violations.append(
-                    self.violation(
-                        f"{person.id} is a promotion candidate with {person.grassroots_months} "
-                        f"grassroots months and must be placed at "
-                        f"{' or '.join(t.value for t in self.params.tiers)} tier, "
-                        "but holds no post",
-                        people=(person.id,),
-                    )
-                )
-        return violations
+    def must_hold_post(self, instance: Instance) -> np.ndarray:
+        return self.bound_mask(instance)
+
+    def describe_unplaced(self, instance: Instance, person_id: str) -> str:
+        person = instance.person_by_id[person_id]
+        return (f"{person_id} is a promotion candidate with {person.grassroots_months} "
+                f"grassroots months and must be placed at "
+                f"{' or '.join(t.value for t in self.params.tiers)} tier, but holds no post")
 
     def emit(self, model: RuleModel) -> None:
         super().emit(model)

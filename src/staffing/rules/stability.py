@@ -20,9 +20,18 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from staffing.domain.instance import Instance
 from staffing.domain.objective import Stage
-from staffing.domain.ranking import TENURE, UNRANKED, ChoiceTable
-from staffing.rules.base import Placement, Rule, RuleModel, RuleParams, Violation
+from staffing.domain.ranking import ChoiceTable
+from staffing.rules.base import (
+    Around,
+    Placement,
+    Rule,
+    RuleModel,
+    RuleParams,
+    RuleSet,
+    Violation,
+)
 from staffing.rules.forbidden import admissible_mask
 
 
@@ -46,6 +55,21 @@ class Stability(Rule[StabilityParams]):
     # -- check -----------------------------------------------------------------------------
 
     def check(self, placement: Placement) -> list[Violation]:
+        return self._violations(placement, blocking_pairs(placement))
+
+    def check_around(self, placement: Placement, around: Around) -> list[Violation]:
+        """The pairs of the people moved and of the posts they leave or take: nobody else's
+        outcome, and no other post's free places or lowest holder, change."""
+        return self._violations(placement, blocking_pairs(placement, _rows_around(placement,
+                                                                                  around)))
+
+    def amount_around(self, placement: Placement, around: Around) -> int:
+        if self.hard:
+            return 0
+        return int(blocking_mask(placement, _rows_around(placement, around))[0].sum())
+
+    def _violations(self, placement: Placement,
+                    pairs: list[tuple[str, str, bool]]) -> list[Violation]:
         return [
             self.violation(
                 f"{person} and post {post} block: {person} prefers {post} to "
@@ -53,7 +77,7 @@ class Stability(Rule[StabilityParams]):
                 + ("has a free place" if free else "holds someone its panel ranks lower"),
                 people=(person,), posts=(post,),
             )
-            for person, post, free in blocking_pairs(placement)
+            for person, post, free in pairs
         ]
 
     def amount(self, placement: Placement) -> int:
@@ -118,44 +142,48 @@ def _full_indicators(model: RuleModel, j: int,
     return out
 
 
-def blocking_pairs(placement: Placement) -> list[tuple[str, str, bool]]:
-    """Every blocking (person, post, post-has-a-free-place) of a roster, in choice order."""
-    blocking, free = blocking_mask(placement)
+def _rows_around(placement: Placement, around: Around) -> np.ndarray:
+    """The rows of the choice table of the people and of the posts of ``around``."""
+    table = ChoiceTable.of(placement.instance, placement.policy)
+    a = placement.instance.arrays
+    return np.union1d(table.rows_of_people(a.person_index[q] for q in around.people),
+                      table.rows_of_posts(a.post_index[j] for j in around.posts))
+
+
+def blocking_pairs(placement: Placement,
+                   rows: np.ndarray | None = None) -> list[tuple[str, str, bool]]:
+    """Every blocking (person, post, post-has-a-free-place) of a roster, in choice order; with
+    ``rows``, among those rows of the choice table only."""
+    blocking, free = blocking_mask(placement, rows)
     a = placement.instance.arrays
     table = ChoiceTable.of(placement.instance, placement.policy)
+    hit = np.flatnonzero(blocking) if rows is None else rows[blocking]
     return [(a.person_ids[i], a.post_ids[j], bool(free[j]))
-            for i, j in zip(table.person[blocking], table.post[blocking])]
+            for i, j in zip(table.person[hit], table.post[hit])]
 
 
-def blocking_mask(placement: Placement) -> tuple[np.ndarray, np.ndarray]:
-    """Which choices of the choice table block, and which posts have a free place."""
+def blocking_mask(placement: Placement,
+                  rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Which choices of the choice table block (or of its ``rows``), and which posts have a
+    free place.
+
+    A choice blocks when a hard rule allows it, the person ranks it above their outcome, and
+    its post has a free place or a holder its panel ranks strictly below the person.
+    """
     instance, policy = placement.instance, placement.policy
-    a = instance.arrays
     table = ChoiceTable.of(instance, policy)
-    outcome = placement.post_index
-    got = outcome[table.person] == table.post
-    outcome_position = np.full(len(a.person_ids), np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(outcome_position, table.person[got], table.position[got])
-    free = placement.held < a.places
-    worst = np.full(len(a.post_ids), -1, dtype=np.int64)
-    placed = np.flatnonzero(outcome >= 0)
-    np.maximum.at(worst, outcome[placed], _own_ranks(placement, table)[placed])
-    admissible = admissible_mask(instance, policy)[table.person, table.post]
-    blocking = (admissible & (table.position < outcome_position[table.person])
-                & (free[table.post] | (worst[table.post] > table.rank)))
+    free = placement.held < instance.arrays.places
+    position, _own = placement.choice_outcomes
+    worst = placement.worst_rank
+    pick = slice(None) if rows is None else rows
+    persons, posts = table.person[pick], table.post[pick]
+    blocking = (_admissible_choices(instance, policy, table)[pick]
+                & (table.position[pick] < position[persons])
+                & (free[posts] | (worst[posts] > table.rank[pick])))
     return blocking, free
 
 
-def _own_ranks(placement: Placement, table: ChoiceTable) -> np.ndarray:
-    """Each person's panel rank at the post they hold (see `PanelRanks.rank`), vectorised."""
-    _instance, a = placement.instance, placement.instance.arrays
-    outcome = placement.post_index
-    own = np.full(len(a.person_ids), UNRANKED, dtype=np.int64)
-    got = outcome[table.person] == table.post
-    own[table.person[got]] = table.rank[got]
-    if placement.policy.tenure:
-        applied = np.zeros(len(a.person_ids), dtype=bool)
-        applied[table.person] = True
-        tenure = ~applied & (a.current_post >= 0) & (outcome == a.current_post)
-        own[tenure] = TENURE
-    return own
+def _admissible_choices(instance: Instance, policy: RuleSet, table: ChoiceTable) -> np.ndarray:
+    """Which choices no hard rule forbids outright."""
+    return instance.cached(("admissible_table_rows", policy.hash()), lambda: admissible_mask(
+        instance, policy)[table.person, table.post])

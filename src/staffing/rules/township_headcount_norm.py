@@ -17,7 +17,7 @@ from pydantic import Field, model_validator
 from staffing.domain.enums import Tier
 from staffing.domain.instance import Instance, Institution
 from staffing.errors import Invalid, Problem
-from staffing.rules.base import Placement, Rule, RuleModel, RuleParams, Violation
+from staffing.rules.base import Around, Placement, Rule, RuleModel, RuleParams, Violation
 from staffing.rules.pools import established_at
 
 
@@ -61,8 +61,15 @@ class TownshipHeadcountNorm(Rule[TownshipHeadcountNormParams]):
         return [i for i in instance.institutions if i.tier is Tier.TOWNSHIP and i.population > 0]
 
     def check(self, placement: Placement) -> list[Violation]:
+        return self._check(placement, self.townships(placement.instance))
+
+    def check_around(self, placement: Placement, around: Around) -> list[Violation]:
+        return self._check(placement, [i for i in around.institution_rows(placement.instance)
+                                       if i.tier is Tier.TOWNSHIP and i.population > 0])
+
+    def _check(self, placement: Placement, townships: list[Institution]) -> list[Violation]:
         violations = []
-        for township in self.townships(placement.instance):
+        for township in townships:
             count = sum(
                 1
                 for person in placement.staff_at.get(township.id, [])

@@ -15,7 +15,7 @@ from pydantic import Field
 from staffing.domain.enums import Discipline, Tier
 from staffing.domain.instance import Instance, Institution
 from staffing.domain.roster import Assignment
-from staffing.rules.base import Placement, Rule, RuleModel, RuleParams, Violation
+from staffing.rules.base import Around, Placement, Rule, RuleModel, RuleParams, Violation
 
 
 class VillageCoverageParams(RuleParams):
@@ -47,12 +47,25 @@ class VillageCoverage(Rule[VillageCoverageParams]):
     # -- check -----------------------------------------------------------------------------
 
     def check(self, placement: Placement) -> list[Violation]:
-        instance, roster = placement.instance, placement.roster
+        return self._check(placement, self.villages(placement.instance), None)
+
+    def check_around(self, placement: Placement, around: Around) -> list[Violation]:
+        """The villages whose staff or tours the move changes, and the tour doctors of
+        ``around`` (the people moved and the tour doctors of those villages)."""
+        villages = [v for v in around.institution_rows(placement.instance)
+                    if v.tier is Tier.VILLAGE]
+        return self._check(placement, villages, set(around.people))
+
+    def _check(self, placement: Placement, villages: list[Institution],
+               doctors: set[str] | None) -> list[Violation]:
+        """The villages' coverage, then the tour load of ``doctors`` (None: every doctor)."""
+        roster = placement.roster
         violations = []
         tours_of: dict[str, list[str]] = defaultdict(list)
         for village_id, doctor in roster.tours.items():
-            tours_of[doctor].append(village_id)
-        for village in self.villages(instance):
+            if doctors is None or doctor in doctors:
+                tours_of[doctor].append(village_id)
+        for village in villages:
             if self.resident_coverers(placement, village.id):
                 continue
             tour_doctor = roster.tours.get(village.id)
@@ -67,14 +80,14 @@ class VillageCoverage(Rule[VillageCoverageParams]):
                                  "distance_km": village.distance_km},
                     )
                 )
-        for doctor, villages in tours_of.items():
-            if len(villages) > self.params.tour_max_villages:
+        for doctor, toured in tours_of.items():
+            if len(toured) > self.params.tour_max_villages:
                 violations.append(
                     self.violation(
-                        f"tour doctor {doctor} covers {len(villages)} village(s), more than the "
+                        f"tour doctor {doctor} covers {len(toured)} village(s), more than the "
                         f"{self.params.tour_max_villages} allowed",
-                        amount=len(villages) - self.params.tour_max_villages,
-                        people=(doctor,), institutions=tuple(sorted(villages)),
+                        amount=len(toured) - self.params.tour_max_villages,
+                        people=(doctor,), institutions=tuple(sorted(toured)),
                     )
                 )
         return violations

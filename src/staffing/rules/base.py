@@ -226,8 +226,7 @@ class Placement:
     def _outcomes_moved(self, out: Placement, people: np.ndarray) -> None:
         """Update ``out``'s choice outcomes and lowest holder ranks from this placement's."""
         position, own = (x.copy() for x in self.choice_outcomes)
-        theirs = choice_outcomes(out, people)
-        position[people], own[people] = theirs[0][people], theirs[1][people]
+        position[people], own[people] = choice_outcomes(out, people)
         out.__dict__["choice_outcomes"] = (position, own)
         if "worst_rank" in self.__dict__:
             worst = self.worst_rank.copy()
@@ -322,21 +321,29 @@ class Placement:
 
 def choice_outcomes(placement: Placement,
                     people: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """`Placement.choice_outcomes`, vectorised; with ``people`` (indices), right for them only.
-    """
+    """`Placement.choice_outcomes`, vectorised; with ``people`` (distinct indices), theirs
+    only, in that order."""
     instance = placement.instance
     a = instance.arrays
     table = ChoiceTable.of(instance, placement.policy)
     outcome = placement.post_index
-    rows = np.arange(len(table.person)) if people is None else table.rows_of_people(people)
-    got = rows[outcome[table.person[rows]] == table.post[rows]]
-    position = np.full(len(a.person_ids), np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(position, table.person[got], table.position[got])
-    own = np.full(len(a.person_ids), UNRANKED, dtype=np.int64)
-    own[table.person[got]] = table.rank[got]
+    if people is None:
+        people = np.arange(len(a.person_ids))
+        rows = np.arange(len(table.person))
+        slot = table.person
+    else:
+        rows = table.rows_of_people(people)
+        order = np.argsort(people)
+        slot = order[np.searchsorted(people[order], table.person[rows])]
+    got = outcome[table.person[rows]] == table.post[rows]
+    position = np.full(len(people), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(position, slot[got], table.position[rows[got]])
+    own = np.full(len(people), UNRANKED, dtype=np.int64)
+    own[slot[got]] = table.rank[rows[got]]
     if placement.policy.tenure:
-        own[_not_applied(instance, table) & (a.current_post >= 0) & (outcome == a.current_post)] = \
-            TENURE
+        current = a.current_post[people]
+        own[_not_applied(instance, table)[people] & (current >= 0)
+            & (outcome[people] == current)] = TENURE
     return position, own
 
 

@@ -34,25 +34,39 @@ class CountyHiredTownshipUsed(Rule[CountyHiredParams]):
     Params = CountyHiredParams
     soft_capable = True
 
+    def counted(self, placement: Placement) -> tuple[np.ndarray, np.ndarray]:
+        """People counted: new physician recruits placed, and those of them county-hired and
+        placed at a post of the rule's tiers (masks over ``instance.staff``)."""
+        instance = placement.instance
+        a = instance.arrays
+        index = placement.post_index
+        tier_posts = self.cached(instance, "tier_posts", lambda: np.isin(
+            a.post_tier, [TIERS.index(t) for t in self.params.tiers]))
+        placed = a.recruit & a.licence_is_physician & (index >= 0)
+        county = placement.pool_index == POOLS.index(Pool.COUNTY)
+        return placed, placed & county & tier_posts[np.maximum(index, 0)]
+
+    def shortfall(self, recruits: int, used: int) -> int:
+        """How many more county-hired, township-used recruits the share needs (0: met)."""
+        share = round(self.params.min_share * 1000)
+        if 1000 * used >= share * recruits:
+            return 0
+        return math.ceil(share * recruits / 1000) - used
+
     def check(self, placement: Placement) -> list[Violation]:
         a = placement.instance.arrays
-        index = placement.post_index
-        placed = a.recruit & a.licence_is_physician & (index >= 0)
-        tier_posts = np.isin(a.post_tier, [TIERS.index(t) for t in self.params.tiers])
-        county = placement.pool_index == POOLS.index(Pool.COUNTY)
+        placed, counted = self.counted(placement)
         recruits = [a.person_ids[i] for i in np.flatnonzero(placed)]
-        used = [a.person_ids[i]
-                for i in np.flatnonzero(placed & county & tier_posts[np.maximum(index, 0)])]
-        share = round(self.params.min_share * 1000)
-        if 1000 * len(used) >= share * len(recruits):
+        used = [a.person_ids[i] for i in np.flatnonzero(counted)]
+        missing = self.shortfall(len(recruits), len(used))
+        if not missing:
             return []
-        needed = math.ceil(share * len(recruits) / 1000)
         return [
             self.violation(
                 f"{len(used)} of {len(recruits)} new physician recruits are county-hired and "
-                f"placed at {'/'.join(t.value for t in self.params.tiers)} tier; at least {needed} "
-                f"({self.params.min_share:.0%}) are required",
-                amount=needed - len(used),
+                f"placed at {'/'.join(t.value for t in self.params.tiers)} tier; at least "
+                f"{len(used) + missing} ({self.params.min_share:.0%}) are required",
+                amount=missing,
                 people=tuple(sorted(set(recruits) - set(used))),
                 numbers={"recruits": len(recruits), "county_hired_township_used": len(used)},
             )
@@ -61,6 +75,12 @@ class CountyHiredTownshipUsed(Rule[CountyHiredParams]):
     def check_around(self, placement: Placement, around: Around) -> list[Violation]:
         """The one share over all recruits (counted with arrays)."""
         return self.check(placement)
+
+    def amount_around(self, placement: Placement, around: Around) -> int:
+        if self.hard:
+            return 0
+        placed, counted = self.counted(placement)
+        return self.shortfall(int(placed.sum()), int(counted.sum()))
 
     def emit(self, model: RuleModel) -> None:
         a = model.arrays

@@ -16,7 +16,7 @@ import numpy as np
 
 from staffing.domain.instance import Instance
 from staffing.io.directed import directed_rows
-from staffing.rules.base import PairRule, Placement, RuleModel, RuleParams, Violation
+from staffing.rules.base import PairRule, RuleModel, RuleParams
 
 
 class DirectedPlacements(PairRule[RuleParams]):
@@ -63,14 +63,12 @@ class DirectedPlacements(PairRule[RuleParams]):
         source = f" ({row.source})" if row.source else ""
         return f"{person_id} is directed to {row.target} this round{source}, not {post_id}"
 
-    def check(self, placement: Placement) -> list[Violation]:
-        violations = super().check(placement)
-        for row in directed_rows(placement.instance):
-            if placement.post_of(row.person) is None:
-                violations.append(self.violation(
-                    f"{row.person} is directed to {row.target} but holds no post",
-                    people=(row.person,)))
-        return violations
+    def must_hold_post(self, instance: Instance) -> np.ndarray | None:
+        return self.directed_mask(instance) if directed_rows(instance) else None
+
+    def describe_unplaced(self, instance: Instance, person_id: str) -> str:
+        row = next(r for r in directed_rows(instance) if r.person == person_id)
+        return f"{person_id} is directed to {row.target} but holds no post"
 
     def emit(self, model: RuleModel) -> None:
         super().emit(model)

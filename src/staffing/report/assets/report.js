@@ -128,6 +128,9 @@
     var roots = Array.prototype.slice.call(document.querySelectorAll(".datatable"));
     Promise.all(roots.map(function (root) {
       return tableData(root).then(function (source) { tables.push(DataTable(root, source)); });
-    })).then(function () { document.body.dataset.ready = "1"; });
+    })).then(function () {
+      if (window.performance && performance.mark) performance.mark("report-ready");
+      document.body.dataset.ready = "1";
+    });
   });
 })();

@@ -10,9 +10,11 @@ import pytest
 from openpyxl import load_workbook
 
 import staffing
+from staffing import SolveParams
 from staffing.io.bundle import save
 from staffing.planning.rules import PLAN_CATALOGUE
 from staffing.planning.tables import PlanNeed
+from staffing.runs import solve_run
 from tests.builders import MODELS, ROOT, invoke
 from tests.planning.builders import case, doctors, needs, targets
 
@@ -150,3 +152,19 @@ def test_demo_needs_fit_the_plan() -> None:
     inst = staffing.load(DEMO)
     assert all(isinstance(r, PlanNeed) and 2025 <= r.year <= 2027
                for r in inst.extras["plan_needs"])
+
+
+def test_demo_year_one_gives_a_selection_that_passes_the_checker(demo_plan: Path,
+                                                                   tmp_path: Path) -> None:
+    """Tests that the demo's two-way selection with its plan's year 1 is feasible, places every
+    directed person at their post and passes the checker."""
+    run = solve_run(DEMO, GUANGDONG, tmp_path / "selection",
+                    SolveParams(time_limit=120, deterministic=True), rotation_plan=demo_plan)
+    directed = rows(demo_plan / "directed_placements.csv")
+    assert directed and run.result.report.ok
+    for row in directed:
+        held = run.result.roster.post_of(row["person"])
+        if row["post"]:
+            assert held == row["post"], row
+        else:
+            assert held and run.instance.post_by_id[held].institution == row["institution"], row

@@ -1,10 +1,14 @@
 """Year 1 of a rotation plan as directed placements of the annual two-way selection.
 
-Every rotation under way in the plan's first year (the selection year) becomes
-one row of the ``directed_placements`` table: a rotation to a grassroots post
-directs the person to that post, a resident team to its centre (any post there
-the person may hold). The allocation rule ``directed_placements`` then places
-them there, and the selection's checker verifies it.
+Every rotation to a grassroots post under way in the plan's first year (the
+selection year) becomes one row of the ``directed_placements`` table,
+directing the person to that post. Resident-team members are stationed at the
+team's centre while they keep their own post, so a team rotation directs
+nobody, except a member the selection itself must send to grassroots this
+round (a promotion candidate of the staff table without the months), who is
+directed to the team's centre (any post there they may hold). The allocation
+rule ``directed_placements`` then places them there, and the selection's
+checker verifies it.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ def year_one_placements(facts: PlanFacts, rotations: list[Rotation]) -> list[Dir
     """The directed placements of the plan's first year, in plan order."""
     year = facts.horizon.start
     source = f"rotation plan {facts.horizon.label()}"
+    a = facts.instance.arrays
+    bound = a.promotion & (a.months < facts.horizon.required_months)
     out = []
     for r in rotations:
         if not r.covers(year):
@@ -32,7 +38,7 @@ def year_one_placements(facts: PlanFacts, rotations: list[Rotation]) -> list[Dir
         site = facts.sites[facts.site_index[r.site]]
         if r.role is PlanRole.POST:
             out.append(DirectedPlacement(person=r.person, post=r.site, source=source))
-        else:
+        elif bound[a.person_index[r.person]]:
             out.append(DirectedPlacement(person=r.person, institution=site.institution,
                                          source=f"{source}: team {r.site} {r.role.value}"))
     return out

@@ -49,7 +49,7 @@ LAYERS: list[tuple[str, list[str]]] = [
                  "staffing.synth"]),
     ("runs", ["staffing.runs"]),
     ("analysis", ["staffing.scenarios", "staffing.report"]),
-    ("interfaces", ["staffing.cli", "staffing.service", ROOT_PACKAGE]),
+    ("interfaces", ["staffing.cli", "staffing.service", "staffing.__main__", ROOT_PACKAGE]),
 ]
 RANK = {name: rank for rank, (name, _entries) in enumerate(LAYERS)}
 

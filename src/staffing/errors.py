@@ -97,10 +97,6 @@ class StaffingError(Exception):
     """Base of every error the engine raises on purpose."""
 
 
-class ArgumentError(StaffingError, ValueError):
-    """A library function was called with an argument it cannot use (type or range)."""
-
-
 class InputError(StaffingError):
     """Bad input: carries every problem found, errors first."""
 
@@ -122,6 +118,34 @@ class InputError(StaffingError):
     def warnings(self) -> list[Problem]:
         """The problems that are warnings."""
         return [p for p in self.problems if p.severity == "warning"]
+
+
+class ArgumentError(InputError, TypeError, ValueError):
+    """A library function was called with an argument it cannot use (its type or its value).
+
+    Each problem names the function as its source and the argument as its column; a
+    `TypeError` and a `ValueError` too, for callers that catch those.
+    """
+
+
+def argument_problem(function: str, name: str, value: Any, expected: str,
+                     expected_zh: str) -> Problem:
+    """A bad argument ``name`` of ``function``: what it got and what it takes."""
+    shown = repr(value)
+    shown = shown if len(shown) <= 80 else shown[:77] + "..."
+    return Problem(function, f"argument '{name}' cannot be {shown}", "argument", column=name,
+                   value=shown, expected=expected, message_zh=f"参数 {name} 不能是 {shown}",
+                   expected_zh=expected_zh)
+
+
+def check_types(function: str, checks: list[tuple[str, Any, Any, str, str]]) -> None:
+    """Raise `ArgumentError` for every ``(name, value, types, expected, expected_zh)`` whose
+    value is not an instance of ``types``."""
+    problems = [argument_problem(function, name, value, expected, expected_zh)
+                for name, value, types, expected, expected_zh in checks
+                if not isinstance(value, types)]
+    if problems:
+        raise ArgumentError(problems)
 
 
 class PolicyError(InputError):

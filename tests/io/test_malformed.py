@@ -13,6 +13,7 @@ import csv
 import json
 import re
 import shutil
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -806,7 +807,46 @@ OFFICE_CASES: list[OfficeCase] = [
     OfficeCase("json_table_missing", _json(lambda d: d.pop("staff")),
                ("bundle.json", "the 'staff' table is missing: no key 'staff'"),
                ("bundle.json", "缺少“人员”表", "没有键“staff”")),
+    OfficeCase("damaged_sheet_xml", lambda tmp: _damage_sheet(tmp, lambda d: d[: len(d) // 2]),
+               ("bundle.xlsx sheet '人员／staff'", "the sheet cannot be read"),
+               ("bundle.xlsx sheet '人员／staff'", "无法读取该工作表")),
+    OfficeCase("damaged_sheet_markup",
+               lambda tmp: _damage_sheet(tmp, lambda d: d.replace(b"<row ", b"<row <", 1)),
+               ("bundle.xlsx sheet '人员／staff'", "the sheet cannot be read"),
+               ("bundle.xlsx sheet '人员／staff'", "无法读取该工作表")),
 ]
+
+
+def _damage_sheet(tmp: Path, damage: Callable[[bytes], bytes]) -> Path:
+    """The tiny workbook with the staff sheet's XML damaged (the archive itself intact)."""
+    path = workbook_of_tiny(tmp)
+    with zipfile.ZipFile(path) as source:
+        book = openpyxl.load_workbook(path, read_only=True)
+        index = book.sheetnames.index("人员／staff") + 1
+        book.close()
+        items = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+    target = f"xl/worksheets/sheet{index}.xml"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as damaged:
+        for name, data in items:
+            damaged.writestr(name, damage(data) if name == target else data)
+    return path
+
+
+def test_deeply_nested_policy_is_located_in_both_languages(tmp_path: Path) -> None:
+    """Tests that a policy nested thousands of levels deep (which overflows a recursive YAML
+    loader) exits 2 naming the line, in English and Chinese, and writes nothing."""
+    policy = tmp_path / "deep.yaml"
+    policy.write_text("name: deep\nrules:\n  stability: " + "[" * 5000 + "]" * 5000 + "\n",
+                      encoding="utf-8")
+    out = tmp_path / "out"
+    for lang, fragments in (("en", ("deep.yaml, row 3", "nested more than 40 levels deep")),
+                            ("zh", ("deep.yaml，第 3 行", "嵌套超过 40 层"))):
+        result = invoke("solve", TINY, "--policy", policy, "--out", out, "--lang", lang)
+        assert result.exit_code == 2, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        for fragment in fragments:
+            assert fragment in result.output, result.output
+    assert not out.exists()
 
 
 @pytest.mark.parametrize("case", OFFICE_CASES, ids=[c.id for c in OFFICE_CASES])

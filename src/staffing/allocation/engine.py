@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from pydantic import ValidationError
 
 from staffing.allocation.deferred import Market, deferred_acceptance, master_list, roster_of
 from staffing.allocation.explain import explain_infeasibility
@@ -42,7 +43,14 @@ from staffing.domain.objective import Stage
 from staffing.domain.pairs import Pairs
 from staffing.domain.params import SolveParams
 from staffing.domain.roster import Assignment, Roster
-from staffing.errors import InfeasibleError, StaffingError
+from staffing.errors import (
+    ArgumentError,
+    InfeasibleError,
+    StaffingError,
+    argument_problem,
+    check_types,
+)
+from staffing.io.messages import argument_error
 from staffing.manifest import allocation_manifest
 from staffing.policy import Policy
 
@@ -262,8 +270,24 @@ def allocate(
         when no roster obeys the hard rules; its ``explanation`` names the
         conflicting rules, their instances and the smallest change found.
     """
-    params = (params or SolveParams()).updated(
-        time_limit=time_limit, deterministic=deterministic, workers=workers, seed=seed)
+    check_types("allocate()", [
+        ("instance", instance, Instance, "an Instance (staffing.load)",
+         "Instance（staffing.load）"),
+        ("policy", policy, Policy, "a Policy (staffing.load_policy)",
+         "Policy（staffing.load_policy）"),
+        ("params", params, (SolveParams, type(None)), "SolveParams or None",
+         "SolveParams 或 None"),
+        ("hint", hint, (Roster, type(None)), "a Roster or None", "Roster 或 None"),
+    ])
+    if progress is not None and not callable(progress):
+        raise ArgumentError([argument_problem("allocate()", "progress", progress,
+                                              "a function of one event, or None",
+                                              "接收一个事件的函数，或 None")])
+    try:
+        params = (params or SolveParams()).updated(
+            time_limit=time_limit, deterministic=deterministic, workers=workers, seed=seed)
+    except ValidationError as error:
+        raise argument_error("allocate()", error) from None
     clock = clock if clock is not None else RunClock(params.time_limit)
     settings = SolveSettings(
         time_limit=params.solver_limit(), deterministic=params.deterministic,

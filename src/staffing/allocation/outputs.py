@@ -22,10 +22,11 @@ from openpyxl import Workbook
 
 from staffing.allocation.reasons import Reason
 from staffing.allocation.result import AllocationResult
-from staffing.check import CheckReport
+from staffing.check import CheckReport, audit_lines
 from staffing.domain.instance import Instance
 from staffing.domain.roster import Roster
 from staffing.io.atomic import CSV_ENCODING, atomic_dir
+from staffing.io.formulas import csv_row
 from staffing.io.roster_io import ROSTER_COLUMNS, ROSTER_TABLE, roster_rows
 from staffing.io.spec import SHEET_SEP
 from staffing.io.tables import cell_text
@@ -62,8 +63,9 @@ VACANCY_COLUMNS = [("post", "岗位编号"), ("post_name", "岗位名称"), ("in
                    ("grade", "岗位等级"), ("places", "岗位数"), ("filled", "已聘人数"),
                    ("vacant", "空岗数")]
 AUDIT_COLUMNS = [("rule", "规则"), ("label_en", "英文名称"), ("label_zh", "中文名称"),
-                 ("kind", "刚性/弹性"), ("status", "状态"), ("violations", "违规条数"),
-                 ("amount", "违规数量"), ("source", "政策依据")]
+                 ("part_en", "规则部分（英文）"), ("part_zh", "规则部分"), ("kind", "刚性/弹性"),
+                 ("status", "状态"), ("violations", "违规条数"), ("amount", "违规数量"),
+                 ("source", "政策依据")]
 VIOLATION_COLUMNS = [("rule", "规则"), ("kind", "刚性/弹性"), ("amount", "数量"),
                      ("message", "说明"), ("people", "人员"), ("posts", "岗位"),
                      ("institutions", "机构")]
@@ -81,7 +83,7 @@ def table_csv(header: list[str], rows: list[list[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows(csv_row(row) for row in rows)
     return buffer.getvalue()
 
 
@@ -98,14 +100,11 @@ def vacancy_rows(instance: Instance, roster: Roster) -> list[list[Any]]:
 
 
 def audit_rows(policy: Policy, report: CheckReport) -> list[list[Any]]:
-    by_rule = report.by_rule()
-    rows = []
-    for rule in policy.rule_objects():
-        found = by_rule.get(rule.name, [])
-        status = "ok" if not found else ("violated" if any(v.hard for v in found) else "short")
-        rows.append([rule.name, rule.label_en, rule.label_zh, "hard" if rule.hard else "soft",
-                     status, len(found), sum(v.amount for v in found), rule.params.source])
-    return rows
+    """The rows of ``audit.csv``: one per rule, or per part of a rule when they differ in
+    hardness (`staffing.check.audit_lines`)."""
+    return [[line.rule, line.label_en, line.label_zh, line.part_en, line.part_zh,
+             "hard" if line.hard else "soft", line.status, len(line.violations), line.amount,
+             line.source] for line in audit_lines(policy, report)]
 
 
 def violation_rows(report: CheckReport) -> list[list[Any]]:
@@ -219,6 +218,7 @@ def solve_manifest(result: AllocationResult) -> dict[str, Any]:
     manifest["check"] = {
         "hard_violations": len(report.hard_violations),
         "soft_violations": len(report.soft_violations),
+        "without_post": report.without_post,
         "stages": report.stages,
         "indicators": {i.key: (round(i.value, 6) if isinstance(i.value, float) else i.value)
                        for i in report.indicators},

@@ -44,6 +44,7 @@ from staffing.domain.instance import Instance
 from staffing.domain.objective import Stage
 from staffing.domain.ranking import TENURE, UNRANKED
 from staffing.domain.roster import Assignment, Roster
+from staffing.domain.without_post import GROUPS, group_of
 from staffing.policy import Policy
 
 BLOCKING_CODES = ("rule_required", "worse_objective", "equally_good", "not_proven")
@@ -240,16 +241,19 @@ class Explainer(Baseline):
     def _no_post(self, person: str, current: str | None, choices: list[str], holds: Claim,
                  causes: bool) -> Reason:
         w = self.words
+        group = group_of(self.instance.person_by_id[person])
+        en, zh = GROUPS[group]
+        head = {"zh": f"本轮未获得岗位（计入“{zh}”）", "en": f"No post after the round (counted in "
+                f"'{en}')"}
         if current is None or not causes:
             why = ({"zh": "所报志愿均未获得（原因见下）", "en": "none of the choices could be "
                     "given (see below)"} if choices else
                    {"zh": "未报名，也无原岗位", "en": "did not apply and holds no post now"})
-            texts = {"zh": f"本轮未获得岗位：{why['zh']}。",
-                     "en": f"No post after the round: {why['en']}."}
+            texts = {"zh": f"{head['zh']}：{why['zh']}。", "en": f"{head['en']}: {why['en']}."}
             return self._reason(person, "outcome", "no_post", None, texts, [holds])
         cause = self._cause_at(person, current, "back")
-        texts = {"zh": f"本轮未获得岗位。原岗位 {w['zh'].post(current)}：{cause.texts['zh']}",
-                 "en": f"No post after the round. The current post {w['en'].post(current)}: "
+        texts = {"zh": f"{head['zh']}。原岗位 {w['zh'].post(current)}：{cause.texts['zh']}",
+                 "en": f"{head['en']}. The current post {w['en'].post(current)}: "
                        f"{cause.texts['en']}"}
         return self._reason(person, "outcome", "no_post", None, texts, [holds, *cause.claims],
                             rules=cause.rules, numbers={**cause.numbers, "current": current})

@@ -14,6 +14,9 @@ Exit codes: 0 success; 1 a hard rule is violated (check) or no roster exists
 
 from __future__ import annotations
 
+from importlib import metadata
+from typing import Annotated
+
 import typer
 
 from staffing.cli.allocation import check, solve, validate
@@ -29,6 +32,21 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Staff post allocation and performance pay for county medical communities.",
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        console.print(f"staffing {metadata.version('staffing')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="print the version and exit")] = False) -> None:
+    """Staff post allocation and performance pay for county medical communities."""
+
+
 for name, command in (("validate", validate), ("check", check), ("solve", solve),
                       ("report", report), ("template", template), ("convert", convert),
                       ("current-roster", current_roster), ("generate", generate),

@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from staffing.check import CheckReport
+from staffing.check import CheckReport, audit_lines
 from staffing.check import check as run_check
 from staffing.cli.args import InstanceArg, LangOpt, OutOpt, PolicyOpt, RosterArg, RotationPlanOpt
 from staffing.cli.common import (
@@ -23,6 +23,7 @@ from staffing.cli.common import (
     stages_table,
 )
 from staffing.domain.params import SolveParams
+from staffing.domain.without_post import labelled
 from staffing.errors import InfeasibleError, raise_if_errors
 from staffing.io.roster_io import read_roster
 from staffing.pay.io import read_pay_plan
@@ -72,21 +73,23 @@ def print_report(report: CheckReport, policy: Policy, show: int = 10) -> None:
     rules = Table(title=f"Rules of '{escape(policy.name)}'")
     for col in ("rule", "kind", "violations", "amount", "examples"):
         rules.add_column(col, overflow="fold")
+    for line in audit_lines(policy, report):
+        name = f"{line.rule} ({line.part_en})" if line.part_en else line.rule
+        colour = "red" if line.hard else "yellow"
+        count = f"[{colour}]{len(line.violations)}[/]" if line.violations else "[green]0[/]"
+        rules.add_row(name, "hard" if line.hard else "soft", count, str(line.amount),
+                      examples(line.violations, show))
     by_rule = report.by_rule()
     pay_rules = [r.name for r in policy.pay.rule_objects()] if report.pay_figures and policy.pay \
         else []
-    names = [r.name for r in policy.rule_objects()] + pay_rules + [
-        n for n in by_rule if policy.rule(n) is None and n not in pay_rules]
-    for name in names:
+    for name in pay_rules + [n for n in by_rule if policy.rule(n) is None and n not in pay_rules]:
         found = by_rule.get(name, [])
-        rule = policy.rule(name)
-        kind = "pay" if rule is None else ("hard" if rule.hard else "soft")
         hard = sum(1 for v in found if v.hard)
         soft = len(found) - hard
         status = "[green]0[/]" if not found else ", ".join(
             part for part in (f"[red]{hard} hard[/]" if hard else "",
                               f"[yellow]{soft} soft[/]" if soft else "") if part)
-        rules.add_row(name, kind, status, str(sum(v.amount for v in found)),
+        rules.add_row(name, "pay", status, str(sum(v.amount for v in found)),
                       examples(found, show))
     console.print(rules)
     stages = stages_table("Objective stages (recomputed)", report.stages)
@@ -180,6 +183,7 @@ def solve(
         "[yellow]feasible, NOT proven optimal (time limit)[/]")
     console.print(f"{flag}; {len(report.hard_violations)} hard violations, "
                   f"{report.blocking_pairs} blocking pairs; "
+                  f"{labelled(report.without_post)}; "
                   f"wrote {escape(', '.join(map(str, files)))} to {escape(str(out))} "
                   f"in {run.seconds:.1f} s")
     print_run_time(run.timings, run.record)

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from staffing.cli.common import console, err_console, guarded
+from staffing.domain.without_post import GROUPS
 from staffing.errors import InputError, Problem
 from staffing.io.atomic import write_text
 from staffing.report import charts, render_comparison
@@ -162,7 +163,7 @@ def _sweep_chart(result: SweepResult, axes: list[str], indicator: str, out: Path
 PAGE_ROWS = [("status", "求解状态", "status"), ("check", "独立校验", "checker"),
              ("blocking_pairs", "阻塞对数", "blocking pairs"),
              ("first_choice_share", "获第一志愿比例", "first-choice share"),
-             ("unplaced", "未安置人数", "people without a post"),
+             ("unplaced", GROUPS["incumbents"][1], GROUPS["incumbents"][0]),
              ("moves_vs_base", "与基准相比调整人数", "placed differently from the base"),
              ("ind:fill_township", "乡镇岗位填充率", "township fill rate"),
              ("ind:villages_uncovered", "未覆盖的村", "villages not covered"),

@@ -21,6 +21,7 @@ from staffing.domain.instance import Instance, Meta
 from staffing.errors import InputError, Problem, raise_if_errors
 from staffing.io.atomic import CSV_ENCODING, atomic_dir, write_text
 from staffing.io.encoding import read_text
+from staffing.io.formulas import csv_row, read_csv_cell
 from staffing.io.tables import (
     CORE,
     META,
@@ -116,7 +117,7 @@ def parse_csv_text(text: str, source: str, spec: TableSpec | None = None) -> Raw
         table.notes.append(title_note(source, start, rows[:start]))
     for number, cells in enumerate(rows[start + 1:], start=start + 2):
         if any(c.strip() for c in cells):
-            table.append(number, cells)
+            table.append(number, [read_csv_cell(c) for c in cells])
     return table
 
 
@@ -325,7 +326,7 @@ def csv_text(spec: TableSpec, rows: list[Any], columns: list[str] | None = None)
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([cell_text(getattr(row, col)) for col in columns])
+        writer.writerow(csv_row([cell_text(getattr(row, col)) for col in columns]))
     return buffer.getvalue()
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from staffing.domain.enums import Coded
-from staffing.errors import Invalid
+from staffing.errors import ArgumentError, Invalid, Problem
 
 
 @dataclass(frozen=True)
@@ -125,3 +126,18 @@ def _expected(coded: type[Coded] | None) -> str | None:
 
 def _expected_zh(coded: type[Coded] | None) -> str | None:
     return coded_choices(coded)[1] if coded is not None else None
+
+
+def argument_error(function: str, error: ValidationError) -> ArgumentError:
+    """A refused options object (such as `SolveParams`) as an `ArgumentError`, each bad field
+    named with what it takes, in both languages."""
+    problems = []
+    for item in error.errors():
+        name = ".".join(str(part) for part in item["loc"]) or "options"
+        wording = describe(item, field=name)
+        problems.append(Problem(function, f"argument '{name}': {wording.message}", "argument",
+                                column=name, value=repr(item.get("input"))[:80],
+                                expected=wording.expected,
+                                message_zh=f"参数 {name}：{wording.message_zh}",
+                                expected_zh=wording.expected_zh))
+    return ArgumentError(problems)

@@ -23,6 +23,7 @@ from staffing.domain.enums import Coded
 from staffing.domain.instance import Instance
 from staffing.errors import Problem
 from staffing.io.atomic import atomic_path
+from staffing.io.formulas import guard_workbook
 from staffing.io.spec import SHEET_SEP, TableSpec
 from staffing.io.tables import (
     META,
@@ -83,9 +84,23 @@ def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
         found = _table_of(sheet.title)
         if found is None:
             continue  # instructions and code lists
-        raw[found.name] = read_sheet(path, sheet, found)
+        try:
+            raw[found.name] = read_sheet(path, sheet, found)
+        except Exception as error:  # noqa: BLE001  (a damaged sheet fails in many ways)
+            problems.append(unreadable_sheet(path, sheet.title, error))
     book.close()
     return raw, problems
+
+
+def unreadable_sheet(path: Path, title: str, error: Exception) -> Problem:
+    """A sheet whose contents cannot be read (damaged XML or compressed data)."""
+    detail = f"{type(error).__name__}: {error}"[:200]
+    return Problem(f"{path.name} sheet '{title}'", f"the sheet cannot be read ({detail})",
+                   "xlsx", expected="a sheet saved by Excel or WPS (open the file and save it "
+                   "again, or copy the table into a new workbook)",
+                   message_zh=f"无法读取该工作表（{detail}）",
+                   expected_zh="由 Excel 或 WPS 保存的工作表（用 Excel 打开后重新保存，"
+                   "或把表格复制到新工作簿）")
 
 
 def read_sheet(path: Path, sheet: Any, spec: TableSpec) -> RawTable:
@@ -137,9 +152,14 @@ def sheet_summaries(path: Path) -> list[tuple[str, list[Any]]]:
     book, _problems = open_workbook(path)
     if book is None:
         return []
-    found = [(sheet.title, [list(r) for r in islice(sheet.iter_rows(values_only=True),
-                                                    TITLE_ROWS_SEARCHED)])
-             for sheet in book.worksheets]
+    found = []
+    for sheet in book.worksheets:
+        try:
+            first = [list(r) for r in islice(sheet.iter_rows(values_only=True),
+                                             TITLE_ROWS_SEARCHED)]
+        except Exception:  # noqa: BLE001  (a damaged sheet: named, its rows unknown)
+            first = []
+        found.append((sheet.title, first))
     book.close()
     return found
 
@@ -184,6 +204,7 @@ def _exact(value: Any) -> Any:
 
 def save_book(book: Workbook, path: Path, *, deterministic: bool = True) -> None:
     """Save a workbook atomically; with ``deterministic`` the bytes depend on content only."""
+    guard_workbook(book)
     with atomic_path(Path(path)) as tmp:
         book.save(tmp)
         if deterministic:

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 from typing import Any
 
@@ -19,7 +20,13 @@ import numpy as np
 
 from staffing.domain.instance import Instance
 from staffing.domain.roster import Roster
-from staffing.errors import InfeasibleError, StaffingError
+from staffing.errors import (
+    ArgumentError,
+    InfeasibleError,
+    StaffingError,
+    argument_problem,
+    check_types,
+)
 from staffing.manifest import base_manifest
 from staffing.pay.codes import VARIABLE_LINES, Line
 from staffing.pay.data import TIERS, PayData
@@ -69,6 +76,7 @@ def distribute_pay(instance: Instance, roster: Roster, policy: Policy, *, budget
         names the conflicting rules, the least extra budget that would make a
         plan exist and the best value each conflicting target can reach.
     """
+    _check_arguments(instance, roster, policy, time_limit)
     started = time.perf_counter()
     data = PayData.build(instance, roster, policy, budget=budget)
     built = time.perf_counter()
@@ -96,6 +104,25 @@ def distribute_pay(instance: Instance, roster: Roster, policy: Policy, *, budget
         "manifest": manifest(data, policy, model, status, time_limit, {
             "gather": built - started, "solve": solved - built, "round": finished - solved}),
     }), data)
+
+
+def _check_arguments(instance: Any, roster: Any, policy: Any, time_limit: Any) -> None:
+    """Raise `ArgumentError` for arguments `distribute_pay` cannot use."""
+    check_types("distribute_pay()", [
+        ("instance", instance, Instance, "an Instance (staffing.load)",
+         "Instance（staffing.load）"),
+        ("roster", roster, Roster, "a Roster (result.roster or staffing.read_roster)",
+         "Roster（result.roster 或 staffing.read_roster）"),
+        ("policy", policy, Policy, "a Policy with a pay section (staffing.load_policy)",
+         "含薪酬部分的 Policy（staffing.load_policy）"),
+    ])
+    fine = time_limit is None or (isinstance(time_limit, int | float)
+                                  and not isinstance(time_limit, bool)
+                                  and math.isfinite(time_limit) and time_limit > 0)
+    if not fine:
+        raise ArgumentError([argument_problem("distribute_pay()", "time_limit", time_limit,
+                                              "seconds > 0, or None (no limit)",
+                                              "大于 0 的秒数，或 None（不限时）")])
 
 
 def exact_amounts(data: PayData, basic: np.ndarray, point: np.ndarray,

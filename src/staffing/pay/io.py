@@ -33,6 +33,7 @@ from staffing.errors import InputError, Problem, raise_if_errors
 from staffing.io.atomic import atomic_dir
 from staffing.io.bundle import csv_text, parse_csv_text
 from staffing.io.encoding import read_text
+from staffing.io.formulas import csv_cell
 from staffing.io.roster_io import reference_problems
 from staffing.io.spec import TableSpec
 from staffing.io.tables import parse_table, row_cells
@@ -90,7 +91,7 @@ def _totals_csv(by_institution: list[dict[str, Any]], by_tier: list[dict[str, An
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: csv_cell(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from staffing.domain.without_post import GROUPS
 from staffing.report import charts
 from staffing.report.html import (
     Text,
@@ -23,6 +24,14 @@ from staffing.report.html import (
 from staffing.report.view import OUTCOMES, RULE_STATUS, STATUS, tier_text
 
 Section = tuple[str, Text, str]
+
+
+def group_label(group: str) -> Text:
+    """The label of a group of people without a post, as every output words it."""
+    en, zh = GROUPS[group]
+    return t(zh, en)
+
+
 COVERAGE: dict[str, Text] = {
     "resident": t("驻村医生", "resident doctor"),
     "tour": t("巡诊医生", "tour doctor"),
@@ -113,10 +122,12 @@ def summary_section(view: dict[str, Any]) -> str:
          "value": percent(s["any_choice_share"])},
         {"key": "vacant_places", "label": t("空缺岗位数", "vacant places"),
          "value": f"{s['vacant_places']:,}"},
-        {"key": "unplaced", "label": t("未安排岗位的在岗人员", "incumbents without a post"),
+        {"key": "unplaced", "label": group_label("incumbents"),
          "value": str(s["unplaced"]), "tone": "warn" if s["unplaced"] else ""},
-        {"key": "recruits_unplaced", "label": t("未安排的新招录人员", "recruits not placed"),
+        {"key": "recruits_unplaced", "label": group_label("new_recruits"),
          "value": str(s["recruits_unplaced"])},
+        {"key": "dispatched_unplaced", "label": group_label("city_dispatched"),
+         "value": str(s.get("dispatched_unplaced", 0))},
         {"key": "people", "label": t("人员", "people"), "value": f"{s['people']:,}"},
         {"key": "applicants", "label": t("报名人数", "applicants"),
          "value": f"{s['applicants']:,}"},

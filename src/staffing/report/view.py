@@ -15,10 +15,11 @@ from typing import Any
 
 from staffing.allocation.reasons import Reason
 from staffing.allocation.wording import stage_label
-from staffing.check import CheckReport
+from staffing.check import CheckReport, audit_lines
 from staffing.domain.enums import Discipline, Tier, Title
 from staffing.domain.instance import Instance
 from staffing.domain.roster import Roster
+from staffing.domain.without_post import without_post
 from staffing.pay.codes import COMPARABLE, Fund
 from staffing.pay.money import Yuan
 from staffing.pay.plan import PayPlan
@@ -128,7 +129,7 @@ def summary(instance: Instance, roster: Roster, report: CheckReport,
     open_stage = next((s for s in stage_rows if s.get("status") != "optimal"), None)
     status = manifest.get("solver", {}).get("status", "given")
     vacancies = roster.vacancies(instance)
-    no_post = [p for p in instance.staff if roster.post_of(p.id) is None]
+    counts = check.get("without_post") or report.without_post or without_post(instance, roster)
     return {
         "status": status,
         "proven": bool(stage_rows) and all(s.get("status") == "optimal" for s in stage_rows),
@@ -141,8 +142,9 @@ def summary(instance: Instance, roster: Roster, report: CheckReport,
         "any_choice_share": indicators.get("any_choice_share"),
         "vacant_places": sum(vacancies.values()),
         "vacant_posts": len(vacancies),
-        "unplaced": sum(1 for p in no_post if not p.new_recruit),
-        "recruits_unplaced": sum(1 for p in no_post if p.new_recruit),
+        "unplaced": counts["incumbents"],
+        "recruits_unplaced": counts["new_recruits"],
+        "dispatched_unplaced": counts["city_dispatched"],
         "people": len(instance.staff),
         "applicants": len(instance.choices_of),
         "places": sum(p.places for p in instance.posts),
@@ -243,17 +245,19 @@ def ranks(instance: Instance, roster: Roster, policy: Policy) -> dict[str, Any]:
 
 
 def rules(policy: Policy, report: CheckReport) -> list[dict[str, Any]]:
-    """Each rule's audit line, with its breaches (people, posts, numbers)."""
-    by_rule = report.by_rule()
+    """Each rule's audit line (a line per part when its parts differ in hardness), with its
+    breaches (people, posts, numbers)."""
     out = []
-    for rule in policy.rule_objects():
-        found = by_rule.get(rule.name, [])
-        hard = sum(1 for v in found if v.hard)
-        status = "ok" if not found else ("violated" if hard else "short")
+    for line in audit_lines(policy, report):
+        found = line.violations
+        label = t(line.label_zh, line.label_en)
+        if line.part_en:
+            label = t(f"{line.label_zh}（{line.part_zh}）", f"{line.label_en} ({line.part_en})")
         out.append({
-            "rule": rule.name, "label": t(rule.label_zh, rule.label_en), "hard": rule.hard,
-            "status": status, "violations": len(found), "hard_violations": hard,
-            "amount": sum(v.amount for v in found), "source": rule.params.source,
+            "rule": line.rule, "label": label, "hard": line.hard,
+            "status": line.status, "violations": len(found),
+            "hard_violations": len(found) if line.hard else 0,
+            "amount": line.amount, "source": line.source,
             "items": [{"message": v.message, "hard": v.hard, "amount": v.amount,
                        "people": list(v.people), "posts": list(v.posts),
                        "institutions": list(v.institutions)} for v in found[:ITEMS_PER_RULE]],

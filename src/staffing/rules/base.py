@@ -360,6 +360,16 @@ def _not_applied(instance: Instance, table: ChoiceTable) -> np.ndarray:
 P = TypeVar("P", bound="RuleParams")
 
 
+@dataclass(frozen=True)
+class RulePart:
+    """A part of a rule with a hardness of its own (post structure: the senior cap and the
+    intermediate floor); a rule of one part leaves the labels empty."""
+
+    hard: bool
+    label_en: str = ""
+    label_zh: str = ""
+
+
 class Rule(CatalogueEntry[P]):
     """Base of every rule. Subclasses set the class attributes and override what applies.
 
@@ -383,6 +393,10 @@ class Rule(CatalogueEntry[P]):
     @property
     def hard(self) -> bool:
         return self.params.hard
+
+    def parts(self) -> list[RulePart]:
+        """The rule's parts, each hard or soft; its violations carry their part's hardness."""
+        return [RulePart(self.hard)]
 
     def cached(self, instance: Instance, key: str, factory: Any) -> Any:
         """Derived data of this rule on an instance, computed once per parameters."""

@@ -23,7 +23,15 @@ from pydantic import Field
 
 from staffing.domain.enums import Discipline, Tier, Title
 from staffing.domain.instance import Instance, Institution
-from staffing.rules.base import Around, Placement, Rule, RuleModel, RuleParams, Violation
+from staffing.rules.base import (
+    Around,
+    Placement,
+    Rule,
+    RuleModel,
+    RuleParams,
+    RulePart,
+    Violation,
+)
 
 
 class PostStructureParams(RuleParams):
@@ -48,6 +56,16 @@ class PostStructure(Rule[PostStructureParams]):
 
     def may_break_hard(self) -> bool:
         return self.hard or self.params.intermediate_floor_hard
+
+    def parts(self) -> list[RulePart]:
+        """The senior cap (``hard``) and the intermediate floor (``intermediate_floor_hard``),
+        apart when their hardness differs."""
+        cap, floor = self.params.senior_max_share, self.params.intermediate_min_share
+        floor_hard = self.params.intermediate_floor_hard
+        if cap is None or floor is None or floor_hard == self.hard:
+            return [RulePart(floor_hard if cap is None else self.hard)]
+        return [RulePart(self.hard, "senior cap", "高级岗位上限"),
+                RulePart(floor_hard, "intermediate floor", "中级岗位下限")]
 
     def institutions(self, instance: Instance) -> list[Institution]:
         return [i for i in instance.institutions if i.tier in self.params.tiers]

@@ -79,10 +79,16 @@ def read_run(folder: str | Path) -> Run:
         reasons=reasons,
         indicators=checked.get("indicators", {}),
         stages=checked.get("stages", {}),
-        rules={r["rule"]: (r.get("status", ""), int(r.get("violations") or 0))
+        rules={_audit_key(r): (r.get("status", ""), int(r.get("violations") or 0))
                for r in _rows(folder / "audit.csv")},
         pay=_pay(folder),
     )
+
+
+def _audit_key(row: dict[str, str]) -> str:
+    """An audit line's name: the rule, with its part when the rule's parts are split."""
+    part = row.get("part_en") or ""
+    return f"{row['rule']} ({part})" if part else row["rule"]
 
 
 @dataclass

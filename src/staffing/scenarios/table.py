@@ -19,6 +19,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from staffing.domain.without_post import GROUPS
 from staffing.io.atomic import atomic_path
 from staffing.scenarios.execute import ScenarioOutcome
 
@@ -38,14 +39,14 @@ STAGES = {
     "soft_floors": ("soft-floor shortfall", "软性下限缺口"),
     "blocking_pairs": ("blocking pairs", "阻塞对数"),
     "rank_profile": ("people at choice 1, 2, ...", "各志愿录取人数"),
-    "unplaced": ("incumbents without a post", "未安置在编人员"),
+    "unplaced": GROUPS["incumbents"],
     "panel_quality": ("panel rank sum", "评审排名和"),
     "moves": ("incumbents moved", "调动人数"),
 }
 OUTCOME = [
     ("blocking_pairs", "blocking pairs", "阻塞对数"),
     ("first_choice_share", "applicants given their first choice", "获第一志愿比例"),
-    ("unplaced", "people without a post", "未安置人数"),
+    ("unplaced", *GROUPS["incumbents"]),
     ("moves_vs_base", "people placed differently from the base", "与基准相比调整人数"),
 ]
 INDICATORS = ["fill_county", "fill_township", "fill_village", "villages_staffed",

@@ -1,0 +1,5 @@
+"""``python -m staffing``: the ``staffing`` command."""
+
+from staffing.cli import main
+
+main()

@@ -57,7 +57,7 @@ def test_money_cells_are_exact(written) -> None:
     The pay sheet has bilingual headers; its first total equals the plan's to the fen.
     """
     out, plan, _ = written
-    text = (out / "pay.csv").read_text(encoding="utf-8").splitlines()
+    text = (out / "pay.csv").read_text(encoding="utf-8-sig").splitlines()
     header = text[0].split(",")
     for row in text[1:6]:
         cells = dict(zip(header, row.split(",")))
@@ -74,7 +74,7 @@ def test_money_cells_are_exact(written) -> None:
 def test_totals_add_up(written) -> None:
     """Tests that the tier rows of totals.csv add up to the plan's total."""
     out, plan, _ = written
-    lines = (out / "totals.csv").read_text(encoding="utf-8").splitlines()
+    lines = (out / "totals.csv").read_text(encoding="utf-8-sig").splitlines()
     header = lines[0].split(",")
     tiers = [dict(zip(header, row.split(","))) for row in lines[1:] if row.startswith("tier")]
     assert sum(Decimal(r["total"]) for r in tiers) == sum(pl.total for pl in plan.lines)

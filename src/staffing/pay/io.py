@@ -30,7 +30,7 @@ from openpyxl import Workbook
 from staffing.domain.instance import Instance
 from staffing.domain.roster import Roster
 from staffing.errors import InputError, Problem, raise_if_errors
-from staffing.io.atomic import atomic_dir
+from staffing.io.atomic import CSV_ENCODING, atomic_dir
 from staffing.io.bundle import csv_text, parse_csv_text
 from staffing.io.encoding import read_text
 from staffing.io.formulas import csv_cell
@@ -75,7 +75,8 @@ def write_pay(out: str | Path, plan: PayPlan, instance: Instance, roster: Roster
     }
     with atomic_dir(Path(out)) as staging:
         for name, text in files.items():
-            (staging / name).write_text(text, encoding="utf-8", newline="")
+            encoding = CSV_ENCODING if name.endswith(".csv") else "utf-8"
+            (staging / name).write_text(text, encoding=encoding, newline="")
         save_book(_workbook(plan, by_institution, by_tier), staging / "pay.xlsx")
     return [*files, "pay.xlsx"]
 

@@ -13,6 +13,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from staffing.io.formulas import read_csv_cell
+
 JSON = "application/json"
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -88,7 +90,8 @@ def choose_type(accept: str | None, offered: tuple[str, ...]) -> str | None:
 def csv_records(text: str) -> list[dict[str, Any]]:
     """Rows of a CSV text as objects (empty cells as null)."""
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    return [{k: (v if v != "" else None) for k, v in row.items()} for row in reader]
+    return [{k: (read_csv_cell(v) if v != "" else None) for k, v in row.items()}
+            for row in reader]
 
 
 def csv_workbook(text: str, title: str) -> bytes:

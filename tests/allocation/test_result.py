@@ -9,9 +9,10 @@ from pydantic import ValidationError
 
 import staffing
 from staffing import AllocationResult, SolveParams, Stage, StageResult
-from staffing.allocation import engine, stages
+from staffing.allocation import engine
 from staffing.check import check
 from staffing.errors import InfeasibleError
+from staffing.stages import base as stage_base
 from tests.allocation.builders import community, policy
 from tests.allocation.random_instances import plain_market, plain_policy
 
@@ -62,7 +63,7 @@ def test_the_result_carries_the_checkers_report() -> None:
 def test_rank_by_rank_stages_are_typed() -> None:
     """Tests that a rank profile solved rank by rank reports each rank as a typed sub-stage."""
     instance = plain_market(40, 5, 7)
-    with (mock.patch.object(stages, "_MAX_WEIGHT", 0),
+    with (mock.patch.object(stage_base, "MAX_WEIGHT", 0),
           mock.patch.object(engine, "plain_market_outcome", return_value=None)):  # the solver
         result = staffing.allocate(instance, plain_policy(), time_limit=20, deterministic=True)
     ranks = [s for s in result.stages if s.stage is Stage.RANK_PROFILE]

@@ -16,13 +16,14 @@ from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 import staffing
-from staffing.allocation import engine, stages
+from staffing.allocation import engine
 from staffing.allocation.pairs import build_pairs
 from staffing.allocation.stages import Objective, SolveSettings, _merge_runs
 from staffing.check import check
 from staffing.domain.objective import Stage
 from staffing.domain.roster import Roster
 from staffing.errors import InfeasibleError
+from staffing.stages import base as stage_base
 
 synth = pytest.importorskip("staffing.synth")
 
@@ -41,7 +42,7 @@ def _lexicographic_values(instance: staffing.Instance, policy: staffing.Policy,
 def _plain_full_solve(instance: staffing.Instance, policy: staffing.Policy) -> Roster:
     """The unpruned model, one stage at a time (no certification, no merged stages)."""
     solve_settings = SolveSettings(time_limit=20, deterministic=True, workers=1)
-    with mock.patch.object(stages, "_MAX_WEIGHT", 0):
+    with mock.patch.object(stage_base, "MAX_WEIGHT", 0):
         solve = engine._solve_plain(instance, policy, build_pairs(instance, policy),
                                     solve_settings, None, engine.AllocationRun(), "off")
     assert solve.solution is not None

@@ -32,11 +32,13 @@ from typing import Any
 
 from staffing.check import check_roster
 from staffing.domain.instance import Instance
+from staffing.domain.objective import Stage
 from staffing.domain.ranking import PanelRanks
 from staffing.domain.roster import Assignment, Roster
 from staffing.objectives import stage_values
 from staffing.policy import Policy
 from staffing.rules.base import Placement, Violation
+from staffing.stages import STAGES
 
 MOVE_CLAIMS = ("move_breaks", "move_worsens", "move_improves", "move_ties")
 
@@ -76,11 +78,8 @@ def violation_key(v: Violation) -> tuple[str, str]:
 
 
 def worse(stage: str, before: Any, after: Any) -> bool:
-    """Whether ``after`` is worse than ``before`` on a stage (the rank profile: fewer people at
-    the first rank where they differ; every other stage: more)."""
-    if isinstance(before, list):
-        return list(after) < list(before)
-    return bool(after > before)
+    """Whether ``after`` is worse than ``before`` on a stage, as the stage judges it."""
+    return STAGES[Stage(stage)].worse(before, after)
 
 
 class Baseline:

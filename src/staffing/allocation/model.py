@@ -173,6 +173,10 @@ class AllocationModel:
     def add_stage_term(self, stage: Stage, expr: Expr) -> None:
         self.stages.add(stage, expr)
 
+    def stage_terms(self, stage: Stage) -> list[Expr]:
+        """The terms the rules and the model counted in one stage."""
+        return self.stages.terms.get(stage, [])
+
     # -- structure ---------------------------------------------------------------------------
 
     def _one_post_each(self) -> None:

@@ -46,6 +46,7 @@ from staffing.domain.ranking import TENURE, UNRANKED
 from staffing.domain.roster import Assignment, Roster
 from staffing.domain.without_post import GROUPS, group_of
 from staffing.policy import Policy
+from staffing.stages import STAGES
 
 BLOCKING_CODES = ("rule_required", "worse_objective", "equally_good", "not_proven")
 MOVE_CODE = {"move_breaks": "rule_required", "move_worsens": "worse_objective",
@@ -411,7 +412,7 @@ class Explainer(Baseline):
                                  if rule.stage.value == name
                                  and amounts[rule.name] > self.amounts[rule.name]))
             messages: tuple[str, ...] = ()
-            if name == Stage.SOFT_FLOORS.value:
+            if STAGES[Stage(name)].quotes_breaches:
                 grown_rules = [rule for rule in self.policy.rule_objects() if rule.name in grown]
                 messages = tuple(v.message for v in
                                  delta.new_soft(grown_rules, self.soft_keys))[:2]

@@ -1,10 +1,10 @@
-"""Objective stages as CP-SAT expressions, and their lexicographic solution.
+"""The lexicographic solution of the objective stages.
 
-Each stage is minimised in the policy's order; its optimum (or, at the time
+Each stage of the catalogue (`staffing.stages`) gives its CP-SAT objective;
+they are minimised in the policy's order: a stage's optimum (or, at the time
 limit, its best value) is then fixed as an upper bound and the next stage is
-solved from the previous solution as a hint. The rank profile (most first
-choices, then most second choices, ...) is one weighted stage when the
-weights fit comfortably in 64 bits, otherwise one sub-stage per rank.
+solved from the previous solution as a hint. A run of small stages is merged
+into one weighted solve when the weights fit in 2**40.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from staffing.allocation.model import AllocationModel
 from staffing.allocation.result import StageResult, stage_label
 from staffing.domain.clock import RunClock
 from staffing.domain.objective import Stage
-from staffing.domain.pairs import PairKind
 from staffing.rules.base import is_constant
+from staffing.stages import STAGES, Minimise
+from staffing.stages import base as stage_base
 
-_MAX_WEIGHT = 2**40
 # Full-problem subsolvers in order of use: the symmetric max-LP worker proves blocking-pair and
 # floor bounds that the default two-worker portfolio leaves open for minutes.
 _PORTFOLIO = ["max_lp_sym", "default_lp", "core", "quick_restart", "reduced_costs", "no_lp",
@@ -50,6 +50,12 @@ class Objective:
 
     def __post_init__(self) -> None:
         self.stage = Stage(self.stage)
+
+    @classmethod
+    def of(cls, stage: Stage, minimise: Minimise) -> Objective:
+        """The objective of one stage (or sub-stage) as the catalogue gives it."""
+        return cls(stage, minimise.expr, parts=minimise.parts, low=minimise.low,
+                   high=minimise.high, sub=minimise.sub)
 
     @property
     def name(self) -> str:
@@ -124,7 +130,7 @@ def _merge_runs(plan: list[tuple[Stage, list[Objective]]],
     for stage, objectives in plan[start:]:
         group = groups[-1] if groups else []
         if (group and _mergeable(group[-1][1]) and _mergeable(objectives)
-                and _span([o for _s, (o,) in group] + objectives) < _MAX_WEIGHT):
+                and _span([o for _s, (o,) in group] + objectives) < stage_base.MAX_WEIGHT):
             group.append((stage, objectives))
         else:
             groups.append([(stage, objectives)])
@@ -155,85 +161,8 @@ def _merged(objectives: list[Objective]) -> Objective:
     return Objective(objectives[0].stage, expr, members=objectives, weights=weights)
 
 
-def _sum(terms: list[Any]) -> Any:
-    variables = [t for t in terms if not is_constant(t)]
-    constant = sum(int(t) for t in terms if is_constant(t))
-    if not variables:
-        return constant
-    return cp_model.LinearExpr.sum(variables) + constant
-
-
 def _objectives(m: AllocationModel, stage: Stage) -> list[Objective]:
-    p, a = m.pairs, m.arrays
-    if stage in (Stage.CONTINUITY, Stage.SOFT_FLOORS, Stage.BLOCKING_PAIRS):
-        terms = m.stages.terms.get(stage, [])
-        return [Objective(stage, _sum(terms), low=0, high=_terms_high(m, terms))]
-    if stage is Stage.RANK_PROFILE:
-        return _rank_profile(m)
-    if stage is Stage.UNPLACED:
-        incumbents = np.flatnonzero(a.incumbent)
-        return [Objective(stage, _sum([1 - m.placed(int(i)) for i in incumbents]),
-                          low=0, high=len(incumbents))]
-    if stage is Stage.UNPLACED_ALL:
-        everyone = range(len(a.person_ids))
-        return [Objective(stage, _sum([1 - m.placed(i) for i in everyone]),
-                          low=0, high=len(a.person_ids))]
-    if stage is Stage.PANEL_QUALITY:
-        choice = np.flatnonzero(p.kind == PairKind.CHOICE)
-        return [Objective(stage, m.weighted(choice, p.panel[choice]),
-                          low=0, high=_one_each_high(p.person[choice], p.panel[choice]))]
-    if stage is Stage.MOVES:
-        terms = []
-        for i in np.flatnonzero(a.current_post >= 0):
-            terms.append(1 - m.total(m.pairs_of_person_at(int(i), int(a.current_post[i]))))
-        return [Objective(stage, _sum(terms), low=0, high=len(terms))]
-    raise ValueError(f"unknown stage {stage}")
-
-
-def _one_each_high(people: np.ndarray, weights: np.ndarray) -> int:
-    """Largest weighted sum of pairs when each person holds at most one (weights >= 0)."""
-    if not len(people):
-        return 0
-    best = np.zeros(int(people.max()) + 1, dtype=np.int64)
-    np.maximum.at(best, people, weights.astype(np.int64))
-    return int(best.sum())
-
-
-def _terms_high(m: AllocationModel, terms: list[Any]) -> int | None:
-    """Largest value of a sum of stage terms: each a 0/1 or bounded integer variable."""
-    high = 0
-    for term in terms:
-        if is_constant(term):
-            high += int(term)
-        elif isinstance(term, cp_model.IntVar):
-            domain = m.model.proto.variables[term.index].domain
-            if domain[0] < 0:
-                return None
-            high += int(domain[-1])
-        else:
-            return None  # an expression: no cheap bound
-    return high
-
-
-def rank_pairs(m: AllocationModel) -> list[np.ndarray]:
-    """The choice pairs at rank r, r = 1..max_choices."""
-    p = m.pairs
-    return [np.flatnonzero((p.kind == PairKind.CHOICE) & (p.choice_rank == rank))
-            for rank in range(1, m.policy.max_choices + 1)]
-
-
-def _rank_profile(m: AllocationModel) -> list[Objective]:
-    """Minimise, lexicographically, minus the count at each rank (ranks nobody can get skipped)."""
-    by_rank = [pairs for pairs in rank_pairs(m) if len(pairs)]
-    applicants = max(1, len(m.instance.choices_of))
-    base = applicants + 1
-    weights = [base ** (len(by_rank) - 1 - r) for r in range(len(by_rank))]
-    if not weights or weights[0] * applicants < _MAX_WEIGHT:
-        expr = _sum([-w * m.total(pairs) for w, pairs in zip(weights, by_rank)])
-        return [Objective(Stage.RANK_PROFILE, expr, parts=by_rank)]
-    ranks = [r for r, pairs in enumerate(rank_pairs(m), start=1) if len(pairs)]
-    return [Objective(Stage.RANK_PROFILE, -m.total(pairs), sub=r)
-            for r, pairs in zip(ranks, by_rank)]
+    return [Objective.of(stage, minimise) for minimise in STAGES[stage].objectives(m)]
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):

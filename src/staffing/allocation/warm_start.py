@@ -27,13 +27,13 @@ from staffing.allocation.deferred import Market, extended_seat_da, master_list
 from staffing.allocation.model import AllocationModel
 from staffing.allocation.result import StageResult
 from staffing.allocation.stages import (
-    _MAX_WEIGHT,
     Objective,
     SolveSettings,
     _set_hint,
     configure,
     solve_objective,
 )
+from staffing.stages import base as stage_base
 
 
 def designer_pairs(m: AllocationModel) -> np.ndarray:
@@ -54,7 +54,7 @@ def _weight(objective: Objective, pairs: int) -> int | None:
     if objective.high is None or objective.low is None:
         return None
     weight = pairs + 1
-    return weight if weight * (objective.high - objective.low + 1) < _MAX_WEIGHT else None
+    return weight if weight * (objective.high - objective.low + 1) < stage_base.MAX_WEIGHT else None
 
 
 class _StopWhenProven(cp_model.CpSolverSolutionCallback):

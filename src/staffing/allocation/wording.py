@@ -16,39 +16,13 @@ from staffing.domain.instance import Instance
 from staffing.domain.objective import Stage
 from staffing.domain.ranking import TENURE, UNRANKED
 from staffing.policy import Policy
-
-# label of each objective stage: (Chinese, English), and what "more" of it means
-STAGES: dict[str, tuple[str, str]] = {
-    Stage.CONTINUITY: ("未报名却被调动的人数",
-                       "the number of people moved although they did not apply"),
-    Stage.SOFT_FLOORS: ("软性规则缺口", "the shortfall on the soft rules"),
-    Stage.BLOCKING_PAIRS: ("不稳定配对数（彼此更愿意选择对方的人员与岗位）",
-                           ("the number of blocking pairs (a person and a post that prefer "
-                            "each other to what they got)")),
-    Stage.RANK_PROFILE: ("各志愿录取人数", "the number of people given their choices"),
-    Stage.UNPLACED: ("未安排岗位的在岗人员数", "the number of incumbents left without a post"),
-    Stage.UNPLACED_ALL: ("未安排岗位的人数（含新招录人员）",
-                         "the number of people left without a post, new recruits included"),
-    Stage.PANEL_QUALITY: ("获志愿人员的评审名次之和（越小越好）",
-                          ("the sum of the panel ranks of people placed at a choice (lower is "
-                           "better)")),
-    Stage.MOVES: ("离开原岗位的在岗人员数", "the number of incumbents moved from their post"),
-}
-SHORT: dict[str, tuple[str, str]] = {
-    Stage.CONTINUITY: ("未报名人员原岗留任", "people who did not apply stay"),
-    Stage.SOFT_FLOORS: ("软性规则缺口", "soft-rule shortfall"),
-    Stage.BLOCKING_PAIRS: ("不稳定配对", "blocking pairs"),
-    Stage.RANK_PROFILE: ("志愿录取", "choices given"),
-    Stage.UNPLACED: ("在岗人员均有岗位", "incumbents placed"),
-    Stage.UNPLACED_ALL: ("人人有岗位", "everyone placed"),
-    Stage.PANEL_QUALITY: ("评审名次", "panel ranks"),
-    Stage.MOVES: ("岗位变动最少", "fewest moves"),
-}
+from staffing.stages import STAGES, stage_named
 
 
 def stage_label(stage: str, lang: str, short: bool = False) -> str:
-    pair = (SHORT if short else STAGES).get(stage, (stage, stage))
-    return pair[0] if lang == "zh" else pair[1]
+    """A stage by its label (what it counts, or, ``short``, its name in a phrase)."""
+    entry = stage_named(stage)
+    return entry.label(lang, short) if entry is not None else stage
 
 
 def rule_label(policy: Policy, name: str, lang: str) -> str:
@@ -132,12 +106,4 @@ def plain_codes(text: str, policy: Policy) -> str:
 
 def change(stage: str, before: Any, after: Any, lang: str) -> str:
     """How a stage's value would change, with what it counts."""
-    zh = lang == "zh"
-    if isinstance(before, list):
-        k = next((i for i, (b, a) in enumerate(zip(before, after)) if b != a), 0)
-        b, a = before[k], after[k]
-        return (f"获第{k + 1}志愿的人数将由{b}人变为{a}人" if zh else
-                f"the number of people given their choice {k + 1} would go from {b} to {a}")
-    label = stage_label(stage, lang)
-    return f"{label}将由{before}变为{after}" if zh else \
-        f"{label} would go from {before} to {after}"
+    return STAGES[Stage(stage)].change(before, after, lang)

@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font
 from staffing.domain.without_post import GROUPS
 from staffing.io.atomic import atomic_path
 from staffing.scenarios.execute import ScenarioOutcome
+from staffing.stages import stage_named
 
 # (key, English, Chinese) of the fixed columns
 HEAD = [
@@ -34,15 +35,6 @@ STATUS = [
     ("explanation", "infeasibility explanation", "不可行原因"),
     ("check", "checker on the roster", "独立校验"),
 ]
-STAGES = {
-    "continuity": ("moves of people who did not apply", "未申请人员调动数"),
-    "soft_floors": ("soft-floor shortfall", "软性下限缺口"),
-    "blocking_pairs": ("blocking pairs", "阻塞对数"),
-    "rank_profile": ("people at choice 1, 2, ...", "各志愿录取人数"),
-    "unplaced": GROUPS["incumbents"],
-    "panel_quality": ("panel rank sum", "评审排名和"),
-    "moves": ("incumbents moved", "调动人数"),
-}
 OUTCOME = [
     ("blocking_pairs", "blocking pairs", "阻塞对数"),
     ("first_choice_share", "applicants given their first choice", "获第一志愿比例"),
@@ -95,8 +87,8 @@ def columns(outcomes: Sequence[ScenarioOutcome],
         labels.update(outcome.indicator_labels)
     institutions = list(dict.fromkeys(i for o in outcomes for i in o.structure))
     out = list(HEAD) + [(f"value:{p}", p, f"参数 {p}") for p in axes] + list(STATUS)
-    out += [(f"stage:{s}", f"stage {s}: {STAGES.get(s, (s, s))[0]}",
-             f"目标阶段 {STAGES.get(s, (s, s))[1]}") for s in stages]
+    out += [(f"stage:{s}", f"stage {s}: {_heading(s, 'en')}", f"目标阶段 {_heading(s, 'zh')}")
+            for s in stages]
     out += OUTCOME
     out += [(f"ind:{k}", *labels.get(k, (k, k))) for k in INDICATORS if k in labels]
     for inst in institutions:
@@ -104,6 +96,12 @@ def columns(outcomes: Sequence[ScenarioOutcome],
         out.append((f"intermediate:{inst}", f"intermediate post share, {inst}",
                     f"{inst} 中级岗位占比"))
     return out + BINDING + PAY + TAIL
+
+
+def _heading(stage: str, lang: str) -> str:
+    """A stage's column heading (the name itself for a stage the catalogue does not know)."""
+    entry = stage_named(stage)
+    return entry.heading(lang) if entry is not None else stage
 
 
 def row(outcome: ScenarioOutcome) -> dict[str, Any]:

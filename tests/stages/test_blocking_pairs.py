@@ -1,0 +1,49 @@
+"""Tests that the blocking_pairs stage counts what it says on a roster, and that its CP-SAT
+objective agrees with that count (each applicant kept from the post that ranks them first, while
+a non-applicant holds it, is one blocking pair)."""
+
+from __future__ import annotations
+
+import pytest
+
+from staffing.domain.objective import Stage
+from staffing.stages.blocking_pairs import BlockingPairs
+from tests.stages.cases import (
+    ROSTERS,
+    assert_checker_value,
+    assert_listed,
+    assert_more_is_worse,
+    model_values,
+)
+
+VALUES = {  # the stage's value on each roster of the round, counted by hand
+    "swap": 0,
+    "stay": 2,
+    "stayer_moved": 0,
+    "unplaced": 1,
+}
+
+
+def test_the_catalogue_lists_it_under_its_name() -> None:
+    """Tests that the catalogue's blocking_pairs entry is this module's stage, labelled in both
+    languages."""
+    assert_listed(Stage.BLOCKING_PAIRS, BlockingPairs)
+
+
+@pytest.mark.parametrize("roster, expected", VALUES.items())
+def test_the_value_is_recomputed_from_the_roster(roster: str, expected: object) -> None:
+    """Tests that the checker's value of the stage is the hand count on each roster (zero on
+    the rosters that comply, more where the stage binds)."""
+    assert_checker_value(Stage.BLOCKING_PAIRS, roster, expected)
+
+
+@pytest.mark.parametrize("roster, expected", VALUES.items())
+def test_the_objective_on_the_roster_equals_the_value(roster: str, expected: object) -> None:
+    """Tests that the stage's CP-SAT objective, minimised with every pair fixed to the roster,
+    is the value the checker recomputes."""
+    assert model_values(Stage.BLOCKING_PAIRS, ROSTERS[roster]) == [expected]
+
+
+def test_more_is_worse_and_a_change_reads_with_its_label() -> None:
+    """Tests that a larger value is worse and that a change names what the stage counts."""
+    assert_more_is_worse(Stage.BLOCKING_PAIRS)

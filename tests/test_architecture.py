@@ -37,8 +37,8 @@ ROOT_PACKAGE = "staffing"
 LAYERS: list[tuple[str, list[str]]] = [
     ("domain", ["staffing.errors", "staffing.domain"]),
     ("formats", ["staffing.io", "staffing.validation", "staffing.pay.codes", "staffing.pay.money",
-                 "staffing.pay.tables", "staffing.pay.plan", "staffing.pay.hull",
-                 "staffing.pay.rounding", "staffing.planning.tables"]),
+                 "staffing.pay.tables", "staffing.pay.plan", "staffing.pay.explained",
+                 "staffing.pay.hull", "staffing.pay.rounding", "staffing.planning.tables"]),
     ("catalogues", ["staffing.catalogue", "staffing.rules", "staffing.stages",
                     "staffing.pay.rules", "staffing.pay.data", "staffing.pay.view",
                     "staffing.pay.model", "staffing.planning.facts", "staffing.planning.rules",

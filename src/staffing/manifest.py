@@ -36,6 +36,12 @@ def instance_hash(instance: Instance) -> str:
                            .hexdigest())
 
 
+def roster_hash(roster: Any) -> str:
+    """SHA-256 of who holds which post, in the roster's order."""
+    text = "\n".join(f"{a.person},{a.post or ''}" for a in roster.assignments)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def base_manifest(instance: Instance, policy: Policy, parameters: dict[str, Any]) -> dict[str, Any]:
     """What every manifest records: instance, policy, versions, platform and parameters."""
     return {

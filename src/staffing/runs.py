@@ -367,12 +367,15 @@ def _extra_files(clock: RunClock, progress: Progress | None,
 
 
 def pay_run(instance: InstanceSource, roster: RosterSource, policy: PolicySource,
-            out: str | Path, *, budget: Any = None, time_limit: float | None = None,
+            out: str | Path, *, budget: Any = None, ratio_target: float | None = None,
+            time_limit: float | None = None,
             extra_outputs: Callable[[PayOutputs], dict[str, str]] | None = None) -> PayRun:
     """One pay plan from the inputs to the written outputs (pay.csv, xlsx, totals, figures,
     manifest, all or nothing).
 
-    ``budget`` and ``time_limit`` are those of `staffing.pay.engine.distribute_pay`.
+    ``budget``, ``ratio_target`` and ``time_limit`` are those of
+    `staffing.pay.engine.distribute_pay`; ``extra_outputs`` gives more files (name -> text)
+    written in the same move (the report, ``targets.csv``).
 
     Raises
     ------
@@ -386,7 +389,7 @@ def pay_run(instance: InstanceSource, roster: RosterSource, policy: PolicySource
     roster_model = _roster(roster, inst)
     try:
         result = distribute_pay(inst, roster_model, policy_model, budget=budget,
-                                time_limit=time_limit)
+                                ratio_target=ratio_target, time_limit=time_limit)
     except InfeasibleError as error:
         write_pay_infeasibility(Path(out), error.explanation)
         raise

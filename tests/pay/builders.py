@@ -2,22 +2,28 @@
 
 A test states its people (post, points, a home post for the rotated) and its
 funds; everything else has plain defaults. `plan_ok` is what every test calls
-on every plan: the independent checker finds nothing and every fund adds up
-to the fen.
+on every plan: the independent checker finds nothing, every fund adds up to
+the fen, and, recomputed here from the inputs, each pay class has one point
+value and no top-up is above its bound.
 """
 
 from __future__ import annotations
 
+import math
+from collections import defaultdict
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from staffing import distribute_pay
 from staffing.domain.instance import Instance, Institution, Meta, Post, Staff
 from staffing.domain.roster import Assignment, Roster
 from staffing.pay.check import check_pay
-from staffing.pay.codes import LINES
+from staffing.pay.codes import LINES, Line
+from staffing.pay.data import PayData
 from staffing.pay.money import Yuan
 from staffing.pay.plan import PayPlan
+from staffing.pay.rules.rotation_no_loss import home_post_pay
 from staffing.pay.tables import PayFund, PayGrade, PayPerson, PaySeniority
 from staffing.policy import Policy
 from staffing.rules.base import Violation
@@ -105,11 +111,54 @@ def of_rule(violations: list[Violation], rule: str) -> list[Violation]:
 
 def plan_ok(inst: Instance, policy: Policy, roster: Roster, plan: PayPlan,
             **options: Any) -> PayPlan:
-    """The checker finds no violation, and every fund adds up exactly to the fen."""
+    """The checker finds no violation, every fund adds up exactly to the fen, each pay class
+    has one point value and no top-up is above its bound (the last two recomputed here)."""
     found = checked(inst, policy, roster, plan, **options)
     assert found == [], [v.message for v in found]
     assert_fen_exact(plan)
+    assert_one_point_value(inst, policy, plan)
+    assert_top_ups_bounded(inst, policy, roster, plan)
     return plan
+
+
+def assert_one_point_value(inst: Instance, policy: Policy, plan: PayPlan) -> None:
+    """Each pay class carries one point value and every reward line is points x post, tier and
+    hardship coefficients x that value, rounded down to the fen (recomputed from the inputs)."""
+    assert policy.pay is not None
+    perf = policy.pay.lines.performance
+    grades = {g.grade: g.coefficient for g in inst.extras["pay_grades"]}
+    values: dict[str, set[Decimal]] = defaultdict(set)
+    for pl in plan.lines:
+        if not pl.pay_class:
+            assert pl.reward == 0 and pl.basic == 0, pl.person
+            continue
+        values[pl.pay_class].add(pl.point_value)
+        post = inst.post_by_id[str(pl.post)]
+        where = inst.institution_by_id[post.institution]
+        coefficient = (Fraction(str(grades[post.grade])) *
+                       Fraction(str(perf.tier_coefficients[where.tier])) *
+                       Fraction(str(perf.hardship_coefficients[where.hardship])))
+        product = Fraction(str(pl.points)) * coefficient * Fraction(pl.point_value) * 100
+        assert pl.fen(Line.REWARD) == math.floor(product), (pl.person, pl.reward, product)
+    assert all(len(v) == 1 for v in values.values()), values
+
+
+def assert_top_ups_bounded(inst: Instance, policy: Policy, roster: Roster,
+                           plan: PayPlan) -> None:
+    """Nobody's top-up is more than what lifts their pay before it to their home-post pay;
+    with the no-loss rule on, a rotated person's top-up is exactly that."""
+    data = PayData.build(inst, roster, policy, budget=plan.budget_override or None)
+    home = home_post_pay(data)
+    rule_on = policy.pay is not None and policy.pay.rules.rotation_no_loss is not None
+    for pl in plan.lines:
+        i = data.index[pl.person]
+        before = sum(pl.fen(line) for line in BEFORE_TOP_UP)
+        bound = max(0, int(home[i]) - before) if data.rotated[i] and rule_on else 0
+        assert pl.fen(Line.TOP_UP) == bound, (pl.person, pl.top_up, bound)
+
+
+BEFORE_TOP_UP = (Line.BASE_POST, Line.BASE_SENIORITY, Line.BASIC, Line.REWARD, Line.SURPLUS,
+                 Line.ALLOWANCE, Line.FAMILY_DOCTOR)
 
 
 def solve(inst: Instance, roster: Roster, policy: Policy, **options: Any) -> PayPlan:

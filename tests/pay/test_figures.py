@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import numpy as np
 
-from staffing.pay.check import PayView
 from staffing.pay.data import PayData
 from staffing.pay.figures import gini, totals
+from staffing.pay.view import PayView
 from tests.pay.builders import build, pay_policy, person, solve
 
 

@@ -11,11 +11,13 @@ from openpyxl import load_workbook
 
 import staffing.pay.io as pay_io
 from staffing.errors import InputError
-from staffing.pay.io import read_pay_plan, write_pay
+from staffing.pay.explained import ExplainedLine
+from staffing.pay.io import EXPLAINED_TABLE, read_pay_explained, read_pay_plan, write_pay
+from staffing.pay.reasons import verify_explanations
 from tests.pay.builders import build, checked, pay_policy, person, solve
 
-FILES = {"pay.csv", "pay.xlsx", "funds.csv", "schedule.csv", "totals.csv", "figures.json",
-         "manifest.json"}
+FILES = {"pay.csv", "pay.xlsx", "pay_explained.csv", "pay_explained.xlsx", "funds.csv",
+         "schedule.csv", "totals.csv", "figures.json", "manifest.json"}
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +110,15 @@ def test_no_partial_output_on_failure(tmp_path: Path, monkeypatch) -> None:
     with pytest.raises(RuntimeError):
         write_pay(tmp_path / "out", plan, inst, roster, pay_policy())
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_explanations_read_back_and_verify(written, demo, demo_roster) -> None:
+    """Tests that pay_explained.csv reads back to rows the verifier accepts, the workbook has
+    the same rows under bilingual headers, and both follow the row model's columns."""
+    out, plan, policy = written
+    rows = read_pay_explained(out)
+    assert verify_explanations(demo, policy, demo_roster, plan, rows) == []
+    assert list(ExplainedLine._fields) == EXPLAINED_TABLE.columns
+    sheet = load_workbook(out / "pay_explained.xlsx", read_only=True)["工资说明／pay_explained"]
+    cells = list(sheet.iter_rows(values_only=True))
+    assert cells[0][0] == "工号 / person" and len(cells) == len(rows) + 1

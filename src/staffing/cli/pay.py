@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.markup import escape
 from rich.table import Table
 
 from staffing.cli.args import InstanceArg, LangOpt, OutOpt, PolicyOpt, RosterArg
 from staffing.cli.common import console, err_console, page_language
 from staffing.errors import InfeasibleError, InputError, Problem
-from staffing.io.messages import describe
-from staffing.report import pay_report
-from staffing.runs import load_inputs, pay_run
+from staffing.pay.check import plan_data
+from staffing.pay.money import Yuan
+from staffing.pay.plan import PayPlan
+from staffing.pay.policy import with_ratio_target
+from staffing.pay.sensitivity import TargetSensitivity, explain_targets, targets_csv
+from staffing.report import REPORT_HTML, REPORT_JSON, view_text
+from staffing.report.render import render
+from staffing.report.view import pay_view
+from staffing.runs import PayOutputs, load_inputs, pay_run
 
 
 def _budget(text: str | None) -> object:
@@ -39,6 +45,44 @@ def _budget(text: str | None) -> object:
     return out
 
 
+def pay_outputs(lang: str | None, targets: bool, time_limit: float | None,
+                found: list[TargetSensitivity]) -> Callable[[PayOutputs], dict[str, str]]:
+    """The extra files of a pay run: ``targets.csv`` (``--explain-targets``: what each pay
+    rule's sensitivity is, also appended to ``found``) and ``report.json`` / ``report.html``
+    in ``lang`` (None: no report)."""
+
+    def files(run: PayOutputs) -> dict[str, str]:
+        plan = run.result.plan
+        out = {}
+        if targets:
+            data = plan_data(run.instance, run.policy, run.roster, plan)
+            found.extend(explain_targets(data, plan, time_limit))
+            out["targets.csv"] = targets_csv(found, plan)
+        if lang is not None:
+            made = with_ratio_target(run.policy, (plan.manifest.get("parameters") or {}).get(
+                "ratio_target"))  # the report shows the target the plan was made for
+            view = pay_view(run.instance, made, plan, run.result.report.violations,
+                            plan.manifest)
+            out.update({REPORT_JSON: view_text(view), REPORT_HTML: render(view, lang)})
+        return out
+
+    return files
+
+
+def _targets_table(found: list[TargetSensitivity], plan: PayPlan) -> Table:
+    """The table of ``--explain-targets``."""
+    table = Table(title="Pay rules: binding, slack, cost of one more unit")
+    for col in ("rule", "binds", "target", "plan", "slack", "one more unit", "costs (yuan)"):
+        table.add_column(col)
+    current = sum(Yuan(f.budget).fen for f in plan.funds)
+    for t in found:
+        row = t.row(current)
+        cost = row["cost_of_step"] or ("no budget reaches it" if t.step else "")
+        table.add_row(t.rule, row["binds"], row["target"], row["value"], row["slack"],
+                      row["step"], cost)
+    return table
+
+
 def pay(
     instance: InstanceArg,
     roster: RosterArg,
@@ -51,6 +95,9 @@ def pay(
         "--ratio-target",
         help="grassroots / lead pay ratio target instead of the policy's")] = None,
     time_limit: Annotated[float | None, typer.Option(help="seconds per solver call")] = None,
+    targets: Annotated[bool, typer.Option(
+        "--explain-targets", help="for each pay rule: whether it binds, its slack and what one "
+        "more unit of its target costs (targets.csv)")] = False,
     no_report: Annotated[bool, typer.Option(
         "--no-report", help="skip report.html and report.json")] = False,
     lang: LangOpt = None,
@@ -58,25 +105,25 @@ def pay(
     """Split the performance-pay total and earmarked funds; exit 1 (and explain) if impossible."""
     page_lang = page_language(lang)
     inst, policy_model = load_inputs(instance, policy)
-    if ratio_target is not None and policy_model.pay is not None:
-        try:
-            policy_model = policy_model.replace(
-                pay=policy_model.pay.with_rule("tier_ratio", target=ratio_target))
-        except ValidationError as error:
-            raise InputError([Problem("--ratio-target", describe(e).message, e["type"],
-                                      value=ratio_target, expected="a ratio > 0 and <= 5",
-                                      message_zh=describe(e).message_zh,
-                                      expected_zh="大于 0 且不大于 5 的比值")
-                              for e in error.errors()]) from None
+    found: list[TargetSensitivity] = []
     try:
         run = pay_run(inst, roster, policy_model, out, budget=_budget(budget),
-                      time_limit=time_limit,
-                      extra_outputs=None if no_report else pay_report(page_lang))
+                      ratio_target=ratio_target, time_limit=time_limit,
+                      extra_outputs=pay_outputs(None if no_report else page_lang, targets,
+                                                time_limit, found))
     except InfeasibleError as error:
         err_console.print(f"[red]infeasible[/]: {escape(str(error.explanation))}")
         err_console.print(f"explanation written to {escape(str(out))}/infeasibility.txt")
         raise typer.Exit(1) from None
-    plan, files, violations = run.result.plan, run.files, run.result.report.violations
+    plan, files, report = run.result.plan, run.files, run.result.report
+    violations = report.hard_violations
+    for note in plan.notes:
+        err_console.print(f"[yellow]note[/]: {escape(note.message)}")
+    for soft in report.violations:
+        if not soft.hard:
+            err_console.print(f"[yellow]note[/]: {escape(soft.message)}")
+    if targets:
+        console.print(_targets_table(found, plan))
     table = Table(title=f"Funds ({escape(policy_model.name)})")
     for col in ("fund", "budget", "paid", "left over"):
         table.add_column(col, justify="right" if col != "fund" else "left")

@@ -22,11 +22,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from staffing.domain.enums import Tier, Title
+from staffing.domain.enums import Discipline, Tier, Title
 from staffing.domain.instance import Instance
 from staffing.domain.roster import Roster
 from staffing.errors import InputError, PolicyError, Problem, raise_if_errors
@@ -34,6 +37,7 @@ from staffing.io.roster_io import roster_problems
 from staffing.io.spec import TableSpec
 from staffing.pay.codes import Fund, Line, SeparateKind
 from staffing.pay.money import parse_money
+from staffing.pay.rounding import exact, point_digits, weighted_fen
 from staffing.pay.tables import (
     FUNDS_TABLE,
     GRADES_TABLE,
@@ -45,7 +49,7 @@ from staffing.pay.tables import (
 )
 
 if TYPE_CHECKING:
-    from staffing.pay.rules.base import PayRule
+    from staffing.pay.rules.base import Factor, PayRule
 
 
 
@@ -73,6 +77,22 @@ COUNTY = TIERS.index(Tier.COUNTY)
 NO_CLASS = -1
 
 
+def class_coefficient(post_coefficient: float, factors: tuple[Factor, ...]) -> float:
+    """A post coefficient times each factor, in order (a float, for the solver)."""
+    coefficient = post_coefficient
+    for factor in factors:
+        coefficient *= factor.value
+    return coefficient
+
+
+def exact_product(post_coefficient: float, factors: tuple[Factor, ...]) -> Fraction:
+    """A post coefficient times each factor, as the exact decimals written in the inputs."""
+    product = exact(post_coefficient)
+    for factor in factors:
+        product *= exact(factor.value)
+    return product
+
+
 @dataclass
 class PayClass:
     """People sharing one pay schedule (post class x tier x hardship class)."""
@@ -87,6 +107,8 @@ class PayClass:
     members: np.ndarray
     weight: float
     surplus: bool
+    factors: tuple[Factor, ...] = ()  # what the post coefficient is multiplied by
+    exact_coefficient: Fraction = Fraction(1)  # post x tier x hardship, as written
     formula_basic: float = 0.0
 
     @property
@@ -96,6 +118,13 @@ class PayClass:
     @property
     def label(self) -> str:
         return f"{self.post_class}/{self.tier.value}/h{self.hardship}"
+
+    @property
+    def label_zh(self) -> str:
+        """The class in Chinese: post grade (and discipline), tier, hardship class."""
+        grade, _, discipline = self.post_class.partition(":")
+        post = Title(grade).zh + (f"{Discipline(discipline).zh}" if discipline else "")
+        return f"{post}岗位·{self.tier.zh}·艰苦边远{self.hardship}类"
 
     @property
     def key(self) -> tuple[str, str, int]:
@@ -110,6 +139,19 @@ class Plain:
     basic_per_coefficient: float
     point_value: float
     surplus_point_value: float
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The exact schedule of every pay class (see `staffing.pay.rounding`).
+
+    ``basic`` is fen per head; ``point`` and ``surplus`` are point values in
+    yuan per weighted point (``surplus`` is 0 for classes without the award).
+    """
+
+    basic: list[int]
+    point: list[Decimal]
+    surplus: list[Decimal]
 
 
 @dataclass
@@ -286,7 +328,8 @@ class PayData:
             tier = TIERS[tier_index]
             grade = titles[label[key][1]]
             post_coef = grade_rows[grade.level].coefficient
-            coef = self.class_coefficient(post_coef, tier, hard)
+            factors = self.class_factors(tier, hard)
+            coef = class_coefficient(post_coef, factors)
             members = np.asarray(keys[key], dtype=np.int64)
             self.cls[members] = index
             self.coefficient[members] = coef
@@ -296,6 +339,8 @@ class PayData:
                 post_coefficient=post_coef, coefficient=coef, members=members,
                 weight=float(self.weight[members].sum()),
                 surplus=any(rule.surplus_class(tier) for rule in self.rules()),
+                factors=factors,
+                exact_coefficient=exact_product(post_coef, factors),
             ))
 
     def _plain(self) -> None:
@@ -338,18 +383,49 @@ class PayData:
         """The lines charged to ``fund``."""
         return [line for line, f in self.line_fund.items() if f is fund]
 
+    @cached_property
+    def exact_points(self) -> list[Fraction]:
+        """Each paid person's points as the exact decimal written in the staff table."""
+        return [exact(float(p)) for p in self.points.tolist()]
+
+    @cached_property
+    def point_digits(self) -> int:
+        """Decimal places of the plan's point values (`staffing.pay.rounding.point_digits`)."""
+        return point_digits(float(self.weight.max(initial=0.0)))
+
+    def weighted_line(self, k: int, value: Decimal) -> np.ndarray:
+        """Weighted points x ``value`` for each member of class ``k``, in fen, rounded half up."""
+        c = self.classes[k]
+        points = self.exact_points
+        return weighted_fen((points[i] for i in c.members.tolist()),
+                            c.exact_coefficient * exact(value))
+
+    def schedule_lines(self, schedule: Schedule) -> dict[Line, np.ndarray]:
+        """Basic, reward and surplus lines of every person under an exact schedule, in fen."""
+        out = {line: np.zeros(self.n, dtype=np.int64)
+               for line in (Line.BASIC, Line.REWARD, Line.SURPLUS)}
+        for c in self.classes:
+            out[Line.BASIC][c.members] = schedule.basic[c.index]
+            out[Line.REWARD][c.members] = self.weighted_line(c.index, schedule.point[c.index])
+            if c.surplus:
+                out[Line.SURPLUS][c.members] = self.weighted_line(c.index,
+                                                                  schedule.surplus[c.index])
+        return out
+
     @property
     def surplus_on(self) -> bool:
         """Whether a rule pays the surplus award line."""
         return Line.SURPLUS in self.line_fund
 
+    def class_factors(self, tier: Tier, hardship: int) -> tuple[Factor, ...]:
+        """What each rule multiplies a post coefficient by at ``tier`` and ``hardship`` (the
+        tier and hardship coefficients under the performance line), in catalogue order."""
+        return tuple(f for rule in self.rules() for f in rule.class_factors(tier, hardship))
+
     def class_coefficient(self, post_coefficient: float, tier: Tier, hardship: int) -> float:
-        """The coefficient of a pay class: the post's, weighed by each rule (post x tier x
+        """The coefficient of a pay class: the post's times every factor (post x tier x
         hardship under the performance line)."""
-        coefficient = post_coefficient
-        for rule in self.rules():
-            coefficient = rule.class_coefficient(coefficient, tier, hardship)
-        return coefficient
+        return class_coefficient(post_coefficient, self.class_factors(tier, hardship))
 
     def base_paid(self) -> np.ndarray:
         """People paid base pay: placed at a post and not on an annual salary."""

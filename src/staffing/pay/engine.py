@@ -3,17 +3,19 @@
 1. gather the pay facts (`staffing.pay.data`), every input problem at once;
 2. solve the LP over pay-class schedules (`staffing.pay.model`) with CBC;
 3. if no plan exists, explain why and what budget would do (`staffing.pay.explain`);
-4. round every variable line to the fen by largest remainder, per fund, so
-   lines add up to the fund's paid total and paid + left over == budget
-   (`staffing.pay.rounding`);
-5. return the plan with its fund use, schedule, figures and manifest.
+4. make the schedule exact (basic per head to the fen, point values to a few
+   places) and compute every line from it by the project's rounding rule
+   (`staffing.pay.rounding`); lines that depend on the others (the no-loss
+   top-up) are settled by their rule; paid + left over == budget, to the fen;
+5. return the plan with its fund use, schedule, figures, notes (idle funds)
+   and manifest (every parameter the plan was made with).
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 import time
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -27,21 +29,23 @@ from staffing.errors import (
     argument_problem,
     check_types,
 )
-from staffing.manifest import base_manifest
-from staffing.pay.codes import VARIABLE_LINES, Line
-from staffing.pay.data import TIERS, PayData
+from staffing.manifest import base_manifest, roster_hash
+from staffing.pay.codes import Line
+from staffing.pay.data import TIERS, PayData, Schedule
 from staffing.pay.explain import explain_infeasible
 from staffing.pay.figures import general
 from staffing.pay.model import PayModel
-from staffing.pay.money import Yuan
-from staffing.pay.plan import ClassSchedule, FundUse, PayLine, PayPlan
+from staffing.pay.money import Yuan, fen_display
+from staffing.pay.plan import ClassSchedule, FundUse, PayLine, PayNote, PayPlan
+from staffing.pay.policy import with_ratio_target
 from staffing.pay.result import PayResult
-from staffing.pay.rounding import fen_amounts, largest_remainder, target_total
+from staffing.pay.rounding import fen_down, value_down
 from staffing.pay.view import PayView
 from staffing.policy import Policy
 
 
 def distribute_pay(instance: Instance, roster: Roster, policy: Policy, *, budget: Any = None,
+                   ratio_target: float | None = None,
                    time_limit: float | None = None) -> PayResult:
     """Split the performance-pay total and earmarked funds among the people of a roster.
 
@@ -57,6 +61,10 @@ def distribute_pay(instance: Instance, roster: Roster, policy: Policy, *, budget
     budget
         Fund sizes to use instead of the instance's: one amount (the
         performance-pay total) or a mapping ``{fund: yuan}``.
+    ratio_target
+        Grassroots / lead pay ratio target instead of the policy's (the
+        ``tier_ratio`` rule is switched on with its defaults if the policy has
+        none).
     time_limit
         Seconds for each solver call.
 
@@ -64,8 +72,9 @@ def distribute_pay(instance: Instance, roster: Roster, policy: Policy, *, budget
     -------
     PayResult
         ``plan``: one line per paid person, fund use (paid + left over == budget, to
-        the fen), the class schedule and figures; ``report``: the independent checker's;
-        ``manifest``.
+        the fen), the class schedule, figures and notes; ``report``: the independent
+        checker's; ``manifest``: what went in, recording the budget override, the ratio
+        target and every other parameter the plan was made with.
 
     Raises
     ------
@@ -78,7 +87,8 @@ def distribute_pay(instance: Instance, roster: Roster, policy: Policy, *, budget
     """
     _check_arguments(instance, roster, policy, time_limit)
     started = time.perf_counter()
-    data = PayData.build(instance, roster, policy, budget=budget)
+    planned = with_ratio_target(policy, ratio_target)
+    data = PayData.build(instance, roster, planned, budget=budget)
     built = time.perf_counter()
     model = PayModel(data)
     status = model.solve(time_limit)
@@ -88,9 +98,9 @@ def distribute_pay(instance: Instance, roster: Roster, policy: Policy, *, budget
     if status != "optimal":
         raise StaffingError(f"the pay model ended with status '{status}' (time limit "
                             f"{time_limit} s); give more time with time_limit")
-    basic, point, surplus = model.schedule()
-    amounts = round_plan(data, basic, point, surplus, model.top_ups())
-    plan = assemble(data, amounts, basic, point, surplus, status="optimal")
+    schedule = exact_schedule(data, *model.schedule())
+    amounts = plan_lines(data, schedule)
+    plan = assemble(data, amounts, schedule, status="optimal")
     finished = time.perf_counter()
     objective = {
         "deviation_from_formula": round(getattr(model, "stage1", 0.0), 2),
@@ -99,11 +109,12 @@ def distribute_pay(instance: Instance, roster: Roster, policy: Policy, *, budget
     spread = [v for v in model.prob.variables() if v.name == "spread"]
     if spread and spread[0].value() is not None:
         objective["largest_class_change"] = round(float(spread[0].value()), 6)
+    parameters = {"time_limit": time_limit, "ratio_target": ratio_target}
     return PayResult(plan.model_copy(update={
         "objective": objective,
-        "manifest": manifest(data, policy, model, status, time_limit, {
+        "manifest": manifest(data, policy, model, status, parameters, objective, {
             "gather": built - started, "solve": solved - built, "round": finished - solved}),
-    }), data)
+    }), data, policy)
 
 
 def _check_arguments(instance: Any, roster: Any, policy: Any, time_limit: Any) -> None:
@@ -125,50 +136,41 @@ def _check_arguments(instance: Any, roster: Any, policy: Any, time_limit: Any) -
                                               "大于 0 的秒数，或 None（不限时）")])
 
 
-def exact_amounts(data: PayData, basic: np.ndarray, point: np.ndarray,
-                  surplus: np.ndarray, top: np.ndarray | None = None) -> dict[Line, np.ndarray]:
-    """The solver's variable lines per person, in real fen (before rounding)."""
-    n = data.n
-    out = {line: np.zeros(n) for line in VARIABLE_LINES}
-    pool = np.flatnonzero(data.pool)
-    cls = data.cls[pool]
-    out[Line.BASIC][pool] = basic[cls]
-    out[Line.REWARD][pool] = point[cls] * data.weight[pool]
-    if data.surplus_on:
-        eligible = np.array([data.classes[k].surplus for k in cls], dtype=bool).reshape(len(pool))
-        out[Line.SURPLUS][pool[eligible]] = surplus[cls[eligible]] * data.weight[pool[eligible]]
-    if top is not None:
-        out[Line.TOP_UP] = np.asarray(top, dtype=float)
-    return {line: fen_amounts(values) for line, values in out.items()}
+def exact_schedule(data: PayData, basic: np.ndarray, point: np.ndarray,
+                   surplus: np.ndarray) -> Schedule:
+    """The solver's real schedule made exact: basic down to the fen, values to their places."""
+    digits = data.point_digits
+    return Schedule(
+        basic=[max(0, fen_down(float(b))) for b in basic],  # the model's basic is >= 0
+        point=[value_down(float(v), digits) for v in point],
+        surplus=[value_down(float(surplus[c.index]), digits) if c.surplus else Decimal(0)
+                 for c in data.classes],
+    )
 
 
-def round_plan(data: PayData, basic: np.ndarray, point: np.ndarray, surplus: np.ndarray,
-               top: np.ndarray | None = None) -> dict[Line, np.ndarray]:
-    """Every line in integer fen: fixed lines as they are, variable lines by largest remainder."""
-    exact = exact_amounts(data, basic, point, surplus, top)
-    amounts: dict[Line, np.ndarray] = {line: data.fixed_line(line).copy()
-                                       for line in Line if line not in VARIABLE_LINES}
-    for line in VARIABLE_LINES:
-        amounts[line] = np.zeros(data.n, dtype=np.int64)
-    pool = np.flatnonzero(data.pool)
+def plan_lines(data: PayData, schedule: Schedule) -> dict[Line, np.ndarray]:
+    """Every line of every paid person in fen: fixed lines, the schedule's, then settled ones.
+
+    Raises
+    ------
+    StaffingError
+        if a fund would pay more than it holds (the model's rows rule this out).
+    """
+    amounts: dict[Line, np.ndarray] = {line: data.fixed_line(line).copy() for line in Line}
+    amounts.update(data.schedule_lines(schedule))
+    for rule in data.rules():
+        amounts.update(rule.settle(data, amounts))
     for fund in data.funds_in_use():
-        variable = [line for line in data.lines_of(fund) if line in VARIABLE_LINES]
-        if not variable or len(pool) == 0:
-            continue
-        fixed = sum(int(data.fixed[line].sum()) for line in data.lines_of(fund)
-                    if line in data.fixed)
-        values = np.concatenate([exact[line][pool] for line in variable])
-        priority = np.tile(data.points[pool], len(variable))
-        cap = data.funds.get(fund, 0) - fixed
-        rounded = largest_remainder(values, target_total(values, cap), priority)
-        for k, line in enumerate(variable):
-            amounts[line][pool] = rounded[k * len(pool):(k + 1) * len(pool)]
+        paid = sum(int(amounts[line].sum()) for line in data.lines_of(fund))
+        if paid > data.funds.get(fund, 0):
+            raise StaffingError(f"internal error: fund {fund.value} would pay {fen_display(paid)}"
+                                f" of {fen_display(data.funds.get(fund, 0))}")
     return amounts
 
 
-def assemble(data: PayData, amounts: dict[Line, np.ndarray], basic: np.ndarray,
-             point: np.ndarray, surplus: np.ndarray, status: str) -> PayPlan:
-    """The plan object: lines, fund use, schedule and figures."""
+def assemble(data: PayData, amounts: dict[Line, np.ndarray], schedule: Schedule,
+             status: str) -> PayPlan:
+    """The plan object: lines, fund use, schedule, notes and figures."""
     plain = data.plain
     assert plain is not None
     staff = data.instance.person_by_id
@@ -184,9 +186,7 @@ def assemble(data: PayData, amounts: dict[Line, np.ndarray], basic: np.ndarray,
     points = data.points.astype(float).tolist()
     tiers = [TIERS[t] if t >= 0 else None for t in data.tier.tolist()]
     labels = [c.label for c in data.classes]
-    point_values = np.round(point, 8).tolist()
-    surplus_values = [round(float(surplus[c.index]), 8) if c.surplus else 0.0
-                      for c in data.classes]
+    nothing = Decimal(0)
     lines = []
     for i, (pid, k) in enumerate(zip(data.people, data.cls.tolist())):
         fields: dict[str, Any] = {name: column[i] for name, column in zip(names, columns)}
@@ -200,8 +200,8 @@ def assemble(data: PayData, amounts: dict[Line, np.ndarray], basic: np.ndarray,
             kind=data.kind[i],
             points=points[i],
             weighted_points=weight[i],
-            point_value=point_values[k] if k >= 0 else 0.0,
-            surplus_point_value=surplus_values[k] if k >= 0 else 0.0,
+            point_value=schedule.point[k] if k >= 0 else nothing,
+            surplus_point_value=schedule.surplus[k] if k >= 0 else nothing,
             total=totals[i],
             formula=formula_yuan[i] if k >= 0 else zero,
             **fields,
@@ -212,29 +212,47 @@ def assemble(data: PayData, amounts: dict[Line, np.ndarray], basic: np.ndarray,
         paid = sum(int(amounts[line].sum()) for line in data.lines_of(fund))
         funds.append(FundUse(fund=fund, budget=Yuan.of_fen(size), paid=Yuan.of_fen(paid),
                              left_over=Yuan.of_fen(size - paid)))
-    schedule = [
+    plan = PayPlan(
+        lines=lines, funds=funds, schedule=class_schedules(data, schedule),
+        unpaid=list(data.unplaced), status=status, notes=idle_funds(data),
+        budget_override={f.value: str(Yuan.of_fen(v)) for f, v in data.budget_override.items()},
+    )
+    return plan.model_copy(update={"figures": general(PayView(data, plan, amounts=amounts))})
+
+
+def class_schedules(data: PayData, schedule: Schedule) -> list[ClassSchedule]:
+    """The rows of schedule.csv: each class's exact schedule beside the plain formula's."""
+    plain = data.plain
+    assert plain is not None
+    digits = data.point_digits
+    return [
         ClassSchedule(
             pay_class=c.label, post_class=c.post_class, tier=c.tier.value, hardship=c.hardship,
             people=c.n, coefficient=round(c.coefficient, 6), weighted_points=round(c.weight, 4),
-            basic=round(float(basic[c.index]), 6), point_value=round(float(point[c.index]), 8),
-            surplus_point_value=round(float(surplus[c.index]), 8) if c.surplus else 0.0,
+            basic=Yuan.of_fen(schedule.basic[c.index]), point_value=schedule.point[c.index],
+            surplus_point_value=schedule.surplus[c.index],
             formula_basic=round(c.formula_basic, 6),
-            formula_point_value=round(plain.point_value, 8),
-            formula_surplus_point_value=round(plain.surplus_point_value, 8) if c.surplus
-            else 0.0,
+            formula_point_value=value_down(plain.point_value, digits),
+            formula_surplus_point_value=value_down(plain.surplus_point_value, digits)
+            if c.surplus else Decimal(0),
         )
         for c in data.classes
     ]
-    plan = PayPlan(
-        lines=lines, funds=funds, schedule=schedule, unpaid=list(data.unplaced), status=status,
-        budget_override={f.value: str(Yuan.of_fen(v)) for f, v in data.budget_override.items()},
-    )
-    view = PayView(data, plan, amounts=amounts, point_value=np.asarray(point),
-                   surplus_point_value=np.asarray(surplus))
-    figures = general(view)
-    for rule in data.rules():
-        figures.update(rule.figures(view))
-    return plan.model_copy(update={"figures": figures})
+
+
+def idle_funds(data: PayData) -> list[PayNote]:
+    """A note for each fund that holds money but that no pay line of the policy draws on."""
+    out = []
+    for fund in data.funds_in_use():
+        size = data.funds.get(fund, 0)
+        if size > 0 and not data.lines_of(fund):
+            out.append(PayNote(
+                kind="idle_fund", fund=fund, amount=Yuan.of_fen(size),
+                message=f"fund {fund.value} holds {fen_display(size)} yuan but no pay line of the "
+                        "policy draws on it: all of it is left over",
+                message_zh=f"{fund.zh}（{fund.value}）有 {fen_display(size)} 元，但本政策没有任何"
+                           "工资项目使用该资金：全部结余"))
+    return out
 
 
 class _YuanCache:
@@ -250,16 +268,22 @@ class _YuanCache:
         return found
 
 
-def manifest(data: PayData, policy: Policy, model: Any, status: str, time_limit: float | None,
-             timings: dict[str, float]) -> dict[str, Any]:
-    """What went in, which versions ran and what came out."""
+def manifest(data: PayData, policy: Policy, model: Any, status: str, parameters: dict[str, Any],
+             objective: dict[str, Any], timings: dict[str, float]) -> dict[str, Any]:
+    """What went in (the policy as given and every parameter), which versions ran, what came out.
+
+    ``parameters`` holds what `staffing.pay.check.check_pay` needs to judge the plan as it
+    was made: the budget override, the ratio target, the point values' places.
+    """
     out = base_manifest(data.instance, policy, {
-        "time_limit": time_limit,
+        **parameters,
         "budget_override": {f.value: str(Yuan.of_fen(v)) for f, v in data.budget_override.items()},
+        "point_digits": data.point_digits,
+        "rounding": "each line down to the fen",
     })
-    roster_text = "\n".join(f"{a.person},{a.post or ''}" for a in data.roster.assignments)
-    out["roster"] = {"hash": hashlib.sha256(roster_text.encode()).hexdigest()}
-    out["solver"] = {"name": "CBC (bundled with PuLP)", "status": status, **model.size}
+    out["roster"] = {"hash": roster_hash(data.roster)}
+    out["solver"] = {"name": "CBC (bundled with PuLP)", "status": status, **model.size,
+                     "objective": objective}
     out["funds"] = {f.value: str(Yuan.of_fen(v)) for f, v in data.funds.items()}
     out["timings"] = {k: round(v, 4) for k, v in timings.items()}
     return out

@@ -158,7 +158,7 @@ def _bisect(data: PayData, rule: PayRule, others: list[PayRule], reach: Any,
     current = float(asked)
 
     def with_value(value: float) -> PayRule:
-        return type(rule)(rule.with_param(**{reach.param: _param_value(value, money, reach)}))
+        return type(rule)(rule.with_param(**{reach.param: param_value(value, money, reach)}))
 
     def ok(value: float) -> bool:
         return _feasible(data, [*others, with_value(value)], time_limit)
@@ -172,13 +172,13 @@ def _bisect(data: PayData, rule: PayRule, others: list[PayRule], reach: Any,
             good = middle
         else:
             bad = middle
-    value = _param_value(good, money, reach)
+    value = param_value(good, money, reach)
     if not ok(float(value)):
         return None
     return {"label": reach.label, "value": value, "asked": asked}
 
 
-def _param_value(value: float, money: bool, reach: Any) -> Any:
+def param_value(value: float, money: bool, reach: Any) -> Any:  # also for sensitivity
     """A parameter value rounded toward the easy side: to the fen, or to 4 decimals."""
     down = reach.direction == "max"
     if money:

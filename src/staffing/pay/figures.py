@@ -61,7 +61,8 @@ def totals(view: PayView, by: str) -> list[dict[str, Any]]:
 
 
 def general(view: PayView) -> dict[str, Any]:
-    """People, totals, Gini and the deviation from the plain points formula."""
+    """Every figure of a plan (what figures.json holds): people, totals, Gini, the deviation
+    from the plain points formula and each rule's figures."""
     data = view.data
     comparable = view.comparable()
     out: dict[str, Any] = {
@@ -91,3 +92,4 @@ def general(view: PayView) -> dict[str, Any]:
         rule = held.get(rule_type)
         out.update(rule.figures(view) if rule is not None else rule_type.figures_when_off(view))
     return out
+

@@ -6,11 +6,17 @@
 |---|---|
 | ``pay.csv`` | one row per paid person, every line in yuan (two decimals) |
 | ``pay.xlsx`` | the same lines and every table below, bilingual headers |
+| ``pay_explained.csv``, ``.xlsx`` | per person and line: the formula with its numbers (Chinese |
+| | and English), the fund it is drawn from, for a top-up the home-post pay it restores |
 | ``funds.csv`` | budget, paid and left over of each fund (paid + left over == budget) |
 | ``schedule.csv`` | each pay class's basic amount and point values, beside the formula's |
 | ``totals.csv`` | totals per institution and per tier |
-| ``figures.json`` | ratios, gap, Gini coefficient, reward share, deviation from the formula |
-| ``manifest.json`` | input, roster and policy hashes, versions, solver, timings |
+| ``figures.json`` | ratios, gap, Gini coefficient, reward share, deviation from the formula, |
+| | the unpaid people and notes (funds no line draws on) |
+| ``targets.csv`` | with ``--explain-targets``: each pay rule, whether it binds, its slack, |
+| | what one more unit of its target costs (`staffing.pay.sensitivity`) |
+| ``manifest.json`` | input, roster and policy hashes, every parameter (budget override, ratio |
+| | target, point-value places), versions, solver and its objective, timings |
 
 Everything is written to a staging folder and moved into place only when
 complete (`staffing.io.atomic`). `read_pay_plan` reads ``pay.csv`` (or a folder
@@ -26,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from pydantic import ValidationError
 
 from staffing.domain.instance import Instance
 from staffing.domain.roster import Roster
@@ -38,16 +45,20 @@ from staffing.io.roster_io import reference_problems
 from staffing.io.spec import TableSpec
 from staffing.io.tables import parse_table, row_cells
 from staffing.io.workbook import save_book, write_header
-from staffing.pay.data import PayData
+from staffing.pay.check import plan_data
+from staffing.pay.explained import ExplainedLine, PayExplained
 from staffing.pay.figures import totals
 from staffing.pay.money import Yuan
 from staffing.pay.plan import ClassSchedule, FundUse, PayLine, PayPlan
+from staffing.pay.reasons import explain_view
 from staffing.pay.view import PayView
 from staffing.policy import Policy
 
 PAY_TABLE = TableSpec("pay", PayLine, "工资明细", "one row per paid person, every line in yuan")
 FUNDS_OUT = TableSpec("funds", FundUse, "资金使用", "budget, paid and left over of each fund")
 SCHEDULE_OUT = TableSpec("schedule", ClassSchedule, "分配方案", "schedule of each pay class")
+EXPLAINED_TABLE = TableSpec("pay_explained", PayExplained, "工资说明",
+                            "each person's pay lines with their formulas and funds")
 
 
 # ------------------------------------------------------------------------------ writing
@@ -57,19 +68,22 @@ def write_pay(out: str | Path, plan: PayPlan, instance: Instance, roster: Roster
               policy: Policy, extra_files: dict[str, str] | None = None) -> list[str]:
     """Write every pay output into folder ``out`` (atomically); return the file names.
 
-    ``extra_files`` (name -> text) are written with them, in the same folder move.
+    ``extra_files`` (name -> text) are written with them, in the same folder move
+    (``targets.csv`` of ``--explain-targets``, the report).
     """
-    data = PayData.build(instance, roster, policy, budget=plan.budget_override or None)
-    view = PayView(data, plan)
+    view = PayView(plan_data(instance, policy, roster, plan), plan)
     by_institution = totals(view, "institution")
     by_tier = totals(view, "tier")
+    explained = explain_view(view)
     files = {
         "pay.csv": csv_text(PAY_TABLE, plan.lines),
+        "pay_explained.csv": csv_text(EXPLAINED_TABLE, explained),
         "funds.csv": csv_text(FUNDS_OUT, plan.funds),
         "schedule.csv": csv_text(SCHEDULE_OUT, plan.schedule),
         "totals.csv": _totals_csv(by_institution, by_tier),
-        "figures.json": _json({"status": plan.status, "objective": plan.objective,
-                               "figures": plan.figures, "unpaid": plan.unpaid}),
+        "figures.json": _json({"status": plan.status, "figures": plan.figures,
+                               "unpaid": plan.unpaid,
+                               "notes": [n.model_dump(mode="json") for n in plan.notes]}),
         "manifest.json": _json(plan.manifest),
         **(extra_files or {}),
     }
@@ -78,7 +92,8 @@ def write_pay(out: str | Path, plan: PayPlan, instance: Instance, roster: Roster
             encoding = CSV_ENCODING if name.endswith(".csv") else "utf-8"
             (staging / name).write_text(text, encoding=encoding, newline="")
         save_book(_workbook(plan, by_institution, by_tier), staging / "pay.xlsx")
-    return [*files, "pay.xlsx"]
+        save_book(_explained_book(explained), staging / "pay_explained.xlsx")
+    return [*files, "pay.xlsx", "pay_explained.xlsx"]
 
 
 def _json(data: Any) -> str:
@@ -123,6 +138,29 @@ def _workbook(plan: PayPlan, by_institution: list[dict[str, Any]],
     return book
 
 
+EXPLAINED_SHEET = ["person", "name", "line", "amount", "fund", "formula_zh", "formula_en"]
+# what a reader needs (the line in both languages; a top-up's home-post pay is in its formula);
+# pay_explained.csv has every column
+
+
+def _explained_book(rows: list[ExplainedLine]) -> Workbook:
+    """pay_explained.xlsx: one sheet, a row per person and line, bilingual headers.
+
+    Written in openpyxl's write-only mode (a county has 100,000 rows), columns
+    `EXPLAINED_SHEET`; the numbers and the kind of arithmetic of each row are in
+    pay_explained.csv.
+    """
+    spec = EXPLAINED_TABLE
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(spec.sheet_name)
+    sheet.freeze_panes = "A2"
+    sheet.append([spec.bilingual_header(c) for c in EXPLAINED_SHEET])
+    for r in rows:
+        sheet.append([r.person, r.name, f"{r.line_zh} / {r.line}", r.amount,
+                      r.fund.value if r.fund is not None else None, r.formula_zh, r.formula_en])
+    return book
+
+
 def _number(value: Any) -> Any:
     """Yuan text as an exact decimal cell; everything else as it is."""
     if isinstance(value, str):
@@ -137,13 +175,17 @@ def _number(value: Any) -> Any:
 
 
 def read_pay_plan(path: str | Path, instance: Instance) -> PayPlan:
-    """Read a pay plan from ``pay.csv`` (or a folder holding it, with ``funds.csv``).
+    """Read a pay plan from ``pay.csv`` (or the folder holding it) and the files beside it.
+
+    ``funds.csv``, ``schedule.csv``, ``figures.json`` and ``manifest.json`` are read
+    when present in the same folder, so that the checker judges the plan's fund
+    use, schedule and figures and uses the parameters it was made with.
 
     Raises
     ------
     InputError
         listing every problem, each located by file, row and column: unreadable
-        cells, unknown or repeated people.
+        cells, unknown or repeated people, unreadable JSON.
     """
     path = Path(path)
     folder = path if path.is_dir() else path.parent
@@ -159,10 +201,54 @@ def read_pay_plan(path: str | Path, instance: Instance) -> PayPlan:
     for row, line in zip(numbers, lines):
         problems.extend(reference_problems(instance, file.name, row, line.person, line.post, seen))
     raise_if_errors(problems)
-    funds: list[Any] = []
-    if path.is_dir() and (folder / "funds.csv").is_file():
-        funds, _ = _read(folder / "funds.csv", FUNDS_OUT)
-    return PayPlan(lines=lines, funds=funds, status="given")
+    found: dict[str, Any] = {}
+    for name, spec in (("funds", FUNDS_OUT), ("schedule", SCHEDULE_OUT)):
+        if (folder / f"{name}.csv").is_file():
+            found[name], _ = _read(folder / f"{name}.csv", spec)
+    figures = _read_json(folder / "figures.json")
+    if figures:
+        found["figures"] = figures.get("figures") or {}
+        found["unpaid"] = figures.get("unpaid") or []
+        found["notes"] = figures.get("notes") or []
+    manifest = _read_json(folder / "manifest.json")
+    if manifest:
+        found["manifest"] = manifest
+        found["budget_override"] = (manifest.get("parameters") or {}).get("budget_override") or {}
+    try:
+        return PayPlan(lines=lines, status="given", **found)
+    except ValidationError as error:
+        raise InputError([Problem(str(folder), f"{'.'.join(map(str, e['loc']))}: {e['msg']}",
+                                  e["type"], expected="the files as 'staffing pay' writes them")
+                          for e in error.errors()]) from None
+
+
+def read_pay_explained(path: str | Path) -> list[PayExplained]:
+    """Read ``pay_explained.csv`` (or the plan folder holding it), every problem located."""
+    path = Path(path)
+    file = path / "pay_explained.csv" if path.is_dir() else path
+    if not file.is_file():
+        raise InputError([Problem(str(file), "no such file", "not_found",
+                                  expected="a pay_explained.csv written by 'staffing pay'")])
+    rows, _ = _read(file, EXPLAINED_TABLE)
+    return rows
+
+
+def _read_json(file: Path) -> dict[str, Any]:
+    """A JSON object from a file beside pay.csv ({} when the file is absent)."""
+    if not file.is_file():
+        return {}
+    text, problems = read_text(file)
+    raise_if_errors(problems)
+    try:
+        data = json.loads(text or "")
+    except json.JSONDecodeError as error:
+        raise InputError([Problem(file.name, f"not valid JSON: {error.msg}", "json",
+                                  row=error.lineno, expected="the file as 'staffing pay' "
+                                  "writes it")]) from None
+    if not isinstance(data, dict):
+        raise InputError([Problem(file.name, "not a JSON object", "json",
+                                  expected="the file as 'staffing pay' writes it")])
+    return data
 
 
 def _read(file: Path, spec: TableSpec) -> tuple[list[Any], list[int]]:

@@ -8,9 +8,12 @@ Variables, per pay class ``k`` (see `staffing.pay.data`):
 - ``surplus_k >= 0``: surplus-award point value, for grassroots classes when
   the policy pays the insurance surplus;
 - ``top_up_i >= 0``: under ``rotation_no_loss``, a personal top-up for each
-  person rotated to grassroots, up to the home post's pay (a handful of
-  people: 1% of a county's staff), so that one rotated person does not lift
-  the pay of a whole class.
+  person rotated to grassroots (a handful of people: 1% of a county's staff),
+  so that one rotated person does not lift the pay of a whole class. The plan
+  pays the exact top-up the rule defines from the finished lines
+  (`staffing.pay.rules.rotation_no_loss`); here it is an upper estimate, and
+  rows count it only where it makes a target harder, so no target is reached
+  by paying a top-up.
 
 A person's performance lines are ``basic_k``, ``point_k x w_i`` and
 ``surplus_k x w_i`` (``w_i`` their weighted points), so the model has a few
@@ -30,10 +33,12 @@ Stage 2 keeps that total and minimises the largest deviation of any class
 relative to its formula pay per head, so that the change a rule forces is
 spread evenly over the classes instead of falling on one of them.
 
-**Rounding margins.** Amounts are rounded to the fen after solving
-(`staffing.pay.rounding`): each rounded line moves by less than one fen, a
-person's comparable pay by less than three. Rows that compare people's pay
-carry these margins, so every rule still holds, exactly, on the rounded plan.
+**Rounding margins.** The solver's real schedule is made exact after solving
+(`staffing.pay.rounding`: basic to the fen, point values to a few places, each
+line rounded down to the fen): each line moves down by less than one fen, a
+person's comparable pay by less than three, and no fund pays more than the
+solver's plan. Rows that compare people's pay carry these margins, so every
+rule still holds, exactly, on the finished plan.
 """
 
 from __future__ import annotations
@@ -75,12 +80,13 @@ class PayModel:
 
     def __init__(self, data: PayData, rules: list[PayRule] | None = None, *,
                  elastic: set[str] | None = None, extra_budget: bool = False,
-                 objective: bool = True):
+                 extra_low: float | None = 0.0, objective: bool = True):
         self.data = data
         self.rules = list(rules) if rules is not None else data.rules()
         self.monotone = any(rule.nonnegative_point_values for rule in self.rules)
         self.elastic = elastic or set()
         self.extra_budget = extra_budget
+        self.extra_low = extra_low  # None: a fund may also shrink (the least budget a plan needs)
         self.prob = pulp.LpProblem("pay_plan", pulp.LpMinimize)
         self.rows: list[ModelRow] = []
         self.constraints: list[pulp.LpConstraint] = []
@@ -129,8 +135,12 @@ class PayModel:
 
     # ------------------------------------------------------------------------ expressions
 
-    def sum_pay(self, idx: np.ndarray) -> tuple[float, dict[Any, float]]:
-        """Comparable pay summed over pool people ``idx``: a constant and variable terms."""
+    def sum_pay(self, idx: np.ndarray, top_ups: bool = True) -> tuple[float, dict[Any, float]]:
+        """Comparable pay summed over pool people ``idx``: a constant and variable terms.
+
+        With ``top_ups=False`` the no-loss top-ups are left out: for the side of a row
+        where more pay makes a target easier (a top-up never helps reach a target).
+        """
         idx = np.asarray(idx, dtype=np.int64)
         data = self.data
         k_count = len(data.classes)
@@ -147,14 +157,14 @@ class PayModel:
                 u = self.u[k]
                 if u is not None:
                     terms[u] = terms.get(u, 0.0) + float(weights[k])
-        if len(self._top_index):
+        if top_ups and len(self._top_index):
             for i in np.intersect1d(idx, self._top_index):
                 terms[self.top[int(i)]] = terms.get(self.top[int(i)], 0.0) + 1.0
         return float(self._fixed[idx].sum()), terms
 
-    def person_pay(self, i: int) -> tuple[float, dict[Any, float]]:
-        """One pool person's comparable pay: a constant and variable terms."""
-        return self.sum_pay(np.array([i]))
+    def person_pay(self, i: int, top_ups: bool = True) -> tuple[float, dict[Any, float]]:
+        """One pool person's comparable pay: a constant and variable terms (see `sum_pay`)."""
+        return self.sum_pay(np.array([i]), top_ups)
 
     def performance_terms(self) -> tuple[dict[Any, float], dict[Any, float]]:
         """Total basic and total reward performance pay of the pool, as variable terms."""
@@ -213,7 +223,7 @@ class PayModel:
         if fund is not None and self.extra_budget:
             extra = self.extra.get(fund)
             if extra is None:
-                extra = self.extra[fund] = self._var(f"extra_{fund.value}", low=0)
+                extra = self.extra[fund] = self._var(f"extra_{fund.value}", low=self.extra_low)
             terms[extra] = -1.0
         scale = max((abs(c) for c in terms.values()), default=1.0)
         scaled = {v: c / scale for v, c in terms.items()} or {self._zero: 1.0}

@@ -103,6 +103,39 @@ SignedMoney = Annotated[
 """Like `Money` but negative amounts are allowed (a deduction)."""
 
 
+def parse_rate(raw: Any) -> Decimal:
+    """An exact decimal number (a point value): a number or its text; a float as it prints.
+
+    Raises
+    ------
+    ValueError
+        for text that is not a finite number.
+    """
+    if isinstance(raw, bool):
+        raise ValueError("not a number")  # noqa: TRY004  (pydantic wants ValueError)
+    if isinstance(raw, Decimal):
+        value = raw
+    elif isinstance(raw, (int, float)):
+        value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+    else:
+        try:
+            value = Decimal(str(raw).strip().replace(",", ""))
+        except InvalidOperation:
+            raise ValueError("not a number") from None
+    if not value.is_finite():
+        raise ValueError("not a finite number")
+    return value
+
+
+Rate = Annotated[
+    Decimal,
+    PlainValidator(parse_rate),
+    PlainSerializer(str, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "description": "an exact decimal number"}),
+]
+"""A pydantic field type: an exact decimal (point values), written as its digits."""
+
+
 def to_fen(amount: Any) -> int:
     """Integer fen of an amount given as `Yuan`, Decimal, int or numeric text."""
     return parse_money(amount).fen

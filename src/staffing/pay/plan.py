@@ -7,6 +7,7 @@ errors (`staffing.pay.io.read_pay_plan`).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
@@ -15,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from staffing.domain.instance import Identifier, Row, TierField, column
 from staffing.pay.codes import FundField, Line, SeparateKind, SeparateKindField
-from staffing.pay.money import Money, SignedMoney, Yuan
+from staffing.pay.money import Money, Rate, SignedMoney, Yuan
 
 
 class PayLine(Row):
@@ -32,8 +33,10 @@ class PayLine(Row):
                                      SeparateKind.NONE)
     points: float = column("绩效积分", "performance points", 0.0)
     weighted_points: float = column("加权积分", "points x post x tier x hardship coefficients", 0.0)
-    point_value: float = column("点值(元/分)", "reward point value of the class, yuan", 0.0)
-    surplus_point_value: float = column("结余点值(元/分)", "surplus-award point value", 0.0)
+    point_value: Rate = column("点值(元/分)", "reward point value of the class, yuan (exact)",
+                               Decimal(0))
+    surplus_point_value: Rate = column("结余点值(元/分)", "surplus-award point value (exact)",
+                                       Decimal(0))
     base_post: Money = column("岗位工资", "post wage", Yuan("0.00"))
     base_seniority: Money = column("薪级工资", "seniority wage", Yuan("0.00"))
     basic: Money = column("基础性绩效", "basic performance pay", Yuan("0.00"))
@@ -76,12 +79,25 @@ class ClassSchedule(BaseModel):
     people: int = column("人数", "people in the class")
     coefficient: float = column("系数", "post x tier x hardship coefficient")
     weighted_points: float = column("加权积分合计", "sum of weighted points")
-    basic: float = column("基础性绩效(元/人)", "basic performance per head")
-    point_value: float = column("点值(元/分)", "reward point value")
-    surplus_point_value: float = column("结余点值(元/分)", "surplus-award point value")
+    basic: Money = column("基础性绩效(元/人)", "basic performance per head")
+    point_value: Rate = column("点值(元/分)", "reward point value")
+    surplus_point_value: Rate = column("结余点值(元/分)", "surplus-award point value")
     formula_basic: float = column("公式基础性绩效", "plain formula: basic per head")
-    formula_point_value: float = column("公式点值", "plain formula: point value")
-    formula_surplus_point_value: float = column("公式结余点值", "plain formula: surplus value")
+    formula_point_value: Rate = column("公式点值", "plain formula: point value (rounded down)")
+    formula_surplus_point_value: Rate = column("公式结余点值",
+                                               "plain formula: surplus value (rounded down)")
+
+
+class PayNote(BaseModel):
+    """Something a reader of the plan should know that breaks no rule (a fund left idle)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: str
+    fund: FundField | None = None
+    amount: Money = Yuan("0.00")
+    message: str
+    message_zh: str
 
 
 class PayPlan(BaseModel):
@@ -98,6 +114,7 @@ class PayPlan(BaseModel):
     funds: list[FundUse] = Field(default_factory=list)
     schedule: list[ClassSchedule] = Field(default_factory=list)
     unpaid: list[str] = Field(default_factory=list)
+    notes: list[PayNote] = Field(default_factory=list)
     status: str = "given"
     objective: dict[str, Any] = Field(default_factory=dict)
     figures: dict[str, Any] = Field(default_factory=dict)
@@ -128,5 +145,8 @@ class PayPlan(BaseModel):
 
     def summary(self) -> str:
         paid = sum(Yuan(f.paid).fen for f in self.funds)
-        return (f"pay plan ({self.status}): {len(self.lines)} people, "
-                f"{Yuan.of_fen(paid):,} yuan from {len(self.funds)} funds")
+        left = sum(Yuan(f.left_over).fen for f in self.funds)
+        text = (f"pay plan ({self.status}): {len(self.lines)} people, "
+                f"{Yuan.of_fen(paid):,} yuan from {len(self.funds)} funds, "
+                f"{Yuan.of_fen(left):,} left over")
+        return "\n".join([text, *(note.message for note in self.notes)])

@@ -23,12 +23,17 @@ off with ``null`` (``default_on``); the rest are on when present.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, create_model
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
+from staffing.errors import InputError, Problem
+from staffing.io.messages import describe
 from staffing.pay.rules import PAY_CATALOGUE
 from staffing.pay.rules.base import PayRule
+
+if TYPE_CHECKING:
+    from staffing.policy import Policy
 
 _FROZEN = ConfigDict(extra="forbid", frozen=True)
 
@@ -102,3 +107,25 @@ def _section_of(name: str) -> str:
     if name not in PAY_CATALOGUE:
         raise KeyError(f"unknown pay rule '{name}'")
     return "lines" if PAY_CATALOGUE[name].kind == "line" else "rules"
+
+
+def with_ratio_target(policy: Policy, target: Any) -> Policy:
+    """The policy with its grassroots / lead pay ratio target set to ``target`` (None: as is).
+
+    The rule is switched on with its defaults when the policy does not hold it.
+
+    Raises
+    ------
+    InputError
+        for a target that is not a ratio above 0 and at most 5, located at ``ratio_target``.
+    """
+    if target is None or policy.pay is None:
+        return policy
+    try:
+        return policy.replace(pay=policy.pay.with_rule("tier_ratio", target=target))
+    except ValidationError as error:
+        raise InputError([Problem("ratio_target", describe(e).message, e["type"], value=target,
+                                  expected="a ratio > 0 and <= 5",
+                                  message_zh=describe(e).message_zh,
+                                  expected_zh="大于 0 且不大于 5 的比值")
+                          for e in error.errors()]) from None

@@ -17,18 +17,21 @@ from typing import Any
 from staffing.pay.check import PayReport, check_plan
 from staffing.pay.data import PayData
 from staffing.pay.plan import PayPlan
+from staffing.policy import Policy
 
 
 class PayResult:
     """A pay plan and what is known about it.
 
     The checker's report is computed the first time it is asked for, from the pay facts the
-    engine gathered from the inputs (not from any solver value), as `check_pay` would.
+    engine gathered from the inputs and the plan's parameters (budget override, ratio target;
+    not from any solver value), as `check_pay` would.
     """
 
-    def __init__(self, plan: PayPlan, data: PayData):
+    def __init__(self, plan: PayPlan, data: PayData, policy: Policy):
         self.plan = plan
         self._data = data
+        self._policy = policy
 
     def __repr__(self) -> str:
         return f"PayResult(status={self.status!r}, people={len(self.plan.lines)})"
@@ -43,7 +46,7 @@ class PayResult:
 
     @cached_property
     def report(self) -> PayReport:
-        violations, figures = check_plan(self._data, self.plan)
+        violations, figures = check_plan(self._data, self._policy, self.plan)
         return PayReport(violations, figures)
 
     def is_optimal(self) -> bool:

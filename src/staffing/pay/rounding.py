@@ -1,81 +1,84 @@
-"""Fen-exact rounding by largest remainder: lines add up to the fund's total exactly.
+"""The project's rounding rule: every line is its exact amount rounded down to the fen.
 
-The solver gives each variable line a real amount. For each fund the paid
-total is fixed first: the exact sum of its variable lines, rounded down to the
-fen (never above what the fund has left after its fixed lines). Every line is
-rounded down to the fen, and the fen still missing go one each to the lines
-with the largest remainders; ties go to the person with more points, then to
-the earlier person in staff order. So
+A pay plan's variable lines come from its class schedule, which is exact:
 
-- every line moves by less than one fen;
-- the lines of a fund add up to its paid total exactly, and paid + left over
-  == the fund's size, to the fen;
-- within a pay class, a line that grows with points still grows with points
-  after rounding (a larger exact amount never gets the smaller rounding).
+- basic performance pay is one amount per head of the pay class, in whole fen;
+- a reward or surplus-award line is weighted points x the class's point value,
+  where weighted points are the person's points x post x tier x hardship
+  coefficients (each the decimal written in the inputs and the policy) and the
+  point value a decimal of a few places (`point_digits`);
+- that product rounded down to the fen (what is below a fen is not paid).
+
+So anyone can recompute a line from the numbers on it with a calculator: no
+line depends on another, equal weighted points get equal lines and more never
+gets less, and no fund is overspent by rounding. The engine turns the
+solver's real schedule into this exact one (basic down to the fen, point
+values down to their places) and every rule's margins cover the difference:
+each line moves down by less than one fen.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
+from decimal import ROUND_FLOOR, Decimal
+from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 
-SNAP = 1e-6  # fen: an exact amount this close to a whole fen is that fen
+SNAP = 1e-9  # relative: solver noise this close to a whole fen (or place) is that value
+SNAP_FEN = 1e-4  # absolute, in fen: the same near zero
+VALUE_SHARE_OF_FEN = 0.25  # the last place of a point value moves a line by at most this (fen)
+MIN_POINT_DIGITS = 4
 
 
-def fen_amounts(yuan: np.ndarray) -> np.ndarray:
-    """Real amounts in yuan as real fen, snapped to whole fen within solver noise."""
-    fen = np.asarray(yuan, dtype=float) * 100.0
-    near = np.rint(fen)
-    return np.where(np.abs(fen - near) < SNAP * np.maximum(1.0, np.abs(fen)) ** 0.5, near, fen)
+def exact(value: float | int | Decimal | Fraction) -> Fraction:
+    """The exact number a value was written as (a float as it prints: 1.05 is 105/100)."""
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, float):
+        return _exact_float(value)
+    return Fraction(value)
 
 
-TOTAL_SNAP = 0.01  # fen: solver noise on a fund's total; less than one fen, so rounding holds
+@lru_cache(maxsize=65536)
+def _exact_float(value: float) -> Fraction:
+    return Fraction(repr(value))
 
 
-def target_total(fen: np.ndarray, cap: int | None = None) -> int:
-    """The paid total of a set of lines: their exact sum rounded down, at most ``cap``.
-
-    A sum within a hundredth of a fen below a whole fen is that fen (the solver
-    spends a fund to within its tolerance, not to the last bit).
-    """
-    total = float(np.sum(fen, dtype=float))
-    whole = math.floor(total + TOTAL_SNAP + 1e-12 * abs(total))
-    return min(whole, cap) if cap is not None else whole
+def fen_of(yuan: Fraction) -> int:
+    """An exact amount of yuan in fen, rounded down (12.349 yuan -> 1234 fen)."""
+    return math.floor(yuan * 100)
 
 
-def largest_remainder(fen: np.ndarray, total: int,
-                      priority: np.ndarray | None = None) -> np.ndarray:
-    """Integer fen per line, each the floor or the ceiling of ``fen``, adding up to ``total``.
+def weighted_fen(points: Iterable[Fraction], factor: Fraction) -> np.ndarray:
+    """Each ``points x factor`` yuan in fen, rounded down (``factor``: coefficient x value)."""
+    scaled = factor * 100
+    a, b = scaled.numerator, scaled.denominator
+    return np.array([(a * p.numerator) // (b * p.denominator) for p in points], dtype=np.int64)
 
-    Parameters
-    ----------
-    fen
-        Exact amounts in fen (real; snap them with `fen_amounts`).
-    total
-        The sum wanted, between the sum of floors and the sum of ceilings.
-    priority
-        Tie-break among equal remainders: higher first (points); then the lower index.
 
-    Raises
-    ------
-    ValueError
-        if ``total`` cannot be reached by rounding each line down or up.
-    """
-    fen = np.asarray(fen, dtype=float)
-    floors = np.floor(fen)
-    remainder = fen - floors
-    out = floors.astype(np.int64)
-    missing = int(total - out.sum())
-    fractional = int(np.count_nonzero(remainder > 0))
-    if missing < 0 or missing > fractional:
-        raise ValueError(f"cannot round {len(fen)} lines to a total of {total} fen "
-                         f"(floors add up to {int(out.sum())}, {fractional} lines can go up)")
-    if missing:
-        keys = [np.arange(len(fen))]
-        if priority is not None:
-            keys.append(-np.asarray(priority, dtype=float))
-        keys.append(-remainder)
-        order = np.lexsort(keys)
-        out[order[:missing]] += 1
-    return out
+def point_digits(max_weight: float) -> int:
+    """Decimal places of point values so that the last one moves a line by <= a quarter fen."""
+    if max_weight <= 0:
+        return MIN_POINT_DIGITS
+    return max(MIN_POINT_DIGITS, math.ceil(math.log10(100 * max_weight / VALUE_SHARE_OF_FEN)))
+
+
+def value_down(value: float, digits: int) -> Decimal:
+    """A solver's real point value as a decimal of ``digits`` places, rounded down."""
+    step = Decimal(1).scaleb(-digits)
+    near = Decimal(repr(float(value))).quantize(step)
+    if abs(float(near) - value) <= max(SNAP * abs(value), 10.0 ** -(digits + 2)):
+        return near + 0  # drop a negative zero
+    return Decimal(repr(float(value))).quantize(step, rounding=ROUND_FLOOR) + 0
+
+
+def fen_down(yuan: float) -> int:
+    """A solver's real amount in yuan as whole fen, rounded down (solver noise snapped)."""
+    fen = float(yuan) * 100
+    near = round(fen)
+    if abs(fen - near) <= max(SNAP_FEN, SNAP * abs(fen)):
+        return int(near)
+    return math.floor(fen)

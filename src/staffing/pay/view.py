@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -10,19 +11,22 @@ from staffing.domain.violation import Violation
 from staffing.pay.codes import COMPARABLE, LINES, Fund, Line
 from staffing.pay.data import PayData
 from staffing.pay.money import Yuan, fen_display
-from staffing.pay.plan import PayPlan
+from staffing.pay.plan import ClassSchedule, PayPlan
 
 if TYPE_CHECKING:
     from staffing.pay.rules.base import PayRule
 
 
 class PayView:
-    """A plan's lines as integer fen arrays aligned with the pay facts' people."""
+    """A plan's lines as integer fen arrays aligned with the pay facts' people.
+
+    ``point_value`` and ``surplus_point_value`` hold each person's point values as the
+    plan states them (exact decimals; None for people outside the pool);
+    ``schedule`` the plan's class schedule by class label (empty if not given).
+    """
 
     def __init__(self, data: PayData, plan: PayPlan, *,
-                 amounts: dict[Line, np.ndarray] | None = None,
-                 point_value: np.ndarray | None = None,
-                 surplus_point_value: np.ndarray | None = None):
+                 amounts: dict[Line, np.ndarray] | None = None):
         """Read the plan's lines; or, from the engine, take its arrays (same people, in order)."""
         self.data = data
         self.plan = plan
@@ -30,48 +34,44 @@ class PayView:
             f.fund: (Yuan(f.budget).fen, Yuan(f.paid).fen, Yuan(f.left_over).fen)
             for f in plan.funds
         }
-        if amounts is not None:
-            self._from_arrays(amounts, point_value, surplus_point_value)
-            return
+        self.schedule: dict[str, ClassSchedule] = {row.pay_class: row for row in plan.schedule}
         n = data.n
-        self.amounts = {line: np.zeros(n, dtype=np.int64) for line in LINES}
-        self.reported_total = np.zeros(n, dtype=np.int64)
-        self.point_value = np.zeros(n)
-        self.surplus_point_value = np.zeros(n)
-        self.present = np.zeros(n, dtype=bool)
+        self.point_value: list[Decimal | None] = [None] * n
+        self.surplus_point_value: list[Decimal | None] = [None] * n
         self.strangers: list[str] = []
         self.duplicates: list[str] = []
-        self.posts: dict[int, str | None] = {}
+        if amounts is not None:
+            self.amounts = {line: np.asarray(amounts[line], dtype=np.int64) for line in LINES}
+            self.reported_total = self.total()
+            self.present = np.ones(n, dtype=bool)
+            self.posts: dict[int, str | None] = dict(enumerate(data.post))
+            for pl in plan.lines:
+                i = data.index[pl.person]
+                self.point_value[i] = pl.point_value
+                self.surplus_point_value[i] = pl.surplus_point_value
+            return
+        self.amounts = {line: np.zeros(n, dtype=np.int64) for line in LINES}
+        self.reported_total = np.zeros(n, dtype=np.int64)
+        self.present = np.zeros(n, dtype=bool)
+        self.posts = {}
+        names = [line.value for line in LINES]
+        columns = [self.amounts[line] for line in LINES]
         for pl in plan.lines:
-            i = data.index.get(pl.person)
-            if i is None:
+            found = data.index.get(pl.person)
+            if found is None:
                 self.strangers.append(pl.person)
                 continue
+            i = found
             if self.present[i]:
                 self.duplicates.append(pl.person)
                 continue
             self.present[i] = True
-            for line in LINES:
-                self.amounts[line][i] = pl.fen(line)
+            for name, column in zip(names, columns):
+                column[i] = int(getattr(pl, name).scaleb(2))
             self.reported_total[i] = Yuan(pl.total).fen
             self.point_value[i] = pl.point_value
             self.surplus_point_value[i] = pl.surplus_point_value
             self.posts[i] = pl.post
-
-    def _from_arrays(self, amounts: dict[Line, np.ndarray], point: Any, surplus: Any) -> None:
-        data = self.data
-        cls = np.where(data.cls >= 0, data.cls, 0)
-        inside = data.cls >= 0
-        self.amounts = {line: np.asarray(amounts[line], dtype=np.int64) for line in LINES}
-        self.reported_total = self.total()
-        self.point_value = np.where(inside, np.asarray(point)[cls], 0.0) if len(point) else \
-            np.zeros(data.n)
-        self.surplus_point_value = np.where(inside, np.asarray(surplus)[cls], 0.0) \
-            if len(surplus) else np.zeros(data.n)
-        self.present = np.ones(data.n, dtype=bool)
-        self.strangers = []
-        self.duplicates = []
-        self.posts = dict(enumerate(data.post))
 
     def amount(self, line: Line) -> np.ndarray:
         return self.amounts[line]
@@ -86,6 +86,32 @@ class PayView:
 
     def lines_paid(self) -> list[Line]:
         return [line for line in LINES if self.amounts[line].any()]
+
+    def class_value(self, rule: PayRule, k: int, surplus: bool = False
+                    ) -> tuple[Decimal | None, list[Violation]]:
+        """The one point value the members of class ``k`` carry, or violations saying otherwise.
+
+        Every member must state the same value and, when the plan gives its schedule,
+        the schedule's.
+        """
+        data = self.data
+        c = data.classes[k]
+        stated = self.surplus_point_value if surplus else self.point_value
+        what = "surplus point value" if surplus else "point value"
+        values = {stated[i] for i in c.members.tolist() if self.present[i]}
+        if len(values) > 1:
+            shown = sorted(str(v) for v in values if v is not None)
+            return None, [rule.violation(
+                f"class {c.label}: members carry different {what}s ({', '.join(shown[:4])})",
+                people=tuple(data.people[i] for i in c.members[:5]))]
+        value = next(iter(values), None)
+        row = self.schedule.get(c.label)
+        scheduled = None if row is None else (row.surplus_point_value if surplus
+                                              else row.point_value)
+        if scheduled is not None and value is not None and scheduled != value:
+            return None, [rule.violation(
+                f"class {c.label}: the lines carry {what} {value}, the schedule {scheduled}")]
+        return value, []
 
     def fixed_mismatches(self, rule: PayRule, lines: tuple[Line, ...]) -> list[Violation]:
         """Violations where a fixed line differs from what the inputs entitle a person to."""

@@ -27,8 +27,10 @@ from staffing.domain.violation import Violation
 from staffing.errors import Problem
 from staffing.pay.codes import Fund, Line
 from staffing.pay.data import PayData, fund_problem
+from staffing.pay.explained import Kind, Term, amount_term, explained, person_name
 
 if TYPE_CHECKING:
+    from staffing.pay.explained import ExplainedLine
     from staffing.pay.model import PayModel
     from staffing.pay.view import PayView
 
@@ -47,6 +49,16 @@ class FundParams(PayParams):
     fund: Fund
 
 
+@dataclass(frozen=True)
+class Factor:
+    """One coefficient a pay class's post coefficient is multiplied by, named in both languages."""
+
+    name: str
+    zh: str
+    en: str
+    value: float
+
+
 ParamsT = TypeVar("ParamsT", bound=PayParams)
 FundParamsT = TypeVar("FundParamsT", bound=FundParams)
 
@@ -57,13 +69,17 @@ class Reach:
 
     ``direction`` says which way makes the rule harder (``max``: higher is
     harder, so the explainer reports the highest reachable value);
-    ``neutral`` is a value at which the rule cannot bind.
+    ``neutral`` is a value at which the rule cannot bind; ``step`` is one unit
+    of the target (what `staffing.pay.sensitivity` prices); ``figure`` the
+    plan figure the target is held against.
     """
 
     param: str
     direction: Literal["max", "min"]
     neutral: float
     label: str
+    step: float = 0.01
+    figure: str = ""
 
 
 class PayRule(CatalogueEntry[ParamsT]):
@@ -95,9 +111,9 @@ class PayRule(CatalogueEntry[ParamsT]):
         """The lines the solver sets for this rule, each with the fund paying it."""
         return {}
 
-    def class_coefficient(self, coefficient: float, tier: Tier, hardship: int) -> float:
-        """A pay class's coefficient (post x tier x hardship) as this rule weighs it."""
-        return coefficient
+    def class_factors(self, tier: Tier, hardship: int) -> list[Factor]:
+        """What this rule multiplies a pay class's post coefficient by (tier, hardship)."""
+        return []
 
     def basic_share(self) -> float | None:
         """The share of the performance pool paid as basic performance pay, if this rule says."""
@@ -111,6 +127,10 @@ class PayRule(CatalogueEntry[ParamsT]):
 
     def emit(self, model: PayModel) -> None:
         """Add this rule's constraints to the pay model."""
+
+    def settle(self, data: PayData, amounts: dict[Line, np.ndarray]) -> dict[Line, np.ndarray]:
+        """Lines this rule computes from the plan's other finished lines (fen); default none."""
+        return {}
 
     # -- check ---------------------------------------------------------------------------
 
@@ -126,6 +146,10 @@ class PayRule(CatalogueEntry[ParamsT]):
     def figures_when_off(cls, view: PayView) -> dict[str, Any]:
         """Figures shown for a plan whose policy does not hold this rule (default: none)."""
         return {}
+
+    def explain(self, view: PayView) -> list[ExplainedLine]:
+        """The lines this rule sets, each explained with its numbers (`staffing.pay.explained`)."""
+        return []
 
 
 class FixedLine(PayRule[FundParamsT]):
@@ -153,3 +177,18 @@ class FixedLine(PayRule[FundParamsT]):
 
     def check(self, view: PayView) -> list[Violation]:
         return view.fixed_mismatches(self, (self.line,))
+
+    def terms(self, data: PayData, i: int, fen: int) -> tuple[Kind, list[Term], str, str]:
+        """How person ``i``'s line of ``fen`` is made: kind, terms and a note (zh, en)."""
+        return "given", [amount_term(self.line.value, self.line.zh, self.paid_as, fen)], "", ""
+
+    def explain(self, view: PayView) -> list[ExplainedLine]:
+        data = view.data
+        amounts = view.amount(self.line)
+        out = []
+        for i in np.flatnonzero(amounts != 0):
+            kind, terms, zh, en = self.terms(data, int(i), int(amounts[i]))
+            out.append(explained(*person_name(data, int(i)), self.line, kind, terms,
+                                 amount_fen=int(amounts[i]), fund=self.params.fund,
+                                 rule=self.name, note_zh=zh, note_en=en))
+        return out

@@ -13,13 +13,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from staffing.domain.enums import Title
 from staffing.pay.codes import Fund, Line
+from staffing.pay.explained import amount_term, explained, person_name
 from staffing.pay.rules.base import PayParams, PayRule
 from staffing.pay.tables import GRADES_TABLE, SENIORITY_TABLE, rows
 
 if TYPE_CHECKING:
     from staffing.domain.violation import Violation
     from staffing.pay.data import PayData
+    from staffing.pay.explained import ExplainedLine
     from staffing.pay.view import PayView
 
 
@@ -78,3 +81,21 @@ class BasePay(PayRule[BasePayParams]):
 
     def check(self, view: PayView) -> list[Violation]:
         return view.fixed_mismatches(self, (Line.BASE_POST, Line.BASE_SENIORITY))
+
+    def explain(self, view: PayView) -> list[ExplainedLine]:
+        data = view.data
+        titles = list(Title)
+        years = seniority_years(data)
+        post, seniority = view.amount(Line.BASE_POST), view.amount(Line.BASE_SENIORITY)
+        out = []
+        for i in np.flatnonzero(data.base_paid()):
+            who = person_name(data, int(i))
+            grade = titles[int(data.grade[i])]
+            out.append(explained(*who, Line.BASE_POST, "given", [amount_term(
+                "post_wage", f"岗位工资（{grade.zh}岗位）", f"post wage ({grade.value} grade)",
+                int(post[i]))], amount_fen=int(post[i]), rule=self.name))
+            out.append(explained(*who, Line.BASE_SENIORITY, "given", [amount_term(
+                "seniority_wage", f"薪级工资（工龄 {int(years[i])} 年）",
+                f"seniority wage ({int(years[i])} years of service)", int(seniority[i]))],
+                amount_fen=int(seniority[i]), rule=self.name))
+        return out

@@ -69,6 +69,11 @@ class Budget(PayRule[BudgetParams]):
                     f"{fen_display(size)}", amount=paid - size,
                     numbers={"fund": fund.value, "paid_fen": paid, "size_fen": size}))
             recorded = view.plan_funds.get(fund)
+            if recorded is None and view.plan_funds:
+                out.append(self.violation(
+                    f"fund {fund.value} ({fund.zh}) holds {fen_display(size)} and pays "
+                    f"{fen_display(paid)} but the plan's fund use has no row for it",
+                    numbers={"fund": fund.value}))
             if recorded is not None:
                 r_size, r_paid, r_left = recorded
                 if (r_paid, r_left) != (paid, size - paid) or r_size != size:
@@ -77,6 +82,10 @@ class Budget(PayRule[BudgetParams]):
                         f"{fen_display(r_paid)}, left {fen_display(r_left)}; its lines add up "
                         f"to {fen_display(paid)} of {fen_display(size)}",
                         numbers={"fund": fund.value}))
+        for fund in sorted(set(view.plan_funds) - set(data.funds_in_use())):
+            out.append(self.violation(
+                f"the plan's fund use lists fund {fund.value} ({fund.zh}), which neither has a "
+                "size nor pays a line", numbers={"fund": fund.value}))
         # base pay is paid from the salary budget, outside every fund
         unfunded = [line for line in view.lines_paid() if line not in data.line_fund
                     and line not in (Line.BASE_POST, Line.BASE_SENIORITY)]

@@ -14,6 +14,7 @@ from pydantic import Field
 
 from staffing.domain.enums import TeamRole
 from staffing.pay.codes import Fund, Line
+from staffing.pay.explained import Kind, Term, amount_term, number_term
 from staffing.pay.money import Money, Yuan
 from staffing.pay.rules.base import FixedLine, FundParams
 
@@ -49,3 +50,10 @@ class FamilyDoctorSubsidy(FixedLine[FamilyDoctorSubsidyParams]):
                     and posts[post].team_role in roles:
                 out[i] = per * row.signed_residents
         return out
+
+    def terms(self, data: PayData, i: int, fen: int) -> tuple[Kind, list[Term], str, str]:
+        row = data.person_rows[data.people[i]]
+        return "product", [
+            number_term("signed_residents", "签约居民数", "signed residents", row.signed_residents),
+            amount_term("per_resident", "每人补助", "yuan per resident",
+                        Yuan(self.params.per_resident).fen)], "", ""

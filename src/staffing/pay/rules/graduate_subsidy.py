@@ -20,7 +20,8 @@ from pydantic import Field
 from staffing.domain.enums import Education, Tier
 from staffing.pay.codes import Fund, Line
 from staffing.pay.data import TIERS
-from staffing.pay.money import Money, Yuan, instalments
+from staffing.pay.explained import Kind, Term, amount_term
+from staffing.pay.money import Money, Yuan, fen_display, instalments
 from staffing.pay.rules.base import FixedLine, FundParams
 
 if TYPE_CHECKING:
@@ -71,3 +72,16 @@ class GraduateSubsidy(FixedLine[GraduateSubsidyParams]):
             if 0 <= k < p.years:
                 out[i] = instalments(Yuan(total).fen, p.years)[k]
         return out
+
+    def terms(self, data: PayData, i: int, fen: int) -> tuple[Kind, list[Term], str, str]:
+        person = data.instance.person_by_id[data.people[i]]
+        total = Yuan(self.params.totals[person.education])
+        row = data.person_rows.get(data.people[i])
+        start = row.graduate_start_year if row is not None and row.graduate_start_year \
+            else person.hire_year
+        k = data.year - int(start or data.year) + 1
+        years = self.params.years
+        return "given", [amount_term(
+            "instalment", f"毕业生生活补助（{person.education.zh} {fen_display(total.fen)} 元分 "
+            f"{years} 年，第 {k} 期）", f"graduate living subsidy ({person.education.value}: "
+            f"{fen_display(total.fen)} over {years} years, instalment {k})", fen)], "", ""

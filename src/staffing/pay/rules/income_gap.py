@@ -46,8 +46,8 @@ class IncomeGap(PayRule[IncomeGapParams]):
 
     def reachable(self) -> Reach | None:
         if self.params.max_to_min is not None:
-            return Reach("max_to_min", "min", 1e6, "highest / lowest pay cap")
-        return Reach("max_to_mean", "min", 1e6, "highest / mean pay cap")
+            return Reach("max_to_min", "min", 1e6, "highest / lowest pay cap", 0.1, "max_to_min")
+        return Reach("max_to_mean", "min", 1e6, "highest / mean pay cap", 0.1, "max_to_mean")
 
     def emit(self, model: PayModel) -> None:
         data = model.data
@@ -67,8 +67,10 @@ class IncomeGap(PayRule[IncomeGapParams]):
         bottoms.extend(sorted(topped))
         cap_min = self.params.max_to_min
         cap_mean = self.params.max_to_mean
+        # a top-up counts in the highest pay, never in the lowest or the mean: the gap is
+        # kept by the class schedules, not by one rotated person's top-up
         if cap_mean is not None:
-            mean = model.scaled(model.sum_pay(pool), -cap_mean / len(pool))
+            mean = model.scaled(model.sum_pay(pool, top_ups=False), -cap_mean / len(pool))
             for i in tops:
                 model.add(self, f"mean:{data.people[i]}", model.combine(model.person_pay(i), mean),
                           "<=", -PAY_MARGIN * (1 + cap_mean), people=(data.people[i],),
@@ -83,7 +85,8 @@ class IncomeGap(PayRule[IncomeGapParams]):
                           detail=f"{data.people[i]} among the highest paid")
             for i in bottoms:
                 model.add(self, f"bottom:{data.people[i]}",
-                          model.combine(model.person_pay(i), (0.0, {low: -1.0})), ">=",
+                          model.combine(model.person_pay(i, top_ups=False), (0.0, {low: -1.0})),
+                          ">=",
                           PAY_MARGIN, people=(data.people[i],),
                           detail=f"{data.people[i]} among the lowest paid")
             model.add(self, "max_to_min", (0.0, {high: 1.0, low: -cap_min}), "<=", 0.0,

@@ -32,7 +32,8 @@ class LivingFloor(PayRule[LivingFloorParams]):
     label_en = "basic-living floor"
     description = "base pay + basic performance at least a yearly floor for everyone in the pool"
     Params = LivingFloorParams
-    reach = Reach("annual_floor", "max", 0.0, "basic-living floor (yuan a year)")
+    reach = Reach("annual_floor", "max", 0.0, "basic-living floor (yuan a year)", 100.0,
+                  "lowest_fixed_pay")
 
     @property
     def floor_fen(self) -> int:

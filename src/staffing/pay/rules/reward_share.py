@@ -31,7 +31,7 @@ class RewardShare(PayRule[RewardShareParams]):
     label_en = "reward share"
     description = "reward performance pay at least a share of basic + reward performance pay"
     Params = RewardShareParams
-    reach = Reach("min_share", "max", 0.0, "reward share floor")
+    reach = Reach("min_share", "max", 0.0, "reward share floor", 0.01, "reward_share")
 
     def emit(self, model: PayModel) -> None:
         s = self.params.min_share

@@ -18,6 +18,7 @@ from pydantic import Field
 from staffing.domain.enums import Tier
 from staffing.pay.codes import Fund, Line
 from staffing.pay.data import TIERS
+from staffing.pay.explained import Kind, Term, amount_term
 from staffing.pay.money import Money, Yuan
 from staffing.pay.rules.base import FixedLine, FundParams
 
@@ -50,3 +51,9 @@ class RotationAllowance(FixedLine[RotationAllowanceParams]):
         rotated = np.flatnonzero(data.rotated)
         out[rotated] = by_tier[data.tier[rotated]]
         return out
+
+    def terms(self, data: PayData, i: int, fen: int) -> tuple[Kind, list[Term], str, str]:
+        tier, home = TIERS[int(data.tier[i])], data.home_post[i]
+        return "given", [amount_term("allowance", f"下沉补助（{tier.zh}，自 {home} 下沉）",
+                                     f"grassroots allowance ({tier.value}, rotated from {home})",
+                                     fen)], "", ""

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from staffing.pay.codes import Fund, Line, SeparateKind
+from staffing.pay.explained import Kind, Term, amount_term
 from staffing.pay.money import Yuan
 from staffing.pay.rules.base import FixedLine, FundParams
 
@@ -45,3 +46,9 @@ class SeparatePay(FixedLine[SeparatePayParams]):
             if row is not None and row.separate is not SeparateKind.NONE:
                 out[i] = Yuan(row.separate_amount).fen
         return out
+
+    def terms(self, data: PayData, i: int, fen: int) -> tuple[Kind, list[Term], str, str]:
+        kind = data.kind[i]
+        return "given", [amount_term("separate", f"{kind.zh}（单列，不占绩效总量）",
+                                     f"{kind.value.replace('_', ' ')} (set apart from the pool)",
+                                     fen)], "", ""

@@ -17,11 +17,14 @@ from staffing.domain.enums import Tier
 from staffing.errors import Invalid, Problem
 from staffing.pay.codes import Fund, Line
 from staffing.pay.data import fund_problem
+from staffing.pay.money import fen_display
 from staffing.pay.rules.base import PayParams, PayRule
+from staffing.pay.rules.performance import weighted_lines
 
 if TYPE_CHECKING:
     from staffing.domain.violation import Violation
     from staffing.pay.data import PayData
+    from staffing.pay.explained import ExplainedLine
     from staffing.pay.view import PayView
 
 
@@ -72,19 +75,20 @@ class SurplusAward(PayRule[SurplusAwardParams]):
         for c in data.classes:
             if not c.surplus:
                 continue
-            m = c.members
-            values = view.surplus_point_value[m]
-            if np.ptp(values) > 1e-9 * max(1.0, abs(float(values.max()))):
-                out.append(self.violation(
-                    f"class {c.label}: members carry different surplus point values",
-                    people=tuple(data.people[i] for i in m[:5])))
+            value, found = view.class_value(self, c.index, surplus=True)
+            out.extend(found)
+            if value is None:
                 continue
-            expected = values * data.weight[m] * 100
-            off = np.flatnonzero(np.abs(surplus[m] - expected) > 1.0 + 1e-6 * np.abs(expected))
-            for j in off[:20]:
+            m = c.members
+            expected = data.weighted_line(c.index, value)
+            for j in np.flatnonzero(surplus[m] != expected)[:20]:
                 i = m[j]
                 out.append(self.violation(
-                    f"{data.people[i]}: surplus award {surplus[i] / 100:.2f} is not weighted "
-                    f"points {data.weight[i]:.4f} x {values[j]} = {expected[j] / 100:.4f}",
-                    people=(data.people[i],)))
+                    f"{data.people[i]}: surplus award {fen_display(int(surplus[i]))} is not "
+                    f"points {data.points[i]:g} x coefficient {c.coefficient:g} x {value} = "
+                    f"{fen_display(int(expected[j]))} (rounded down to the fen)",
+                    amount=abs(int(surplus[i] - expected[j])), people=(data.people[i],)))
         return out
+
+    def explain(self, view: PayView) -> list[ExplainedLine]:
+        return weighted_lines(self, view, Line.SURPLUS, "结余点值", "surplus point value")

@@ -13,7 +13,9 @@ are like when they share a post class. ``scope``:
 
 Post classes with fewer than ``min_people`` people on either side are left
 out. ``compare_to: county`` compares with every county hospital instead of the
-lead hospital.
+lead hospital. The ratio is reached by the class schedules: a rotated person's
+no-loss top-up counts in the figures (it is pay) but the plan never pays one to
+lift the grassroots average (`staffing.pay.rules.rotation_no_loss`).
 
 With ``protect_lead`` the ratio must be reached by lifting grassroots pay, not
 by cutting the lead hospital's: the pay classes holding lead-hospital staff
@@ -32,6 +34,7 @@ import numpy as np
 from pydantic import Field
 
 from staffing.pay.codes import Line
+from staffing.pay.rounding import exact
 from staffing.pay.rules.base import PAY_MARGIN, PayParams, PayRule, Reach
 
 if TYPE_CHECKING:
@@ -55,7 +58,11 @@ class TierRatio(PayRule[TierRatioParams]):
     label_en = "grassroots / lead pay ratio"
     description = "average grassroots pay at least a target times lead-hospital pay, like posts"
     Params = TierRatioParams
-    reach = Reach("target", "max", 1e-4, "grassroots / lead pay ratio")
+
+    def reachable(self) -> Reach | None:
+        figure = "tier_ratio_lowest_post_class" if self.params.scope == "each_class" \
+            else "tier_ratio"
+        return Reach("target", "max", 1e-4, "grassroots / lead pay ratio", 0.01, figure)
 
     def groups(self, data: PayData) -> list[tuple[str, np.ndarray, np.ndarray]]:
         """(post class, grassroots members, lead members) of each compared post class."""
@@ -78,8 +85,9 @@ class TierRatio(PayRule[TierRatioParams]):
         return out
 
     def protected(self, data: PayData) -> list[int]:
-        """Pay classes holding lead-hospital staff, when ``protect_lead`` is on."""
-        if not self.params.protect_lead:
+        """Pay classes holding lead-hospital staff, when ``protect_lead`` is on (and there is a
+        ratio to protect them from: some post class has people on both sides)."""
+        if not self.params.protect_lead or not self.groups(data):
             return []
         lead = data.lead_mask(self.params.compare_to)
         return sorted({int(k) for k in data.cls[lead]})
@@ -97,14 +105,16 @@ class TierRatio(PayRule[TierRatioParams]):
                       ref.basic_per_coefficient * c.post_coefficient, relaxable=False,
                       detail=f"class {c.label} (lead hospital): basic performance kept at the "
                       "formula's")
-            if c.weight > 0:
+            if c.weight > 0:  # one place more: the plan's point value is rounded down
                 model.add(self, f"protect:point:{c.label}", (0.0, {model.v[k]: 1.0}), ">=",
-                          ref.point_value, unit="yuan per point", relaxable=False,
+                          ref.point_value + 10.0 ** -model.data.point_digits,
+                          unit="yuan per point", relaxable=False,
                           detail=f"class {c.label} (lead hospital): point value kept at the "
                           "formula's")
         if self.params.scope == "each_class":
             for pc, grass, leads in groups:
-                part = model.combine(model.scaled(model.sum_pay(grass), 1 / len(grass)),
+                part = model.combine(model.scaled(model.sum_pay(grass, top_ups=False),
+                                                  1 / len(grass)),
                                      model.scaled(model.sum_pay(leads), -t / len(leads)))
                 model.add(self, pc, part, ">=", PAY_MARGIN * (1 + t), unit="yuan a head",
                           detail=f"{pc} posts: average grassroots pay at least {t:g} x the "
@@ -113,7 +123,7 @@ class TierRatio(PayRule[TierRatioParams]):
         parts = []
         heads = 0
         for _, grass, leads in groups:
-            parts.append(model.sum_pay(grass))
+            parts.append(model.sum_pay(grass, top_ups=False))  # a top-up never carries it
             parts.append(model.scaled(model.sum_pay(leads), -t * len(grass) / len(leads)))
             heads += len(grass)
         model.add(self, "overall", model.scaled(model.combine(*parts), 1 / heads), ">=",
@@ -168,10 +178,12 @@ class TierRatio(PayRule[TierRatioParams]):
                     f"class {c.label} (lead hospital): basic performance "
                     f"{basic[low[0]] / 100:.2f} is below the formula's {floor_fen / 100:.2f}",
                     people=tuple(data.people[i] for i in low[:5])))
-            values = view.point_value[c.members]
-            if c.weight > 0 and len(values) and float(values.min()) < ref.point_value * (1 - 1e-9):
+            values = [v for v in (view.point_value[i] for i in c.members.tolist())
+                      if v is not None]
+            low_value = min(values, default=None)
+            if c.weight > 0 and low_value is not None and exact(low_value) < exact(ref.point_value):
                 out.append(self.violation(
-                    f"class {c.label} (lead hospital): point value {float(values.min())} is "
+                    f"class {c.label} (lead hospital): point value {low_value} is "
                     f"below the formula's {ref.point_value}"))
         return out
 
@@ -184,4 +196,6 @@ class TierRatio(PayRule[TierRatioParams]):
         return {
             "tier_ratio": None if overall is None else round(float(overall), 4),
             "tier_ratio_by_post_class": {k: round(float(v), 4) for k, v in per_class.items()},
+            "tier_ratio_lowest_post_class": round(float(min(per_class.values())), 4)
+            if per_class else None,
         }

@@ -81,8 +81,8 @@ def mutations(plan: PayPlan, seed: int) -> list[tuple[str, PayPlan]]:
 
     Every line type the plan pays gives a fen to another line of a random person who has
     it, and every line type receives one; every paid line type moves a fen between two
-    random people; every fund gives a fen of its paid total to another fund; every fund's
-    budget (with its left-over) grows by a fen.
+    random people, and between two people of the same pay class; every fund gives a fen of
+    its paid total to another fund; every fund's budget (with its left-over) grows by a fen.
     """
     rng = np.random.default_rng(seed)
 
@@ -106,6 +106,12 @@ def mutations(plan: PayPlan, seed: int) -> list[tuple[str, PayPlan]]:
         out.append((f"{line.value}: {a.person} -> {b.person}",
                     _with_lines(plan, {a.person: _shift(a, {line: -1}),
                                        b.person: _shift(b, {line: 1})})))
+        mates = [pl for pl in paid[line] if pl.pay_class == a.pay_class and pl is not a]
+        if a.pay_class and mates:  # the same pay class: no point value fits both
+            c = pick(mates)
+            out.append((f"{line.value} within {a.pay_class}: {a.person} -> {c.person}",
+                        _with_lines(plan, {a.person: _shift(a, {line: -1}),
+                                           c.person: _shift(c, {line: 1})})))
     funds = [f.fund.value for f in plan.funds]
     for k, give in enumerate(funds):
         take = funds[(k + 1) % len(funds)]

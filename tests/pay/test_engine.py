@@ -66,7 +66,7 @@ def test_closest_to_the_formula_when_no_rule_binds() -> None:
     plan = plan_ok(inst, policy, roster, solve(inst, roster, policy))
     for pl in plan.lines:  # every performance line is the formula's, to the fen
         assert abs(pl.basic + pl.reward - pl.formula) <= Yuan("0.02")
-    assert plan.objective["deviation_from_formula"] < 0.5
+    assert plan.objective["model_deviation"] < 0.5
 
 
 def test_unplaced_people_are_not_paid() -> None:

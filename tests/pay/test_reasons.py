@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+from decimal import Decimal, localcontext
 
 import pytest
 
@@ -15,6 +17,43 @@ from tests.pay.builders import build, pay_policy, person, solve
 from tests.pay.test_engine import MODEL_NAMES
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
+OPERATORS = {"zh": {"product": " × ", "difference": " − ", "sum": " + "},
+             "en": {"product": " x ", "difference": " - ", "sum": " + "}}
+NOTES = {"zh": ("；", "（分以下舍去）", " ≤ 0：无需补差"),
+         "en": ("; ", " (rounded down to the fen)", " <= 0: nothing to top up")}
+
+
+def _number(term: str) -> Decimal:
+    """The number a term of a formula text ends with ("点值 1,445.25195" -> 1445.25195)."""
+    return Decimal(term.rsplit(" ", 1)[-1].replace(",", ""))
+
+
+def text_fen(formula: str, kind: str, lang: str) -> tuple[int, int | None]:
+    """What a formula text computes, read from the text alone, and the result it states (fen).
+
+    The numbers are the last word of each term between the language's operators; the
+    arithmetic is the row's kind, rounded down to the fen; a given amount states itself.
+    """
+    note, rounded, nothing = NOTES[lang]
+    text = formula.split(note, 1)[0].replace(rounded, "")
+    if kind == "given":
+        value = math.floor(_number(text) * 100)
+        return value, value
+    if nothing in text:
+        lhs, stated = text.replace(nothing, ""), 0
+    else:
+        lhs, result = text.rsplit(" = ", 1)
+        stated = math.floor(_number(result) * 100)
+    values = [_number(term) for term in lhs.split(OPERATORS[lang][kind])]
+    with localcontext() as exactly:
+        exactly.prec = 200  # every product of a formula's numbers is exact
+        if kind == "product":
+            exact = math.prod(values, start=Decimal(1))
+        elif kind == "difference":
+            exact = max(Decimal(0), values[0] - values[1])
+        else:
+            exact = sum(values, Decimal(0))
+        return math.floor(exact * 100), stated
 
 
 @pytest.mark.parametrize("name", MODEL_NAMES)
@@ -22,7 +61,8 @@ def test_every_demo_person_is_explained(demo, demo_roster, models, name) -> None
     """Tests that each paid person of the demo has every line explained, adding up to the pay.
 
     Each row's numbers give its amount, the amounts are the plan's lines and add up to the
-    total, each formula is written in Chinese and in English, and the verifier finds nothing.
+    total, each formula is written in Chinese and in English and, read from its text alone in
+    either language, computes the amount it states, and the verifier finds nothing.
     """
     policy = models[name]
     plan = distribute_pay(demo, demo_roster, policy).plan
@@ -33,6 +73,8 @@ def test_every_demo_person_is_explained(demo, demo_roster, models, name) -> None
         by_person.setdefault(row.person, []).append(row)
         assert evaluate(row) == Yuan(row.amount).fen
         assert CHINESE.search(row.formula_zh) and not CHINESE.search(row.formula_en)
+        for lang, text in (("zh", row.formula_zh), ("en", row.formula_en)):
+            assert text_fen(text, row.kind, lang) == (Yuan(row.amount).fen,) * 2, (lang, text)
     assert set(by_person) == {pl.person for pl in plan.lines}
     for pl in plan.lines:
         lines = {r.line: Yuan(r.amount).fen for r in by_person[pl.person] if r.line != "total"}

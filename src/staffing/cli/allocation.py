@@ -26,6 +26,7 @@ from staffing.domain.params import SolveParams
 from staffing.domain.without_post import labelled
 from staffing.errors import InfeasibleError, raise_if_errors
 from staffing.io.roster_io import read_roster
+from staffing.pay.check import judged_policy
 from staffing.pay.io import read_pay_plan
 from staffing.policy import Policy, policy_problems
 from staffing.report import solve_report
@@ -63,7 +64,8 @@ def check(
     if pay is not None:
         pay_plan = read_pay_plan(pay, inst)
     report = run_check(inst, policy_model, roster_model, pay_plan)
-    print_report(report, policy_model, show)
+    shown = policy_model if pay_plan is None else judged_policy(policy_model, pay_plan)
+    print_report(report, shown, show)
     if not report.ok:
         raise typer.Exit(1)
 

@@ -12,10 +12,9 @@ from rich.table import Table
 from staffing.cli.args import InstanceArg, LangOpt, OutOpt, PolicyOpt, RosterArg
 from staffing.cli.common import console, err_console, page_language
 from staffing.errors import InfeasibleError, InputError, Problem
-from staffing.pay.check import plan_data
+from staffing.pay.check import judged_policy, plan_data
 from staffing.pay.money import Yuan
 from staffing.pay.plan import PayPlan
-from staffing.pay.policy import with_ratio_target
 from staffing.pay.sensitivity import TargetSensitivity, explain_targets, targets_csv
 from staffing.report import REPORT_HTML, REPORT_JSON, view_text
 from staffing.report.render import render
@@ -59,10 +58,8 @@ def pay_outputs(lang: str | None, targets: bool, time_limit: float | None,
             found.extend(explain_targets(data, plan, time_limit))
             out["targets.csv"] = targets_csv(found, plan)
         if lang is not None:
-            made = with_ratio_target(run.policy, (plan.manifest.get("parameters") or {}).get(
-                "ratio_target"))  # the report shows the target the plan was made for
-            view = pay_view(run.instance, made, plan, run.result.report.violations,
-                            plan.manifest)
+            view = pay_view(run.instance, judged_policy(run.policy, plan), plan,
+                            run.result.report.violations, plan.manifest)
             out.update({REPORT_JSON: view_text(view), REPORT_HTML: render(view, lang)})
         return out
 
@@ -77,7 +74,8 @@ def _targets_table(found: list[TargetSensitivity], plan: PayPlan) -> Table:
     current = sum(Yuan(f.budget).fen for f in plan.funds)
     for t in found:
         row = t.row(current)
-        cost = row["cost_of_step"] or ("no budget reaches it" if t.step else "")
+        cost = row["cost_of_step"] or ("" if not t.step else "no budget reaches it"
+                                       if t.step_allowed else "outside the rule's range")
         table.add_row(t.rule, row["binds"], row["target"], row["value"], row["slack"],
                       row["step"], cost)
     return table

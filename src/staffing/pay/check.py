@@ -111,11 +111,21 @@ def plan_data(instance: Instance, policy: Policy, roster: Roster, plan: PayPlan,
               budget: Any = None, ratio_target: float | None = None) -> PayData:
     """The pay facts of a plan as it was made: the budget override and ratio target of its
     manifest (or those given here)."""
-    made = plan.manifest.get("parameters", {}) if plan.manifest else {}
+    made = made_with(plan)
     override = budget if budget is not None else (
         made.get("budget_override") or plan.budget_override or None)
     target = ratio_target if ratio_target is not None else made.get("ratio_target")
     return PayData.build(instance, roster, with_ratio_target(policy, target), budget=override)
+
+
+def made_with(plan: PayPlan) -> dict[str, Any]:
+    """The parameters a plan was made with, as its manifest records them (empty if none)."""
+    return dict((plan.manifest or {}).get("parameters") or {})
+
+
+def judged_policy(policy: Policy, plan: PayPlan) -> Policy:
+    """The policy as the plan was made under it: with the ratio target its manifest records."""
+    return with_ratio_target(policy, made_with(plan).get("ratio_target"))
 
 
 def check_plan(data: PayData, policy: Policy, plan: PayPlan

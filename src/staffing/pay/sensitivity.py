@@ -31,6 +31,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pulp
+from pydantic import ValidationError
 
 from staffing.pay.codes import VARIABLE_LINES, Fund
 from staffing.pay.explain import param_value
@@ -58,6 +59,7 @@ class TargetSensitivity:
     step: float | None = None   # one unit of the target
     budget_needed: int | None = None       # fen: least total budget at the target
     budget_needed_next: int | None = None  # fen: the same one unit harder (None: unreachable)
+    step_allowed: bool = True   # False: one unit harder is outside the rule's range
     note: str = ""
 
     @property
@@ -128,11 +130,19 @@ def _target(data: PayData, plan: PayPlan, rules: list[PayRule], rule: PayRule, r
     elif stated is not None:
         slack = harder * (float(stated) - float(asked))
     nxt = float(asked) + harder * reach.step
+    note = f"{reach.label}: {asked} -> {param_value(nxt, money, reach)}"
+    try:
+        harder_rules: list[PayRule] | None = with_value(nxt)
+    except ValidationError as error:  # one unit harder is not a value the rule accepts
+        harder_rules = None
+        note += " is outside the rule's range (" + "; ".join(
+            e["msg"] for e in error.errors()) + ")"
     return TargetSensitivity(
         rule.name, rule.label, _binds(base, relaxed), target=asked, value=stated, slack=slack,
         step=reach.step, budget_needed=_least_budget(data, rules, time_limit),
-        budget_needed_next=_least_budget(data, with_value(nxt), time_limit),
-        note=f"{reach.label}: {asked} -> {param_value(nxt, money, reach)}")
+        budget_needed_next=None if harder_rules is None else _least_budget(
+            data, harder_rules, time_limit),
+        step_allowed=harder_rules is not None, note=note)
 
 
 def _budget(data: PayData, plan: PayPlan, rule: PayRule) -> TargetSensitivity:

@@ -25,4 +25,4 @@ def test_floor_below_pay_changes_nothing() -> None:
     inst, roster = build(people)
     policy = pay_policy(rules={"living_floor": {"annual_floor": 1000}})
     plan = plan_ok(inst, policy, roster, solve(inst, roster, policy))
-    assert plan.objective["deviation_from_formula"] < 1
+    assert plan.objective["model_deviation"] < 1

@@ -29,7 +29,8 @@ CATALOGUE_PACKAGES = ("staffing.rules", "staffing.pay.rules", "staffing.planning
                       "staffing.stages")
 LOOKUPS = {"rule", "has", "with_rule", "without_rule", "params_of"}
 ALLOWED = {
-    ("staffing.cli.pay", "tier_ratio"): "--ratio-target is the tier_ratio rule's target",
+    ("staffing.pay.policy", "tier_ratio"): "ratio_target (--ratio-target) is the tier_ratio "
+    "rule's target",
     ("staffing.report.view", "tier_ratio"): "the report shows the tier_ratio target by the ratio",
     ("staffing.service.inputs", "budget"): "the job's budget field (the pay total), not the rule",
 }

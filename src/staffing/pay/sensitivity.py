@@ -99,7 +99,7 @@ def explain_targets(data: PayData, plan: PayPlan,
     for rule in rules:
         if rule.kind != "constraint":
             continue
-        if rule.name == "budget":
+        if rule.is_budget:
             out.append(_budget(data, plan, rule))
             continue
         reach = rule.reachable()

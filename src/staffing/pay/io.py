@@ -41,6 +41,7 @@ from staffing.io.atomic import CSV_ENCODING, atomic_dir
 from staffing.io.bundle import csv_text, parse_csv_text
 from staffing.io.encoding import read_text
 from staffing.io.formulas import csv_cell
+from staffing.io.messages import describe
 from staffing.io.roster_io import reference_problems
 from staffing.io.spec import TableSpec
 from staffing.io.tables import parse_table, row_cells
@@ -217,8 +218,12 @@ def read_pay_plan(path: str | Path, instance: Instance) -> PayPlan:
     try:
         return PayPlan(lines=lines, status="given", **found)
     except ValidationError as error:
-        raise InputError([Problem(str(folder), f"{'.'.join(map(str, e['loc']))}: {e['msg']}",
-                                  e["type"], expected="the files as 'staffing pay' writes them")
+        raise InputError([Problem(str(folder), f"{'.'.join(map(str, e['loc']))}: "
+                                  f"{describe(e).message}", e["type"],
+                                  expected="the files as 'staffing pay' writes them",
+                                  message_zh=f"{'.'.join(map(str, e['loc']))}："
+                                  f"{describe(e).message_zh}",
+                                  expected_zh="'staffing pay' 写出的文件原样")
                           for e in error.errors()]) from None
 
 
@@ -228,7 +233,9 @@ def read_pay_explained(path: str | Path) -> list[PayExplained]:
     file = path / "pay_explained.csv" if path.is_dir() else path
     if not file.is_file():
         raise InputError([Problem(str(file), "no such file", "not_found",
-                                  expected="a pay_explained.csv written by 'staffing pay'")])
+                                  expected="a pay_explained.csv written by 'staffing pay'",
+                                  message_zh="文件不存在",
+                                  expected_zh="'staffing pay' 写出的 pay_explained.csv")])
     rows, _ = _read(file, EXPLAINED_TABLE)
     return rows
 
@@ -244,10 +251,13 @@ def _read_json(file: Path) -> dict[str, Any]:
     except json.JSONDecodeError as error:
         raise InputError([Problem(file.name, f"not valid JSON: {error.msg}", "json",
                                   row=error.lineno, expected="the file as 'staffing pay' "
-                                  "writes it")]) from None
+                                  "writes it", message_zh=f"不是有效的 JSON：{error.msg}",
+                                  expected_zh="'staffing pay' 写出的文件原样")]) from None
     if not isinstance(data, dict):
         raise InputError([Problem(file.name, "not a JSON object", "json",
-                                  expected="the file as 'staffing pay' writes it")])
+                                  expected="the file as 'staffing pay' writes it",
+                                  message_zh="不是 JSON 对象",
+                                  expected_zh="'staffing pay' 写出的文件原样")])
     return data
 
 

@@ -46,8 +46,26 @@ def read_csv_cell(text: str) -> str:
 def guard_workbook(book: Any) -> None:
     """Store every formula-like text cell of a workbook as text, shown with a quote prefix."""
     for sheet in book.worksheets:
+        if not hasattr(sheet, "iter_rows"):  # write-only: its rows are guarded as appended
+            continue
         for row in sheet.iter_rows():
             for cell in row:
                 if runs_as_formula(cell.value):
                     cell.data_type = "s"
                     cell.quotePrefix = True
+
+
+def guarded_cells(sheet: Any, values: list[Any]) -> list[Any]:
+    """A row for a write-only sheet, formula-like texts stored as text with a quote prefix."""
+    from openpyxl.cell import WriteOnlyCell  # lazy: openpyxl only where a workbook is written
+
+    out: list[Any] = []
+    for value in values:
+        if not runs_as_formula(value):
+            out.append(value)
+            continue
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        out.append(cell)
+    return out

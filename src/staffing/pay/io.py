@@ -40,7 +40,7 @@ from staffing.errors import InputError, Problem, raise_if_errors
 from staffing.io.atomic import CSV_ENCODING, atomic_dir
 from staffing.io.bundle import csv_text, parse_csv_text
 from staffing.io.encoding import read_text
-from staffing.io.formulas import csv_cell
+from staffing.io.formulas import csv_cell, guarded_cells
 from staffing.io.messages import describe
 from staffing.io.roster_io import reference_problems
 from staffing.io.spec import TableSpec
@@ -157,8 +157,9 @@ def _explained_book(rows: list[ExplainedLine]) -> Workbook:
     sheet.freeze_panes = "A2"
     sheet.append([spec.bilingual_header(c) for c in EXPLAINED_SHEET])
     for r in rows:
-        sheet.append([r.person, r.name, f"{r.line_zh} / {r.line}", r.amount,
-                      r.fund.value if r.fund is not None else None, r.formula_zh, r.formula_en])
+        sheet.append(guarded_cells(sheet, [
+            r.person, r.name, f"{r.line_zh} / {r.line}", r.amount,
+            r.fund.value if r.fund is not None else None, r.formula_zh, r.formula_en]))
     return book
 
 

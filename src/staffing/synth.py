@@ -1,4 +1,4 @@
-"""Synthetic county medical communities calibrated to the public figures of the domain brief.
+"""Synthetic county medical communities calibrated to published figures.
 
 `generate` builds a whole selection round: institutions (a lead hospital,
 usually a TCM hospital and for large counties a maternal-child hospital,

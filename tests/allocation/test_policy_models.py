@@ -30,7 +30,7 @@ def demo() -> staffing.Instance:
 
 
 def test_every_jurisdiction_has_a_model() -> None:
-    """Tests that the four jurisdictions of the domain brief each have a policy model."""
+    """Tests that the four jurisdictions the engine ships models for each have a policy model."""
     assert MODELS == ["chongqing-2024", "guangdong-2019", "nanxun-2024", "shenzhen-luohu-2017"]
 
 

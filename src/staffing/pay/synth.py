@@ -2,7 +2,7 @@
 
 `pay_tables(instance, seed)` gives the four pay tables of `staffing.pay.tables`
 for an instance as it stands (everyone at their current post), calibrated to
-the domain brief and to public pay scales:
+the public policy figures in the policy models and to public pay scales:
 
 - post wages by grade and seniority bands of the national public-institution
   scale (yearly figures, rounded);

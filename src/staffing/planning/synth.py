@@ -1,4 +1,4 @@
-"""Planning tables for any instance, calibrated to the domain brief.
+"""Planning tables for any instance, calibrated to the public policy figures.
 
 `plan_tables(instance, seed, years)` draws, for an instance as it stands
 (everyone at their current post):

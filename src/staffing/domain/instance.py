@@ -8,8 +8,9 @@ every other module needs.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from functools import cached_property
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from pydantic import (
     BaseModel,
@@ -290,6 +291,20 @@ class Instance(BaseModel):
     _warnings: list[Any] = PrivateAttr(default_factory=list)
     _cache: dict[Any, Any] = PrivateAttr(default_factory=dict)
 
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy with its own, empty caches of derived data (``update`` as in pydantic).
+
+        pydantic's copy would share the derived-data cache with the original and keep its
+        cached properties, so a copy with changed tables would answer from the old ones.
+        """
+        copied = super().model_copy(update=update, deep=deep)
+        private = copied.__pydantic_private__
+        assert private is not None
+        private["_cache"] = {}
+        for name in _CACHED_PROPERTIES:
+            copied.__dict__.pop(name, None)
+        return copied
+
     def cached(self, key: Any, factory: Any) -> Any:
         """Compute ``factory()`` once per instance and key (derived data only)."""
         private = self.__pydantic_private__  # one dict look-up, not pydantic's __getattr__
@@ -396,3 +411,7 @@ class Instance(BaseModel):
     def arrays(self) -> InstanceArrays:
         """Integer-coded columns, for vectorised rules and model building."""
         return InstanceArrays.of(self)
+
+
+_CACHED_PROPERTIES = tuple(name for name, value in vars(Instance).items()
+                           if isinstance(value, cached_property))

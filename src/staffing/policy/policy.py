@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
@@ -126,7 +126,16 @@ class Policy(BaseModel):
         digest: str = private["_hash"]
         return digest
 
-    def replace(self, **fields: Any) -> Policy:
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy; with ``update``, a validated one (its rules and hash rebuilt from the update).
+
+        pydantic's copy would skip validation and keep the original's rule objects and hash.
+        """
+        if update:
+            return self.replace(**update)
+        return super().model_copy(deep=deep)
+
+    def replace(self, **fields: Any) -> Self:
         """A validated copy with some top-level fields replaced."""
         data = {name: getattr(self, name) for name in type(self).model_fields}
         data.update(fields)

@@ -3,14 +3,19 @@ xlsx output, and read back as written."""
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 import staffing
 from staffing.io.formulas import csv_cell, read_csv_cell, runs_as_formula
+from staffing.planning.outputs import table_text
+from staffing.scenarios.table import write_comparison
 from tests.builders import invoke
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,3 +85,23 @@ def test_solve_outputs_write_formula_text_as_text(hostile: staffing.Instance,
     assert {k: names[k] for k in NAMES} == {k: "'" + v for k, v in NAMES.items()}
     _assert_text_cells(out / "roster.xlsx")
     assert staffing.read_roster(out / "roster.csv", hostile).assignments
+
+
+def test_scenario_comparison_writes_formula_text_as_text(tmp_path: Path) -> None:
+    """Tests that comparison.csv (with BOM) marks a formula-like scenario name and
+    comparison.xlsx stores it as a text cell."""
+    frame = pd.DataFrame({"scenario": list(NAMES.values()), "blocking_pairs": [0, 1, 2, 3]})
+    write_comparison(frame, tmp_path)
+    raw = (tmp_path / "comparison.csv").read_bytes()
+    assert raw.startswith(codecs.BOM_UTF8)
+    with (tmp_path / "comparison.csv").open(encoding="utf-8-sig", newline="") as handle:
+        names = [r["scenario"] for r in csv.DictReader(handle)]
+    assert names == ["'" + v for v in NAMES.values()]
+    _assert_text_cells(tmp_path / "comparison.xlsx")
+
+
+def test_plan_tables_write_formula_text_as_text() -> None:
+    """Tests that the plan's CSV tables mark formula-like names and leave numbers alone."""
+    text = table_text([{"name": NAMES["P1"], "year": 2026, "amount": "-3"}])
+    row = next(csv.DictReader(io.StringIO(text)))
+    assert row == {"name": "'" + NAMES["P1"], "year": "2026", "amount": "-3"}

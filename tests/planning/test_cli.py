@@ -48,6 +48,8 @@ def demo_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_demo_plan_writes_every_file_and_passes_check(demo_plan: Path) -> None:
     """Tests that the demo plan has every output, passes check-plan, and reasons every candidate."""
     assert {p.name for p in demo_plan.iterdir()} == FILES
+    assert all((demo_plan / name).read_bytes().startswith(b"\xef\xbb\xbf")
+               for name in FILES if name.endswith(".csv"))
     checked = invoke("check-plan", DEMO, demo_plan, "--policy", GUANGDONG)
     assert checked.exit_code == 0, checked.output
     assert "all hard plan rules hold" in checked.output

@@ -36,6 +36,11 @@ def csv_row(values: list[Any]) -> list[Any]:
     return [csv_cell(v) for v in values]
 
 
+def guard_frame(frame: Any) -> Any:
+    """A pandas frame with every formula-like text cell marked as text (for ``to_csv``)."""
+    return frame.map(csv_cell)
+
+
 def read_csv_cell(text: str) -> str:
     """A CSV cell as written before `csv_cell` marked it (the apostrophe taken off)."""
     if text.startswith(TEXT_MARK) and runs_as_formula(text[1:]):

@@ -31,9 +31,10 @@ from typing import Any
 from openpyxl import Workbook
 
 from staffing.domain.instance import Instance
-from staffing.io.atomic import atomic_dir
+from staffing.io.atomic import CSV_ENCODING, atomic_dir
 from staffing.io.bundle import csv_text
 from staffing.io.directed import DIRECTED_TABLE
+from staffing.io.formulas import csv_cell
 from staffing.io.workbook import save_book, write_header
 from staffing.planning.check import PlanReport
 from staffing.planning.directed import year_one_placements
@@ -101,7 +102,7 @@ def table_text(rows: list[dict[str, Any]], columns: list[str] | None = None) -> 
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: csv_cell(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue()
 
 
@@ -125,7 +126,8 @@ def write_plan(out: str | Path, result: Any, planning: PlanningPolicy,
              "manifest.json": json.dumps(result.manifest, ensure_ascii=False, indent=1) + "\n"}
     with atomic_dir(Path(out)) as staging:
         for name, text in files.items():
-            (staging / name).write_text(text, encoding="utf-8", newline="")
+            (staging / name).write_text(text, encoding=CSV_ENCODING if name.endswith(".csv")
+                                        else "utf-8", newline="")
         save_book(_workbook(result.facts, tables, result.rotations), staging / "plan.xlsx")
     return [*files, "plan.xlsx"]
 

@@ -17,8 +17,9 @@ import pandas as pd
 from staffing.allocation.outputs import write_infeasibility, write_solve_outputs
 from staffing.domain.instance import Instance
 from staffing.domain.roster import Roster
-from staffing.io.atomic import atomic_dir, atomic_path, write_text
+from staffing.io.atomic import CSV_ENCODING, atomic_dir, atomic_path, write_text
 from staffing.io.bundle import save
+from staffing.io.formulas import guard_frame
 from staffing.policy import Policy
 from staffing.policy.load import policy_text
 from staffing.report import save_report
@@ -246,7 +247,7 @@ def write_sweep(out: Path, instance: Instance, policy: Policy, scenarios: Sequen
     files = write_comparison(result.to_frame(bilingual=True), out)
     binding = result.binding_frame()
     with atomic_path(out / "binding.csv") as tmp:
-        binding.to_csv(tmp, index=False, encoding="utf-8-sig")
+        guard_frame(binding).to_csv(tmp, index=False, encoding=CSV_ENCODING)
     write_text(out / "manifest.json",
                json.dumps(result.manifest(), ensure_ascii=False, indent=1, default=str) + "\n")
     return [*files, "binding.csv", "manifest.json"]

@@ -18,7 +18,8 @@ from typing import Any
 import pandas as pd
 
 from staffing.errors import InputError, Problem
-from staffing.io.atomic import atomic_path
+from staffing.io.atomic import CSV_ENCODING, atomic_path
+from staffing.io.formulas import guard_frame
 
 NEEDED = ("roster.csv", "manifest.json", "audit.csv")
 
@@ -118,7 +119,7 @@ class Comparison:
         for name, frame in (("moves.csv", self.moves), ("indicators.csv", self.indicators),
                             ("rules.csv", self.rules), ("pay_changes.csv", self.pay)):
             with atomic_path(out / name) as tmp:
-                frame.to_csv(tmp, index=False, encoding="utf-8-sig")
+                guard_frame(frame).to_csv(tmp, index=False, encoding=CSV_ENCODING)
             names.append(name)
         return names
 

@@ -20,7 +20,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from staffing.domain.without_post import GROUPS
-from staffing.io.atomic import atomic_path
+from staffing.io.atomic import CSV_ENCODING, atomic_path
+from staffing.io.formulas import guard_frame
+from staffing.io.workbook import save_book
 from staffing.scenarios.execute import ScenarioOutcome
 from staffing.stages import stage_named
 
@@ -152,7 +154,7 @@ def write_comparison(frame: pd.DataFrame, out: Path) -> list[str]:
     """``comparison.csv`` (UTF-8 with BOM, so Excel reads the Chinese) and ``comparison.xlsx``."""
 
     with atomic_path(out / "comparison.csv") as tmp:
-        frame.to_csv(tmp, index=False, encoding="utf-8-sig")
+        guard_frame(frame).to_csv(tmp, index=False, encoding=CSV_ENCODING)
     book = Workbook()
     sheet = book.active
     sheet.title = "对比／comparison"
@@ -165,8 +167,7 @@ def write_comparison(frame: pd.DataFrame, out: Path) -> list[str]:
     sheet.freeze_panes = "C2"
     for letter in ("A", "B"):
         sheet.column_dimensions[letter].width = 28
-    with atomic_path(out / "comparison.xlsx") as tmp:
-        book.save(tmp)
+    save_book(book, out / "comparison.xlsx")
     return ["comparison.csv", "comparison.xlsx"]
 
 

@@ -23,6 +23,7 @@ import pytest
 
 import staffing
 from tests.builders import ROOT, TINY, invoke, run_module
+from tests.io.test_yaml_shape import LAUGHS
 
 CHONGQING = ROOT / "models" / "chongqing-2024.yaml"
 GUANGDONG = ROOT / "models" / "guangdong-2019.yaml"
@@ -832,15 +833,25 @@ def _damage_sheet(tmp: Path, damage: Callable[[bytes], bytes]) -> Path:
     return path
 
 
-def test_deeply_nested_policy_is_located_in_both_languages(tmp_path: Path) -> None:
+MISSHAPEN_POLICIES = {  # file name: (text, English fragments, Chinese fragments)
+    "deep.yaml": ("name: deep\nrules:\n  stability: " + "[" * 5000 + "]" * 5000 + "\n",
+                  ("deep.yaml, row 3", "nested more than 40 levels deep"),
+                  ("deep.yaml，第 3 行", "嵌套超过 40 层")),
+    "laughs.yaml": ("name: laughs\n" + LAUGHS, ("laughs.yaml, row 7", "once its aliases"),
+                    ("laughs.yaml，第 7 行", "展开别名")),
+}
+
+
+@pytest.mark.parametrize("name", MISSHAPEN_POLICIES)
+def test_misshapen_policy_yaml_is_located_in_both_languages(name: str, tmp_path: Path) -> None:
     """Tests that a policy nested thousands of levels deep (which overflows a recursive YAML
-    loader) exits 2 naming the line, in English and Chinese, and writes nothing."""
-    policy = tmp_path / "deep.yaml"
-    policy.write_text("name: deep\nrules:\n  stability: " + "[" * 5000 + "]" * 5000 + "\n",
-                      encoding="utf-8")
+    loader) or whose nested aliases stand for about 430 million values exits 2 at once naming
+    the line, in English and Chinese, and writes nothing."""
+    text, english, chinese = MISSHAPEN_POLICIES[name]
+    policy = tmp_path / name
+    policy.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
-    for lang, fragments in (("en", ("deep.yaml, row 3", "nested more than 40 levels deep")),
-                            ("zh", ("deep.yaml，第 3 行", "嵌套超过 40 层"))):
+    for lang, fragments in (("en", english), ("zh", chinese)):
         result = invoke("solve", TINY, "--policy", policy, "--out", out, "--lang", lang)
         assert result.exit_code == 2, result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -20,6 +20,7 @@ from staffing.scenarios.spec import (
     steps,
 )
 from tests.builders import ROOT, TINY
+from tests.io.test_yaml_shape import LAUGHS
 
 SCENARIO = """\
 name: cap-10
@@ -59,6 +60,15 @@ def test_scenario_file_problems_are_listed_at_once(tmp_path: Path) -> None:
     kinds = sorted(p.kind for p in caught.value.problems)
     assert kinds == ["not_found", "scenario", "scenario", "unknown_key"]
     assert {p.row for p in caught.value.problems} >= {1, 2, 3}
+
+
+def test_scenario_file_of_nested_aliases_is_refused(tmp_path: Path) -> None:
+    """Tests that a scenario file whose aliases expand to millions of values is refused at its
+    line before anything is built."""
+    with pytest.raises(InputError) as caught:
+        parse_scenario("name: laughs\n" + LAUGHS, "laughs.yaml", tmp_path)
+    [problem] = caught.value.problems
+    assert problem.kind == "yaml" and problem.row == 7
 
 
 def test_ranges_are_exact_decimals() -> None:

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from staffing.errors import PolicyError, Problem
 from staffing.io.messages import Wording, describe
+from staffing.io.yaml_shape import yaml_shape_problem
 from staffing.policy.policy import Policy
 from staffing.rules import CATALOGUE
 
@@ -101,34 +102,12 @@ def _duplicate_keys(
     return problems
 
 
-MAX_DEPTH = 40  # nesting of mappings and lists; a policy model needs fewer than 10 levels
-
-
-def _nesting_problem(text: str, source: str) -> Problem | None:
-    """The first place the YAML nests deeper than `MAX_DEPTH`, read event by event (the
-    composer and loader recurse per level and would overflow the interpreter's stack)."""
-    depth = 0
-    for event in yaml.parse(text):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                line = event.start_mark.line + 1 if event.start_mark else None
-                return Problem(source, f"nested more than {MAX_DEPTH} levels deep", "yaml",
-                               row=line, value=depth,
-                               expected=f"at most {MAX_DEPTH} levels of nested keys and lists",
-                               message_zh=f"嵌套超过 {MAX_DEPTH} 层",
-                               expected_zh=f"键和列表的嵌套不超过 {MAX_DEPTH} 层")
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-    return None
-
-
 def parse_policy(text: str, source: str = "policy") -> Policy:
     """Parse a policy from YAML text; raise PolicyError listing every problem."""
     try:
-        too_deep = _nesting_problem(text, source)
-        if too_deep is not None:
-            raise PolicyError([too_deep])
+        misshapen = yaml_shape_problem(text, source)
+        if misshapen is not None:
+            raise PolicyError([misshapen])
         root = yaml.compose(text)
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:

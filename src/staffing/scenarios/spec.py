@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 
 from staffing.errors import InputError, Problem
+from staffing.io.yaml_shape import yaml_shape_problem
 from staffing.scenarios.overrides import Override, Value, Where
 
 MAX_SCENARIOS = 10_000
@@ -84,6 +85,9 @@ def _override_value(node: yaml.Node, data: Any) -> Any:
 def parse_scenario(text: str, source: str, folder: Path | None = None) -> Scenario:
     """A scenario from YAML text; raise InputError listing every problem, located by line."""
     try:
+        misshapen = yaml_shape_problem(text, source)
+        if misshapen is not None:
+            raise InputError([misshapen])
         root = yaml.compose(text)
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:

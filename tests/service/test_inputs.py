@@ -87,13 +87,17 @@ def test_accept_header_chooses_the_type() -> None:
 
 
 def test_workbook_cells_are_never_formulas(tmp_path: Path) -> None:
-    """Tests that a CSV value starting with '=' stays text in the xlsx, and numbers are numbers."""
+    """Tests that a CSV value starting with '=' (raw, or with the text mark our CSVs write) is
+    text in the xlsx, shown without the mark, and numbers are numbers."""
     from openpyxl import load_workbook
 
-    content = csv_workbook("name,places\n=HYPERLINK(\"x\"),3\n", "t")
+    content = csv_workbook("name,places\n=HYPERLINK(\"x\"),3\n'=HYPERLINK(\"x\"),-2\n", "t")
     sheet = load_workbook(io.BytesIO(content)).active
     assert sheet is not None
-    assert sheet.cell(2, 1).data_type == "s" and sheet.cell(2, 2).value == 3
+    for row in (2, 3):
+        cell = sheet.cell(row, 1)
+        assert cell.value == '=HYPERLINK("x")' and cell.data_type == "s" and cell.quotePrefix
+    assert sheet.cell(2, 2).value == 3 and sheet.cell(3, 2).value == -2
 
 
 def test_output_files_skip_links_and_odd_names(tmp_path: Path) -> None:

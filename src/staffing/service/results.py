@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
-from staffing.io.formulas import read_csv_cell
+from staffing.io.formulas import guarded_cells, read_csv_cell
 
 JSON = "application/json"
 CSV = "text/csv"
@@ -95,17 +94,12 @@ def csv_records(text: str) -> list[dict[str, Any]]:
 
 
 def csv_workbook(text: str, title: str) -> bytes:
-    """A CSV text as an xlsx workbook of one sheet; numbers as numbers, text never a formula."""
+    """A CSV text as an xlsx workbook of one sheet; numbers as numbers, text never a formula
+    (the CSV's text mark taken off: the cell is stored as text with a quote prefix instead)."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
     for row in csv.reader(io.StringIO(text, newline="")):
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=_cell_value(value))
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # a leading '=' stays text
-            cells.append(cell)
-        sheet.append(cells)
+        sheet.append(guarded_cells(sheet, [_cell_value(read_csv_cell(value)) for value in row]))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

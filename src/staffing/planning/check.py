@@ -21,6 +21,7 @@ from staffing.planning.policy import PlanningPolicy
 from staffing.planning.rules.base import PlanView
 from staffing.planning.tables import PlanRole, Rotation
 from staffing.policy import Policy
+from staffing.rules.forbidden import admissible_mask
 
 
 @dataclass
@@ -68,25 +69,13 @@ def planning_of(policy: Policy, source: str = "policy") -> PlanningPolicy:
     return policy.planning
 
 
-def admissible_posts(instance: Instance, policy: Policy) -> np.ndarray:
-    """people x posts: the pairs no hard rule of the allocation policy forbids outright."""
-    a = instance.arrays
-    mask = np.ones((len(a.person_ids), len(a.post_ids)), dtype=bool)
-    for rule in policy.rule_objects():
-        if rule.hard:
-            forbidden = rule.forbidden_pairs(instance)
-            if forbidden is not None:
-                mask &= ~forbidden
-    return mask
-
-
 def plan_facts(instance: Instance, policy: Policy, years: int | None = None) -> PlanFacts:
     """The facts of a plan of ``years`` years (default: the policy's horizon) from this year on."""
     planning = planning_of(policy)
     horizon = Horizon(start=instance.meta.year, years=years or planning.horizon,
                       rotation_months=planning.rotation_months,
                       required_months=planning.required_months)
-    return PlanFacts.build(instance, horizon, admissible_posts(instance, policy),
+    return PlanFacts.build(instance, horizon, admissible_mask(instance, policy),
                            team=planning.team, pool=planning.pool,
                            department_share=planning.department_share)
 

@@ -15,6 +15,10 @@ the policies section, the scaling section reuses its runs):
 - ``planning``     multi-year rotation plans, grouped against one variable per person
 - ``time_limits``  ``staffing solve`` processes: wall time / time limit, every policy model
 
+A full run leaves out ``scenarios``, ``planning`` and ``time_limits`` (``OPTIONAL``: each
+takes minutes and measures another target; ``--only`` runs them, ``--all`` runs everything)
+so that it stays within the 20-minute budget; ``--smoke`` runs every section.
+
 Each section writes ``OUT/<section>.csv``; then ``OUT/latest.md`` and
 ``OUT/scaling.png`` are drawn from every CSV in OUT (sections not run this
 time keep their previous figures), and with the default OUT the block of
@@ -43,6 +47,7 @@ from benchmarks import (
     scaling,
     scenarios,
     sfas,
+    targets,
     time_limits,
 )
 from benchmarks.common import (
@@ -75,6 +80,7 @@ TITLES = {  # in the order they are shown
     "sfas": "11. The largest weakly stable roster with long ties (stability hard)",
     "time_limits": "12. Time limits: `staffing solve` wall time against --time-limit",
 }
+OPTIONAL = ("scenarios", "planning", "time_limits")  # not in a full run unless --all
 BUDGET = 20 * 60
 README = ROOT / "benchmarks" / "README.md"
 START, END = "<!-- latest results: start -->", "<!-- latest results: end -->"
@@ -92,6 +98,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="run only this section (repeatable)")
     parser.add_argument("--skip", action="append", choices=list(SECTIONS), default=[],
                         help="skip this section (repeatable)")
+    parser.add_argument("--all", action="store_true",
+                        help="also run " + ", ".join(OPTIONAL) + " (left out of a full run)")
     parser.add_argument("--readme", action=argparse.BooleanOptionalAction, default=None,
                         help="replace the latest tables in benchmarks/README.md (default: "
                              "yes for a full run into benchmarks/results)")
@@ -104,8 +112,9 @@ def main(argv: list[str] | None = None) -> int:
                        else RESULTS)
     out.mkdir(parents=True, exist_ok=True)
     settings = Settings.small(out) if args.smoke else Settings.full(out)
-    chosen = [s for s in SECTIONS if (args.only is None or s in args.only)
-              and s not in args.skip]
+    chosen = [s for s in SECTIONS if s not in args.skip and (
+        s in args.only if args.only is not None
+        else args.smoke or args.all or s not in OPTIONAL)]
     log(f"benchmarks ({'smoke' if args.smoke else 'full'}) -> {out}: {', '.join(chosen)}")
     ledger = _read_ledger(out)
     began = time.perf_counter()
@@ -135,12 +144,12 @@ def main(argv: list[str] | None = None) -> int:
     except Exception:  # noqa: BLE001 - a missing chart is reported, not fatal
         traceback.print_exc()
         failed.append("chart")
-    text = latest(out, ledger)
+    bad = check_failures(out)
+    text = latest(out, ledger, bad)
     (out / "latest.md").write_text(text, encoding="utf-8")
     update = args.readme if args.readme is not None else (out == RESULTS and not args.smoke)
     if update:
         _update_readme(text)
-    bad = check_failures(out)
     for problem in bad:
         log(f"CHECK FAILED: {problem}")
     log(f"done in {total:.0f} s ({total / 60:.1f} min"
@@ -161,8 +170,9 @@ def _read_ledger(out: Path) -> dict[str, Any]:
     return {"sections": {}}
 
 
-def latest(out: Path, ledger: dict[str, Any]) -> str:
-    """The Markdown page of the latest figures in ``out``."""
+def latest(out: Path, ledger: dict[str, Any], failures: list[str] | None = None) -> str:
+    """The Markdown page of the latest figures in ``out``: the targets first (also written
+    to ``targets.csv``), then each section's tables."""
     info = ledger.get("machine") or machine()
     lines = ["# Latest benchmark results", "",
              f"Machine: {machine_line(info)}.  ",
@@ -182,11 +192,18 @@ def latest(out: Path, ledger: dict[str, Any]) -> str:
     lines.append(f"Time per section: {'; '.join(rows)}; {total:.0f} s in all "
                  f"({total / 60:.1f} min). Last run {run.get('date', '?')}"
                  + (" (smoke)" if run.get("smoke") else "") + ".")
+    lines += ["", "## Targets", "", TARGETS_NOTE, "",
+              targets.table(targets.write(out, failures or []))]
     for name, title in TITLES.items():
         lines += ["", f"## {title}", "", SECTIONS[name].tables(read_csv(out / f"{name}.csv"))]
         if name == "scaling" and (out / "scaling.png").exists():
             lines += ["", "![time against people](scaling.png)"]
     return "\n".join(lines) + "\n"
+
+
+TARGETS_NOTE = ("Each target of the speed work against its figure, computed from the section "
+                "tables below (a figure older than this run carries its own date; "
+                "`targets.csv` has the same rows).")
 
 
 def _update_readme(text: str) -> None:

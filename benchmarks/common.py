@@ -51,6 +51,7 @@ class Settings:
     plain_sizes: list[int] = field(default_factory=lambda: [300, 1000, 2000, 5000])
     plain_posts_per: int = 20
     plain_limit: float = 120
+    plain_repeats: int = 3  # engine and deferred acceptance: best of, each on a fresh instance
     # two-way selection with floors, against the integer program of matchingproblems
     floors_sizes: list[int] = field(default_factory=lambda: [100, 300, 1000, 2000])
     floors_posts_per: int = 10
@@ -90,7 +91,7 @@ class Settings:
             smoke=True, out=out, county_sizes=[60], policy_limits={60: 20},
             policies_at={60: ["nanxun-2024", "guangdong-2019"]}, early_sizes=[60],
             early_limit=5, sfas_sizes=[40], sfas_limit=20,
-            plain_sizes=[40, 80], plain_posts_per=10, plain_limit=20,
+            plain_sizes=[40, 80], plain_posts_per=10, plain_limit=20, plain_repeats=1,
             floors_sizes=[30], floors_limit=20, floors_create_venv=False,
             pay_sizes=[120], pay_repeats=1,
             scaling_sizes=[60, 90], scaling_limits={90: 20},

@@ -1,10 +1,12 @@
 """Section 4: the engine with every rule of each policy model, end to end, one process per run.
 
 Each run is a fresh Python process (``python -m benchmarks.policies IN.json
-OUT.json``) so that its peak resident memory is its own: load the CSV bundle
-and the policy, allocate (pairs, model build, each objective stage), check,
-explain every outcome, write every output file, then read the written
-roster back and check it again.
+OUT.json``) so that its peak resident memory is its own, and a whole run as
+``staffing solve --time-limit`` makes it (`staffing.runs.solve_run`, the limit
+bounding loading to the last file written): load the CSV bundle and the
+policy, allocate (pairs, model build, each objective stage), check, explain
+every outcome (outcome lines alone when time is short), write every output
+file; then the written roster is read back and checked again.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ COLUMNS = ["date", "machine", "people", "posts", "applicants", "policy", "time_l
            "blocking_pairs",
            "first_choices", "first_choice_share", "placed_at_choice", "rank_profile", "rank_sum",
            "hard_violations", "check_ok", "written_check_ok", "pruning", "pairs", "pairs_pruned",
-           "variables", "constraints", "designer_s", "designer_hard_violations",
+           "variables", "constraints", "cut_short", "designer_s", "designer_hard_violations",
            "designer_blocking_pairs", "designer_rank_profile", "designer_unplaced",
            "designer_soft_floors", "designer_first_difference", "designer_better", "error"]
 
@@ -60,20 +62,17 @@ def _rss_mib() -> float:
 
 
 def run_one(bundle: str, policy_path: str, time_limit: float) -> dict[str, Any]:
-    """One end-to-end run in this process; returns the figures (see COLUMNS)."""
+    """One whole run in this process, as ``staffing solve --time-limit`` runs it
+    (`staffing.runs.solve_run`: the limit bounds loading to the last file written, reasons
+    cut to outcome lines when time is short); returns the figures (see COLUMNS)."""
     import staffing
-    from staffing.allocation.outputs import write_solve_outputs
-    from staffing.allocation.reasons import explain_roster
+    from staffing.domain.params import SolveParams
     from staffing.errors import StaffingError
+    from staffing.runs import solve_run
 
     base_rss = _rss_mib()
-    started = time.perf_counter()
-    inst = staffing.load(bundle)
-    policy = staffing.load_policy(policy_path)
-    load_s = time.perf_counter() - started
-    row: dict[str, Any] = {"people": len(inst.staff), "posts": len(inst.posts),
-                           "applicants": len(inst.choices_of), "policy": Path(policy_path).stem,
-                           "time_limit": time_limit, "load_s": load_s, "base_rss_mib": base_rss}
+    row: dict[str, Any] = {"policy": Path(policy_path).stem, "time_limit": time_limit,
+                           "base_rss_mib": base_rss}
     stage_wall: dict[str, float] = {}
 
     def progress(event: dict[str, Any]) -> None:
@@ -81,50 +80,53 @@ def run_one(bundle: str, policy_path: str, time_limit: float) -> dict[str, Any]:
             name = str(event["stage"])
             stage_wall[name] = stage_wall.get(name, 0.0) + float(event.get("wall_time", 0.0))
 
-    began = time.perf_counter()
-    try:
-        result = staffing.allocate(inst, policy, time_limit=time_limit, progress=progress)
-    except StaffingError as error:
-        row.update(status="no roster", error=str(error)[:300],
-                   engine_s=time.perf_counter() - began, peak_rss_mib=_rss_mib())
-        return row
-    row["engine_s"] = time.perf_counter() - began
-    roster = result.roster
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="staffing-bench-out-") as tmp:
+        out = Path(tmp) / "solve"
+        try:
+            run = solve_run(bundle, policy_path, out, SolveParams(time_limit=time_limit),
+                            progress=progress)
+        except StaffingError as error:
+            row.update(status="no roster", error=str(error)[:300],
+                       total_s=time.perf_counter() - started, peak_rss_mib=_rss_mib())
+            return row
+        written = staffing.read_roster(out / "roster.csv", run.instance)
+        row["written_check_ok"] = staffing.check(run.instance, run.policy, written).ok
+    inst, policy, result = run.instance, run.policy, run.result
+    row.update(people=len(inst.staff), posts=len(inst.posts), applicants=len(inst.choices_of))
     records = [stage.event() for stage in result.stages]
     for record in records:  # a stage cut short by the time limit reports no event,
         name = str(record["stage"])  # nor does one whose value is a constant
         if record["status"] == "unknown" or name not in stage_wall:
             stage_wall[name] = stage_wall.get(name, 0.0) + float(record.get("wall_time", 0.0))
-    timings = result.manifest.get("timings", {})
+    row.update(_timings(run.timings))
     solver = result.manifest.get("solver", {})
-    row.update(status=result.status, pairs_s=timings.get("pairs"), build_s=timings.get("model"),
-               pruning=solver.get("pruning"), pairs=solver.get("pairs"),
+    row.update(status=result.status, pruning=solver.get("pruning"), pairs=solver.get("pairs"),
                pairs_pruned=solver.get("pairs_pruned"), variables=solver.get("variables"),
-               constraints=solver.get("constraints"))
+               constraints=solver.get("constraints"),
+               cut_short="; ".join(sorted(run.record.get("cut_short", {}))))
     for stage in STAGES:
         row[f"{stage}_s"] = stage_wall.get(stage)
-    row["other_s"] = row["engine_s"] - (timings.get("pairs") or 0) - (timings.get("model") or 0) \
+    row["other_s"] = row["engine_s"] - (row["pairs_s"] or 0) - (row["build_s"] or 0) \
         - sum(stage_wall.values())
     row.update(_proof(records, policy))
-
-    check_s, report = _timed(staffing.check, inst, policy, roster)
-    explain_s, reasons = _timed(explain_roster, inst, policy, roster)
-    with tempfile.TemporaryDirectory(prefix="staffing-bench-out-") as tmp:
-        out = Path(tmp) / "solve"
-        write_s, _files = _timed(write_solve_outputs, out, inst, policy, result, reasons)
-        written = staffing.read_roster(out / "roster.csv", inst)
-        row["written_check_ok"] = staffing.check(inst, policy, written).ok
-    row.update(check_s=check_s, explain_s=explain_s, write_s=write_s,
-               total_s=time.perf_counter() - started, peak_rss_mib=_rss_mib())
-    row.update(_quality(inst, policy, roster, report))
+    report = staffing.check(inst, policy, result.roster)
+    row["peak_rss_mib"] = _rss_mib()
+    row.update(_quality(inst, policy, result.roster, report))
     row.update(designer.compare(inst, policy, report))
     return row
 
 
-def _timed(function: Any, *args: Any) -> tuple[float, Any]:
-    began = time.perf_counter()
-    result = function(*args)
-    return time.perf_counter() - began, result
+ENGINE_STEPS = ("pairs", "prune", "model", "solve", "check")  # what `allocate` times
+
+
+def _timings(timings: dict[str, float]) -> dict[str, Any]:
+    """The run's own step timings (its clock, as in its manifest) in this table's columns."""
+    return {"load_s": timings.get("load", 0.0) + timings.get("fit", 0.0),
+            "pairs_s": timings.get("pairs"), "build_s": timings.get("model"),
+            "engine_s": sum(timings.get(step, 0.0) for step in ENGINE_STEPS),
+            "check_s": timings.get("check"), "explain_s": timings.get("reasons"),
+            "write_s": timings.get("write"), "total_s": timings.get("total")}
 
 
 def _proof(stages: list[dict[str, Any]], policy: Any) -> dict[str, Any]:

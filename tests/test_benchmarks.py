@@ -122,3 +122,47 @@ def test_rotation_plans_pass_the_checker_both_ways(smoke: tuple[int, Path]) -> N
     assert {r["mode"] for r in rows} == {"end to end", "grouped", "per person"}
     assert all(r["check_ok"] == "True" for r in rows)
     assert all(r["same_stages"] == "True" for r in rows if r["mode"] != "end to end")
+
+
+def test_targets_table_heads_the_page(smoke: tuple[int, Path]) -> None:
+    """Tests that the targets come first on the page and are written to targets.csv."""
+    out = smoke[1]
+    page = (out / "latest.md").read_text(encoding="utf-8")
+    assert page.index("## Targets") < page.index("## 1. ")
+    rows = read_csv(out / "targets.csv")
+    assert {r["target"] for r in rows} >= {"every roster passes the checker",
+                                            "the market designer's baseline"}
+    assert all(r["verdict"] for r in rows)
+
+
+def test_targets_say_met_or_how_far(tmp_path: Path) -> None:
+    """Tests that each target row is judged from the section figures: met, or by how much not."""
+    from benchmarks import plain_da, policies, targets
+    from benchmarks.common import write_csv
+
+    def county(policy: str, total: float, proof: str, **more: object) -> dict[str, object]:
+        return {"people": 3000, "policy": policy, "total_s": total, "time_limit": 60,
+                "status": "optimal" if proof == "optimal" else "feasible", "proof": proof,
+                "date": "2026-12-02", **more}
+
+    write_csv(tmp_path / "policies.csv", policies.COLUMNS, [
+        county("nanxun-2024", 4.0, "optimal", designer_better="engine"),
+        county("shenzhen-luohu-2017", 25.0, "optimal", designer_better="equal"),
+        county("chongqing-2024", 61.0, "rank_profile gap 2.3% (-5 vs bound -6)",
+               designer_better="baseline", designer_first_difference="blocking_pairs",
+               designer_hard_violations=0)])
+    write_csv(tmp_path / "plain_da.csv", plain_da.COLUMNS, [
+        {"people": 5000, "engine_s": 0.2, "array_da_s": 0.1, "reference_da_s": 0.04,
+         "matching_s": 3.0, "date": "2026-12-02"}])
+    found = {(r["target"], r["case"]): r for r in targets.rows(tmp_path, [])}
+    county_target = "3,000 people, end to end, every stage proven"
+    assert found[(county_target, "nanxun-2024")]["met"]
+    assert found[(county_target, "shenzhen-luohu-2017")]["verdict"] == "2.5 x the target"
+    assert "rank_profile gap 2.3%" in found[(county_target, "chongqing-2024")]["verdict"]
+    assert found[(county_target, "guangdong-2019")]["measured"] == "not measured"
+    plain = "plain market, 5,000 people"
+    assert found[(plain, "engine / array deferred acceptance")]["met"]
+    assert not found[(plain, "engine / reference deferred acceptance")]["met"]
+    assert found[(plain, "`matching` / engine")]["met"]
+    designer = found[("the market designer's baseline", "every policies row")]
+    assert not designer["met"] and "blocking_pairs" in designer["verdict"]

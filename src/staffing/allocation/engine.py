@@ -20,7 +20,13 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
-from staffing.allocation.deferred import Market, deferred_acceptance, master_list, roster_of
+from staffing.allocation.deferred import (
+    Market,
+    assignments_of,
+    deferred_acceptance,
+    master_list,
+    roster_of,
+)
 from staffing.allocation.explain import explain_infeasibility
 from staffing.allocation.fast_path import plain_market_outcome
 from staffing.allocation.model import AllocationModel
@@ -186,13 +192,13 @@ class StagedSolve:
 def extract_assignments(m: AllocationModel, solution: list[int]) -> list[Assignment]:
     a, p = m.arrays, m.pairs
     chosen = np.flatnonzero(np.asarray(solution[: len(m.x)], dtype=np.int64) == 1)
-    post_of = {int(p.person[k]): int(p.post[k]) for k in chosen}
-    assignments = []
+    post_of = dict(zip(p.person[chosen].tolist(), p.post[chosen].tolist()))
+    rows = []
     for i, person in enumerate(a.person_ids):
         j = post_of.get(i)
-        assignments.append(Assignment(person=person, post=a.post_ids[j] if j is not None else None,
-                                      pool=_pool_of(m, solution, i, j is not None)))
-    return assignments
+        rows.append({"person": person, "post": a.post_ids[j] if j is not None else None,
+                     "pool": _pool_of(m, solution, i, j is not None), "tour_villages": []})
+    return assignments_of(rows)
 
 
 def _pool_of(m: AllocationModel, solution: list[int], i: int, placed: bool) -> Any:

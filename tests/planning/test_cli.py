@@ -124,6 +124,36 @@ def test_bad_planning_table_is_located_and_nothing_written(tmp_path: Path) -> No
     assert "unknown post id" in result.output and not out.exists()
 
 
+def test_bad_planning_inputs_are_located_in_chinese(demo_plan: Path, tmp_path: Path) -> None:
+    """Tests that under ``--lang zh`` a planning table's unknown post, a plan file's unknown
+    place and a policy without planning are each located and worded in Chinese, exit 2, with
+    no English wording and nothing written."""
+    bundle = tmp_path / "demo"
+    shutil.copytree(DEMO, bundle)
+    with (bundle / "plan_needs.csv").open("a", encoding="utf-8") as handle:
+        handle.write("NO-SUCH-POST,2026,1,,\n")
+    out = tmp_path / "out"
+    result = invoke("rotation-plan", bundle, "--policy", GUANGDONG, "--out", out, "--lang", "zh")
+    assert result.exit_code == 2, result.output
+    for fragment in ("plan_needs.csv，第 23 行，列「post」", "未知的岗位编号",
+                     "岗位表中已有的岗位编号", "1 个错误"):
+        assert fragment in result.output, result.output
+    assert "unknown post id" not in result.output and not out.exists()
+    text = (demo_plan / "rotations.csv").read_text(encoding="utf-8").splitlines()
+    first = text[1].split(",")
+    first[3] = "NOWHERE"
+    edited = tmp_path / "rotations.csv"
+    edited.write_text("\n".join([text[0], ",".join(first)]) + "\n", encoding="utf-8")
+    result = invoke("check-plan", DEMO, edited, "--policy", GUANGDONG, "--years", "3",
+                    "--lang", "zh")
+    assert result.exit_code == 2, result.output
+    assert "rotations.csv，第 2 行，列「site」" in result.output
+    assert "未知的去向" in result.output and "unknown place" not in result.output
+    other = next(m for m in MODELS if m.stem == "nanxun-2024")
+    result = invoke("rotation-plan", DEMO, "--policy", other, "--out", out, "--lang", "zh")
+    assert result.exit_code == 2 and "没有轮转规划部分" in result.output
+
+
 def test_policy_without_planning_is_exit_2(tmp_path: Path) -> None:
     """Tests that a policy with no planning section is refused with a located message."""
     other = next(m for m in MODELS if m.stem == "nanxun-2024")

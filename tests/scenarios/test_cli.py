@@ -81,6 +81,36 @@ def test_bad_input_exits_2_with_every_problem(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "TO must not be below FROM" in result.output
 
 
+def test_bad_scenario_file_is_located_in_chinese(tmp_path: Path) -> None:
+    """Tests that a scenario file's unknown key and missing base, and then a bad override of a
+    good file, are located by file, line and key in Chinese under ``--lang zh`` (the English
+    wording absent), exit 2, nothing written."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"name: cap\ncolour: red\npolicy: {CHONGQING}\ninstance: no-such-bundle\n",
+                   encoding="utf-8")
+    out = tmp_path / "never"
+    result = invoke("scenario", "run", bad, "--out", out, *FAST, "--lang", "zh")
+    assert result.exit_code == 2, result.output
+    for fragment in ("bad.yaml，第 2 行，列「colour」", "未知的键“colour”",
+                     "bad.yaml，第 4 行，列「instance」", "数据包“no-such-bundle”不存在",
+                     "相对于情景文件的路径", "2 个错误"):
+        assert fragment in result.output, result.output
+    assert "unknown key" not in result.output and not out.exists()
+    bad.write_text(f"name: cap\npolicy: {CHONGQING}\ninstance: {TINY}\noverrides:\n"
+                   "  rules.post_structure.senior_max_share: 1.5\n"
+                   "  institutions.T99.floor: +1\n", encoding="utf-8")
+    result = invoke("scenario", "run", bad, "--out", out, *FAST, "--lang", "zh")
+    assert result.exit_code == 2, result.output
+    for fragment in ("bad.yaml，第 5 行，列「rules.post_structure.senior_max_share」", "数值太大",
+                     "不大于 1 的数", "bad.yaml，第 6 行，列「institutions.T99.floor」",
+                     "未知的机构“T99”"):
+        assert fragment in result.output, result.output
+    assert not out.exists()
+    result = invoke("sweep", CHONGQING, TINY, "--vary", "max_choices=3:1:1", "--out", out,
+                    "--lang", "zh")
+    assert result.exit_code == 2 and "止值不能小于起值" in result.output
+
+
 def test_frontier_command(tmp_path: Path) -> None:
     """Tests ``staffing frontier``: the boundary in words and JSON, the chart, the table."""
     result = invoke("frontier", CHONGQING, TINY, "--vary",

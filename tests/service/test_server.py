@@ -55,11 +55,19 @@ def bundle() -> dict[str, Any]:
 
 
 def _located(response: httpx.Response) -> list[dict[str, Any]]:
+    """The problems of an error answer, each with every field and its Chinese."""
     body = response.json()
-    assert set(body) == {"detail", "problems"}
+    assert set(body) == {"detail", "detail_zh", "problems"}
+    assert _chinese(body["detail_zh"]), body
     for problem in body["problems"]:
         assert set(problem) == PROBLEM_FIELDS
+        assert _chinese(problem["message_zh"]), problem
+        assert (problem["expected"] is None) == (problem["expected_zh"] is None), problem
     return body["problems"]
+
+
+def _chinese(text: str) -> bool:
+    return any("\u4e00" <= char <= "\u9fff" for char in text)
 
 
 def _running_with_progress(client: httpx.Client, bundle: dict[str, Any]) -> dict[str, Any]:
@@ -124,6 +132,28 @@ def test_validate_lists_every_located_problem(client: httpx.Client,
     places = {(p["source"], p["row"], p["column"]) for p in problems}
     assert ("bundle.json:staff", 5, "discipline") in places
     assert ("bundle.json:posts", 10, "places") in places
+
+
+def test_a_422_carries_each_problem_in_chinese(client: httpx.Client,
+                                              bundle: dict[str, Any]) -> None:
+    """Tests that a 422 answer gives every problem's message and expectation in Chinese beside
+    the English, located, with a Chinese summary: bad cells, and bad job options."""
+    broken = json.loads(json.dumps(bundle))
+    broken["posts"][9]["places"] = "many"
+    answer = client.post("/v1/validate", json={"bundle": broken, "policy": QUICK})
+    assert answer.status_code == 422
+    (cell,) = [p for p in _located(answer) if p["column"] == "places"]
+    assert (cell["source"], cell["row"], cell["value"]) == ("bundle.json:posts", 10, "many")
+    assert (cell["message"], cell["message_zh"]) == ("not a whole number", "不是整数")
+    assert cell["expected_zh"] == "整数"
+    assert "bundle.json:posts，第 10 行，列「places」" in answer.json()["detail_zh"]
+    answer = client.post("/v1/jobs", json={"bundle": bundle, "policy": QUICK,
+                                           "kind": "everything", "deterministic": "maybe"})
+    assert answer.status_code == 422
+    columns = {p["column"]: p for p in _located(answer)}
+    assert columns["kind"]["message_zh"] == "未知的任务类型"
+    assert columns["kind"]["expected_zh"] == "以下之一：allocation, pay, both"
+    assert columns["deterministic"]["expected_zh"] == "true 或 false"
 
 
 @pytest.mark.parametrize(("body", "content_type", "status", "column"), [

@@ -64,10 +64,6 @@ def _settings(time_limit: float, deterministic: bool, cold: bool, no_pay: bool) 
 
 
 def _backend(name: str, processes: int | None, address: str | None) -> Backend:
-    if name not in ("local", "serial", "ray"):
-        raise InputError([Problem("command line", f"unknown backend '{name}'", "backend",
-                                  column="--backend", value=name,
-                                  expected="local, serial or ray")])
     return backend_named(name, processes=processes, address=address)
 
 
@@ -265,10 +261,15 @@ def _one_base(scenarios: Sequence[Scenario], attribute: str, option: str) -> Pat
     named.discard(None)
     if len(named) != 1:
         what = "policy" if "policy" in attribute else "instance"
-        found = ", ".join(sorted(map(str, named))) or "none"
+        what_zh = "政策模型" if what == "policy" else "数据包"
+        found = ", ".join(sorted(map(str, named)))
         raise InputError([Problem("command line", f"the scenarios name {len(named)} base "
-                                  f"{what}s ({found})", "base", column=option,
-                                  expected=f"one base {what} in every file, or {option}")])
+                                  f"{what}s ({found or 'none'})", "base", column=option,
+                                  expected=f"one base {what} in every file, or {option}",
+                                  message_zh=f"各情景文件指定了 {len(named)} 个基准{what_zh}"
+                                  f"（{found or '无'}）",
+                                  expected_zh=f"每个文件指定同一个基准{what_zh}，或用 {option} "
+                                  "指定")])
     return Path(next(iter(named)))
 
 
@@ -382,7 +383,8 @@ def frontier(
         if step is None or step <= 0:
             raise InputError([Problem("command line", "the resolution must be a number above 0",
                                       column="--resolution", value=resolution,
-                                      expected="for example 0.01")])
+                                      expected="for example 0.01",
+                                      message_zh="精度须是大于 0 的数", expected_zh="例如 0.01")])
     _check_all(inst, policy_model, [_range_scenario(axis, fixed)])
     settings = _settings(time_limit, deterministic, cold, no_pay)
     console.print(f"frontier of {escape(axis.path)} over {escape(vary.partition('=')[2])} "

@@ -72,3 +72,13 @@ def _too_large(source: str, event: yaml.Event, max_values: int) -> Problem:
                    expected="a text written out plainly, or aliases that repeat small parts",
                    message_zh=f"展开别名（*名称）后键和值超过 {max_values:,} 个",
                    expected_zh="直接写出各项，或只用别名重复较小的部分")
+
+
+def yaml_syntax_problem(error: yaml.YAMLError, source: str) -> Problem:
+    """A YAML syntax error as a located problem, in English and Chinese."""
+    mark = getattr(error, "problem_mark", None)
+    return Problem(source, f"not valid YAML: {getattr(error, 'problem', error)}", "yaml",
+                   row=mark.line + 1 if mark else None,
+                   message_zh="不是有效的 YAML：此处附近格式有误（括号、引号、冒号或缩进）",
+                   expected="YAML: 'key: value' lines, nested by indentation",
+                   expected_zh="YAML 格式：“键: 值”，以缩进表示层级")

@@ -65,7 +65,10 @@ def planning_of(policy: Policy, source: str = "policy") -> PlanningPolicy:
         raise PolicyError([Problem(
             source, f"policy '{policy.name}' has no planning section", "no_planning",
             column="planning", expected="a 'planning:' section (horizon, rotation_months, "
-            "team, rules, objective), as in models/guangdong-2019.yaml")])
+            "team, rules, objective), as in models/guangdong-2019.yaml",
+            message_zh=f"政策“{policy.name}”没有轮转规划部分（planning）",
+            expected_zh="“planning:”部分（horizon、rotation_months、team、rules、objective），"
+            "参见 models/guangdong-2019.yaml")])
     return policy.planning
 
 

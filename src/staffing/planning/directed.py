@@ -58,7 +58,10 @@ def with_directed(instance: Instance, placements: list[DirectedPlacement],
         Problem(source, f"{p.person} is directed to {p.target} by the plan but to "
                 f"{given[p.person].target} by the bundle's {DIRECTED_TABLE.name} table",
                 "conflict", column="person", value=p.person,
-                expected="one direction per person (remove one of them)")
+                expected="one direction per person (remove one of them)",
+                message_zh=f"{p.person} 在轮转计划中被定向到 {p.target}，而数据包的 "
+                f"{DIRECTED_TABLE.name} 表定向到 {given[p.person].target}",
+                expected_zh="每人只有一个定向去向（删除其中一个）")
         for p in placements if p.person in given and given[p.person] != p]
     if problems:
         raise InputError(problems)

@@ -25,7 +25,9 @@ def plan_input_problems(instance: Instance, policy: Policy,
         problems.append(Problem(
             "instance", "no planning tables: nobody has a target year and no place needs a "
             "rotating person", "no_plan_tables", severity="warning",
-            expected="plan_staff, plan_needs, plan_teams (see 'staffing template')"))
+            expected="plan_staff, plan_needs, plan_teams (see 'staffing template')",
+            message_zh="没有轮转规划表：无人有目标晋升年度，也没有岗位需要轮转人员",
+            expected_zh="plan_staff、plan_needs、plan_teams 表（见 staffing template）"))
     for spec in (NEEDS_TABLE, TEAMS_TABLE):
         for index, row in enumerate(rows(instance, spec)):
             if row.year > last:
@@ -33,7 +35,11 @@ def plan_input_problems(instance: Instance, policy: Policy,
                 problems.append(Problem(source, f"beyond the {years}-year plan {start}-{last}, "
                                         "ignored", "beyond_plan", line, "year", row.year,
                                         f"a year up to {last}, or a longer plan (--years)",
-                                        "warning"))
+                                        "warning",
+                                        message_zh=f"超出 {years} 年规划期（{start}–{last}），"
+                                        "已忽略",
+                                        expected_zh=f"不晚于 {last} 的年度，或更长的规划期"
+                                        "（--years）"))
     held: dict[str, int] = {}
     for person in instance.staff:
         if person.current_post is not None:
@@ -49,5 +55,8 @@ def plan_input_problems(instance: Instance, policy: Policy,
                 source, f"{row.post} has {free} free place(s) this year: the two-way selection "
                 "must move incumbents to place more rotating people", "places_held", line,
                 "max" if row.max is not None else "need", row.places, f"at most {free}",
-                "warning"))
+                "warning",
+                message_zh=f"{row.post} 今年只有 {free} 个空余岗位：要安排更多轮转人员，"
+                "须在双向选择中调动在岗人员",
+                expected_zh=f"不超过 {free}"))
     return problems

@@ -51,7 +51,9 @@ def read_rotations(path: str | Path, facts: PlanFacts) -> list[Rotation]:
     if not file.is_file():
         raise InputError([Problem(str(file), "no such plan file", "not_found",
                                   expected=f"a {PLAN_FILE} written by 'staffing rotation-plan' "
-                                  "(or its folder)")])
+                                  "(or its folder)", message_zh="轮转计划文件不存在",
+                                  expected_zh=f"由 staffing rotation-plan 写出的 {PLAN_FILE}"
+                                  "（或其所在文件夹）")])
     text, problems = read_text(file)
     raise_if_errors(problems)
     assert text is not None
@@ -70,19 +72,27 @@ def rotation_problems(facts: PlanFacts, source: str, row: int,
     out = []
     if rotation.person not in facts.instance.person_by_id:
         out.append(Problem(source, "unknown person id", "unknown_reference", row, "person",
-                           rotation.person, "an id listed in the staff table"))
+                           rotation.person, "an id listed in the staff table",
+                           message_zh="未知的人员工号", expected_zh="人员表中已有的工号"))
     k = facts.site_index.get(rotation.site)
     if k is None:
         out.append(Problem(source, "unknown place: not a post of plan_needs nor a team of "
                            "plan_teams", "unknown_reference", row, "site", rotation.site,
-                           "a post id of plan_needs or a team id of plan_teams"))
+                           "a post id of plan_needs or a team id of plan_teams",
+                           message_zh="未知的去向：既不是 plan_needs 中的岗位，也不是 plan_teams "
+                           "中的团队",
+                           expected_zh="plan_needs 中的岗位编号或 plan_teams 中的团队编号"))
     elif rotation.role not in facts.sites[k].roles():
         valid = ", ".join(r.value for r in facts.sites[k].roles())
         out.append(Problem(source, f"{rotation.site} has no role {rotation.role.value}",
-                           "role", row, "role", rotation.role.value, valid))
+                           "role", row, "role", rotation.role.value, valid,
+                           message_zh=f"{rotation.site} 没有“{rotation.role.value}”角色",
+                           expected_zh="以下之一：" + valid))
     horizon = facts.horizon
     if not horizon.start <= rotation.start_year <= horizon.last:
         out.append(Problem(source, f"starts outside the plan's years {horizon.label()}",
                            "year", row, "start_year", rotation.start_year,
-                           f"a year from {horizon.start} to {horizon.last}"))
+                           f"a year from {horizon.start} to {horizon.last}",
+                           message_zh=f"开始年度在规划期（{horizon.label()}）之外",
+                           expected_zh=f"{horizon.start} 至 {horizon.last} 之间的年度"))
     return out

@@ -35,6 +35,7 @@ from pydantic import (
     model_validator,
 )
 
+from staffing.errors import Invalid
 from staffing.planning.facts import TeamShape
 from staffing.planning.rules import PLAN_CATALOGUE, PlanRule
 from staffing.planning.stages import DEFAULT_PLAN_OBJECTIVE, STAGE_CATALOGUE, PlanStage
@@ -45,7 +46,9 @@ MAX_HORIZON = 10
 def _soft_allowed(rule_type: type[PlanRule[Any]]) -> Any:
     def check(params: Any) -> Any:
         if not params.hard and not rule_type.soft_capable:
-            raise ValueError(f"plan rule '{rule_type.name}' can only be hard")
+            raise Invalid(f"plan rule '{rule_type.name}' can only be hard",
+                          f"轮转规则“{rule_type.name}”只能是刚性规则",
+                          expected="hard: true", expected_zh="hard: true（或不填）")
         return params
     return AfterValidator(check)
 
@@ -85,17 +88,20 @@ class PlanningPolicy(BaseModel):
     def _known_stages(cls, stages: list[str]) -> list[str]:
         unknown = [s for s in stages if s not in STAGE_CATALOGUE]
         if unknown:
-            raise ValueError(f"unknown plan stage '{unknown[0]}'; known stages: "
-                             + ", ".join(STAGE_CATALOGUE))
+            known = ", ".join(STAGE_CATALOGUE)
+            raise Invalid(f"unknown plan stage '{unknown[0]}'; known stages: {known}",
+                          f"未知的轮转目标阶段“{unknown[0]}”；可用的阶段：{known}")
         if len(set(stages)) != len(stages):
-            raise ValueError("each plan stage may appear once")
+            raise Invalid("each plan stage may appear once", "每个轮转目标阶段只能出现一次")
         return stages
 
     @model_validator(mode="after")
     def _rotation_gives_the_months(self) -> PlanningPolicy:
         if self.rotation_months < self.required_months:
-            raise ValueError(f"a rotation of {self.rotation_months} months does not give the "
-                             f"{self.required_months} continuous months a promotion needs")
+            raise Invalid(f"a rotation of {self.rotation_months} months does not give the "
+                          f"{self.required_months} continuous months a promotion needs",
+                          f"每次轮转 {self.rotation_months} 个月，达不到晋升所需的连续 "
+                          f"{self.required_months} 个月")
         return self
 
     def rule_objects(self) -> list[PlanRule[Any]]:

@@ -215,23 +215,32 @@ def has_plan_tables(instance: Any) -> bool:
 # ----------------------------------------------------------------------------- validation
 
 
-def _problem(instance: Any, spec: TableSpec, index: int, column: str, message: str,
-             value: Any, expected: str, kind: str = "invalid",
-             severity: str = "error") -> Problem:
+def _problem(instance: Any, spec: TableSpec, index: int, column: str,
+             message: tuple[str, str], value: Any, expected: tuple[str, str],
+             kind: str = "invalid") -> Problem:
+    """A located error of a planning table; ``message`` and ``expected`` in English and
+    Chinese."""
     source, row = instance.locate(spec.name, index)
-    return Problem(source, message, kind, row, column, value, expected,
-                   severity)  # type: ignore[arg-type]
+    return Problem(source, message[0], kind, row, column, value, expected[0],
+                   message_zh=message[1], expected_zh=expected[1])
+
+
+_WHAT_ZH = {"staff": ("人员工号", "人员表中已有的工号"),
+            "posts": ("岗位编号", "岗位表中已有的岗位编号"),
+            "institutions": ("机构编号", "机构表中已有的机构编号")}
 
 
 def _unknown(instance: Any, spec: TableSpec, index: int, column: str, value: str,
              table: str) -> Problem:
     what = {"staff": "person", "posts": "post", "institutions": "institution"}[table]
-    return _problem(instance, spec, index, column, f"unknown {what} id", value,
-                    f"an id listed in the {table} table", "unknown_reference")
+    what_zh, listed_zh = _WHAT_ZH[table]
+    return _problem(instance, spec, index, column, (f"unknown {what} id", f"未知的{what_zh}"),
+                    value, (f"an id listed in the {table} table", listed_zh),
+                    "unknown_reference")
 
 
 def _duplicates(instance: Any, spec: TableSpec, key: Callable[[Any], Any], column: str,
-                what: str) -> list[Problem]:
+                what: tuple[str, str]) -> list[Problem]:
     seen: dict[Any, int] = {}
     out = []
     for index, row in enumerate(rows(instance, spec)):
@@ -239,11 +248,28 @@ def _duplicates(instance: Any, spec: TableSpec, key: Callable[[Any], Any], colum
         if value in seen:
             first = instance.locate(spec.name, seen[value])[1]
             out.append(_problem(instance, spec, index, column,
-                                f"{what} given twice (first on row {first})",
-                                getattr(row, column), f"one row per {what}", "duplicate"))
+                                (f"{what[0]} given twice (first on row {first})",
+                                 f"{what[1]}重复（第 {first} 行已填写）"),
+                                getattr(row, column),
+                                (f"one row per {what[0]}", f"每个{what[1]}一行"), "duplicate"))
         else:
             seen[value] = index
     return out
+
+
+def _before_selection(instance: Any, spec: TableSpec, index: int, value: int) -> Problem:
+    year = instance.meta.year
+    return _problem(instance, spec, index, "year",
+                    (f"a year before the selection year {year}",
+                     f"早于双向选择年度 {year}"), value,
+                    (f"{year} or later", f"{year} 年或以后"))
+
+
+def _distinct_ids(instance: Any, spec: TableSpec, index: int, column: str, value: str,
+                  other: tuple[str, str]) -> Problem:
+    return _problem(instance, spec, index, column,
+                    (f"this id is also a {other[0]}'s", f"该编号同时是某个{other[1]}的编号"),
+                    value, ("distinct post and team ids", "岗位与团队编号互不相同"))
 
 
 def table_problems(instance: Any) -> list[Problem]:
@@ -258,17 +284,22 @@ def table_problems(instance: Any) -> list[Problem]:
                 problems.append(_unknown(instance, spec, index, "person", row.person, "staff"))
             site = getattr(row, "site", None)
             if site is not None and site not in posts and site not in teams:
-                problems.append(_problem(instance, spec, index, "site", "unknown place", site,
-                                         "a post id or a team id of plan_teams",
+                problems.append(_problem(instance, spec, index, "site",
+                                         ("unknown place", "未知的去向"), site,
+                                         ("a post id or a team id of plan_teams",
+                                          "岗位编号或 plan_teams 中的团队编号"),
                                          "unknown_reference"))
     for index, row in enumerate(rows(instance, STAFF_TABLE)):
         if row.returned_year is not None and row.returned_year > year:
             problems.append(_problem(instance, STAFF_TABLE, index, "returned_year",
-                                     f"a rotation ending after the selection year {year}",
-                                     row.returned_year, f"a year up to {year}"))
-    problems += _duplicates(instance, STAFF_TABLE, lambda r: r.person, "person", "person")
+                                     (f"a rotation ending after the selection year {year}",
+                                      f"轮转结束年度晚于双向选择年度 {year}"),
+                                     row.returned_year,
+                                     (f"a year up to {year}", f"不晚于 {year} 的年度")))
+    problems += _duplicates(instance, STAFF_TABLE, lambda r: r.person, "person",
+                            ("person", "人员"))
     problems += _duplicates(instance, PREFERENCES_TABLE, lambda r: (r.person, r.rank), "rank",
-                            "rank of a person")
+                            ("rank of a person", "同一人员的意愿序号"))
     problems += _department_problems(instance)
     problems += _need_problems(instance, teams)
     problems += _team_problems(instance, teams)
@@ -284,10 +315,11 @@ def _department_problems(instance: Any) -> list[Problem]:
                                 row.institution, "institutions"))
         elif inst.tier is not Tier.COUNTY:
             out.append(_problem(instance, DEPARTMENTS_TABLE, index, "institution",
-                                f"a {inst.tier.value} institution has no county department",
-                                row.institution, "a county hospital id"))
+                                (f"a {inst.tier.value} institution has no county department",
+                                 f"{inst.tier.zh}机构没有县级医院科室"),
+                                row.institution, ("a county hospital id", "县级医院的机构编号")))
     out += _duplicates(instance, DEPARTMENTS_TABLE, lambda r: (r.institution, r.discipline),
-                       "discipline", "department")
+                       "discipline", ("department", "科室"))
     return out
 
 
@@ -302,28 +334,27 @@ def _need_problems(instance: Any, teams: dict[str, PlanTeam]) -> list[Problem]:
         tier = instance.tier_of_post(row.post)
         if not tier.is_grassroots:
             out.append(_problem(instance, NEEDS_TABLE, index, "post",
-                                "a county post takes no rotation to grassroots", row.post,
-                                "a township or village post"))
+                                ("a county post takes no rotation to grassroots",
+                                 "县级岗位不接收下沉基层的轮转人员"), row.post,
+                                ("a township or village post", "乡镇或村级岗位")))
         if row.places > post.places:
             column = "max" if row.max is not None else "need"
             out.append(_problem(instance, NEEDS_TABLE, index, column,
-                                f"more rotating people than the post's {post.places} places",
-                                row.places, f"at most {post.places}"))
+                                (f"more rotating people than the post's {post.places} places",
+                                 f"轮转人数超过该岗位的 {post.places} 个岗位数"),
+                                row.places, (f"at most {post.places}", f"不超过 {post.places}")))
         if row.year < year:
-            out.append(_problem(instance, NEEDS_TABLE, index, "year",
-                                f"a year before the selection year {year}", row.year,
-                                f"{year} or later"))
+            out.append(_before_selection(instance, NEEDS_TABLE, index, row.year))
         if row.post in teams:
-            out.append(_problem(instance, NEEDS_TABLE, index, "post",
-                                "this id is also a team's", row.post, "distinct post and team ids"))
+            out.append(_distinct_ids(instance, NEEDS_TABLE, index, "post", row.post,
+                                     ("team", "团队")))
     out += _duplicates(instance, NEEDS_TABLE, lambda r: (r.post, r.year), "year",
-                       "year of a post")
+                       ("year of a post", "同一岗位的年度"))
     return out
 
 
 def _team_problems(instance: Any, teams: dict[str, PlanTeam]) -> list[Problem]:
     out = []
-    year = instance.meta.year
     stationed: dict[str, str] = {}
     for index, row in enumerate(rows(instance, TEAMS_TABLE)):
         inst = instance.institution_by_id.get(row.institution)
@@ -332,19 +363,22 @@ def _team_problems(instance: Any, teams: dict[str, PlanTeam]) -> list[Problem]:
                                 "institutions"))
         elif not inst.tier.is_grassroots:
             out.append(_problem(instance, TEAMS_TABLE, index, "institution",
-                                "a resident team is stationed at grassroots", row.institution,
-                                "a township centre or village clinic id"))
-        if stationed.setdefault(row.team, row.institution) != row.institution:
+                                ("a resident team is stationed at grassroots",
+                                 "驻点团队只能驻在基层机构"), row.institution,
+                                ("a township centre or village clinic id",
+                                 "乡镇卫生院或村卫生室的机构编号")))
+        earlier = stationed.setdefault(row.team, row.institution)
+        if earlier != row.institution:
             out.append(_problem(instance, TEAMS_TABLE, index, "institution",
-                                f"team {row.team} is stationed at {stationed[row.team]} on an "
-                                "earlier row", row.institution, "one institution per team"))
+                                (f"team {row.team} is stationed at {earlier} on an earlier row",
+                                 f"团队 {row.team} 在前面的行中驻在 {earlier}"),
+                                row.institution,
+                                ("one institution per team", "每个团队只驻一个机构")))
         if row.team in instance.post_by_id:
-            out.append(_problem(instance, TEAMS_TABLE, index, "team", "this id is also a post's",
-                                row.team, "distinct post and team ids"))
-        if row.year < year:
-            out.append(_problem(instance, TEAMS_TABLE, index, "year",
-                                f"a year before the selection year {year}", row.year,
-                                f"{year} or later"))
+            out.append(_distinct_ids(instance, TEAMS_TABLE, index, "team", row.team,
+                                     ("post", "岗位")))
+        if row.year < instance.meta.year:
+            out.append(_before_selection(instance, TEAMS_TABLE, index, row.year))
     out += _duplicates(instance, TEAMS_TABLE, lambda r: (r.team, r.year), "year",
-                       "year of a team")
+                       ("year of a team", "同一团队的年度"))
     return out

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from staffing.errors import PolicyError, Problem
 from staffing.io.messages import Wording, describe
-from staffing.io.yaml_shape import yaml_shape_problem
+from staffing.io.yaml_shape import yaml_shape_problem, yaml_syntax_problem
 from staffing.policy.policy import Policy
 from staffing.rules import CATALOGUE
 
@@ -111,14 +111,7 @@ def parse_policy(text: str, source: str = "policy") -> Policy:
         root = yaml.compose(text)
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise PolicyError(
-            [Problem(source, f"not valid YAML: {getattr(error, 'problem', error)}", "yaml",
-                     row=mark.line + 1 if mark else None,
-                     message_zh="不是有效的 YAML：此处附近格式有误（括号、引号、冒号或缩进）",
-                     expected="YAML: 'key: value' lines, nested by indentation",
-                     expected_zh="YAML 格式：“键: 值”，以缩进表示层级")]
-        ) from None
+        raise PolicyError([yaml_syntax_problem(error, source)]) from None
     if not isinstance(data, dict):
         raise PolicyError([Problem(source, "a policy must be a mapping of keys", "policy",
                                    expected="keys such as name, rules, objective",

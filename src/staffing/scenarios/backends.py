@@ -29,7 +29,7 @@ from typing import Any
 
 from staffing.domain.instance import Instance
 from staffing.domain.roster import Roster
-from staffing.errors import StaffingError
+from staffing.errors import InputError, Problem
 from staffing.policy import Policy
 from staffing.scenarios.execute import RunSettings, ScenarioOutcome, run_scenario
 from staffing.scenarios.spec import Scenario
@@ -202,8 +202,10 @@ class RayBackend:
         try:
             import ray  # lazy: the optional ray extra
         except ImportError:
-            raise StaffingError(
-                "the Ray backend needs the ray extra: pip install 'staffing[ray]'") from None
+            raise _backend_error("backend", "the Ray backend needs the ray extra",
+                                 "Ray 后端需要安装 ray 扩展包", value="ray",
+                                 expected="pip install 'staffing[ray]'",
+                                 expected_zh="pip install 'staffing[ray]'") from None
         return ray
 
     def run(self, work: Work, scenarios: Sequence[Scenario],
@@ -215,8 +217,12 @@ class RayBackend:
                 ray.init(address=self.address, num_cpus=self.num_cpus if not self.address else None,
                          include_dashboard=False, log_to_driver=False, logging_level="ERROR")
             except (ConnectionError, RuntimeError, ValueError) as error:
-                raise StaffingError(f"cannot reach the Ray cluster at {self.address}: "
-                                    f"{error}") from None
+                raise _backend_error("address", f"cannot reach the Ray cluster: {error}",
+                                     f"无法连接 Ray 集群：{error}", value=self.address,
+                                     expected="the address of a running Ray cluster, or none "
+                                     "for a local instance",
+                                     expected_zh="正在运行的 Ray 集群地址，或不填（在本机启动）"
+                                     ) from None
         try:
             return self._stream(ray, work, scenarios, on_done)
         finally:
@@ -277,4 +283,14 @@ def backend_named(name: str, *, processes: int | None = None, address: str | Non
         return SerialBackend()
     if name == "local":
         return LocalBackend(processes, retries)
-    raise StaffingError(f"unknown backend '{name}'; use local, serial or ray")
+    raise _backend_error("backend", f"unknown backend '{name}'", f"未知的运行后端“{name}”",
+                         value=name, expected="local, serial or ray",
+                         expected_zh="local、serial 或 ray")
+
+
+def _backend_error(option: str, message: str, message_zh: str, *, value: Any,
+                   expected: str, expected_zh: str) -> InputError:
+    """A backend that cannot be used as named, in both languages."""
+    return InputError([Problem("scenario backend", message, "backend", column=option,
+                               value=value, expected=expected, message_zh=message_zh,
+                               expected_zh=expected_zh)])

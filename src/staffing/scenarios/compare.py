@@ -66,7 +66,10 @@ def read_run(folder: str | Path) -> Run:
     if missing:
         raise InputError([Problem(str(folder), f"not a run folder: {name} is missing",
                                   "not_found", expected="a folder written by staffing solve, "
-                                  "staffing scenario run or staffing sweep") for name in missing])
+                                  "staffing scenario run or staffing sweep",
+                                  message_zh=f"不是求解结果文件夹：缺少 {name}",
+                                  expected_zh="由 staffing solve、staffing scenario run 或 "
+                                  "staffing sweep 写出的文件夹") for name in missing])
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     checked = manifest.get("check", {})
     reasons: dict[str, str] = {}

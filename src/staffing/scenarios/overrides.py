@@ -32,7 +32,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from staffing.domain.instance import Instance, Institution, Post
-from staffing.errors import InputError, PolicyError, Problem
+from staffing.errors import InputError, Invalid, PolicyError, Problem
+from staffing.io.messages import Wording, describe
 from staffing.pay.codes import Fund
 from staffing.pay.policy import PayPolicy
 from staffing.policy import Policy
@@ -54,10 +55,20 @@ class Where:
     source: str = "command line"
     row: int | None = None
 
-    def problem(self, path: str, message: str, *, kind: str = "override", value: Any = None,
-                expected: str | None = None) -> Problem:
+    def problem(self, path: str, message: str, message_zh: str, *, kind: str = "override",
+                value: Any = None, expected: str | None = None,
+                expected_zh: str | None = None) -> Problem:
+        """A problem of the override of ``path`` written here, in English and Chinese."""
         return Problem(self.source, message, kind, row=self.row, column=path, value=value,
-                       expected=expected)
+                       expected=expected, message_zh=message_zh, expected_zh=expected_zh)
+
+
+class NotRelative(TypeError):
+    """A relative change (``+n``, ``×f``) of a value that is not a number, in both languages."""
+
+    def __init__(self, base: Any):
+        super().__init__(f"a relative change needs a number, and the base value is {base!r}")
+        self.message_zh = f"相对修改（+n、×f）只能用于数值，而基准值是 {base!r}"
 
 
 @dataclass(frozen=True)
@@ -101,7 +112,7 @@ class Value:
         if not self.relative:
             return self.value
         if isinstance(base, bool) or not isinstance(base, (int, float, Decimal)):
-            raise TypeError(f"a relative change needs a number, and the base value is {base!r}")
+            raise NotRelative(base)
         exact = Decimal(str(base)) + self.value if self.op == "+" else \
             Decimal(str(base)) * self.value
         if isinstance(base, int):
@@ -154,17 +165,20 @@ def parse_assignment(text: str, where: Where | None = None) -> Override:
     path, sep, value = text.partition("=")
     if not sep or not path.strip():
         raise InputError([(where or Where()).problem(
-            text, "an override is written PATH=VALUE", value=text,
-            expected="for example rules.post_structure.senior_max_share=0.10")])
+            text, "an override is written PATH=VALUE", "修改项的写法是 路径=值", value=text,
+            expected="for example rules.post_structure.senior_max_share=0.10",
+            expected_zh="例如 rules.post_structure.senior_max_share=0.10")])
     return Override.parse(path, value, where)
 
 
 def path_problems(overrides: Iterable[Override]) -> list[Problem]:
     """Overrides whose path starts with neither a policy nor an instance part."""
+    roots = ", ".join(POLICY_ROOTS[:5] + INSTANCE_ROOTS)
     return [
-        o.where.problem(o.path, f"unknown override path '{o.path}'", kind="unknown_path",
-                        value=o.path, expected="a path starting with one of "
-                        + ", ".join(POLICY_ROOTS[:5] + INSTANCE_ROOTS))
+        o.where.problem(o.path, f"unknown override path '{o.path}'", f"未知的修改路径“{o.path}”",
+                        kind="unknown_path", value=o.path,
+                        expected="a path starting with one of " + roots,
+                        expected_zh="以下列之一开头的路径：" + roots)
         for o in overrides if not o.target
     ]
 
@@ -184,8 +198,10 @@ def _model_of(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _choices(names: Iterable[str]) -> str:
-    return "one of " + ", ".join(names)
+def _choices(names: Iterable[str]) -> tuple[str, str]:
+    """'one of a, b' and its Chinese."""
+    listed = ", ".join(names)
+    return "one of " + listed, "以下之一：" + listed
 
 
 def _set_policy_path(data: dict[str, Any], override: Override,
@@ -201,12 +217,16 @@ def _set_policy_path(data: dict[str, Any], override: Override,
             node = node.setdefault("rules", {})
             rule = parts[depth + 1]
             if rule not in CATALOGUE:
-                return where.problem(override.path, f"unknown rule '{rule}'", kind="unknown_rule",
-                                     value=rule, expected=_choices(CATALOGUE))
+                rules, rules_zh = _choices(CATALOGUE)
+                return where.problem(override.path, f"unknown rule '{rule}'", f"未知规则“{rule}”",
+                                     kind="unknown_rule", value=rule, expected=rules,
+                                     expected_zh=rules_zh)
             if len(parts) == depth + 2:
+                params, params_zh = _choices(CATALOGUE[rule].Params.model_fields)
                 return where.problem(override.path, "a rule is changed parameter by parameter",
-                                     value=override.path, expected="rules." + rule + "."
-                                     + _choices(CATALOGUE[rule].Params.model_fields))
+                                     "规则须逐个参数修改", value=override.path,
+                                     expected=f"rules.{rule}.{params}",
+                                     expected_zh=f"rules.{rule}.参数，参数为{params_zh}")
             if node.get(rule) is None:
                 node[rule] = {}
             return _set_field(node[rule], parts[depth + 2:], override, CATALOGUE[rule].Params,
@@ -214,15 +234,17 @@ def _set_policy_path(data: dict[str, Any], override: Override,
         fields = model.model_fields
         if part not in fields:
             where_text = f"under '{done}'" if done else "at the top of a policy"
+            where_zh = f"“{done}”下" if done else "政策模型顶层"
+            keys, keys_zh = _choices(fields)
             return where.problem(override.path, f"unknown key '{part}' {where_text}",
-                                 kind="unknown_path", value=part, expected=_choices(fields))
+                                 f"{where_zh}没有键“{part}”", kind="unknown_path", value=part,
+                                 expected=keys, expected_zh=keys_zh)
         if last:
             return _assign(node, part, override)
         inner = _model_of(fields[part].annotation)
         if inner is None:
-            return where.problem(override.path, f"'{done + '.' if done else ''}{part}' has no "
-                                 "parts to go into", kind="unknown_path", value=override.path,
-                                 expected=f"the path {done + '.' if done else ''}{part}")
+            whole = f"{done + '.' if done else ''}{part}"
+            return _no_parts(override, whole, whole)
         if node.get(part) is None:
             node[part] = {}
         node = node[part]
@@ -236,18 +258,18 @@ def _set_field(node: dict[str, Any], parts: list[str], override: Override,
     for depth, part in enumerate(parts):
         fields = model.model_fields
         if part not in fields:
+            names, names_zh = _choices(fields)
             return override.where.problem(
-                override.path, f"unknown parameter '{part}' of {done}", kind="unknown_path",
-                value=part, expected=_choices(fields))
+                override.path, f"unknown parameter '{part}' of {done}",
+                f"{done} 没有参数“{part}”", kind="unknown_path", value=part, expected=names,
+                expected_zh=names_zh)
         if depth == len(parts) - 1:
             if part not in node:
                 node[part] = fields[part].get_default(call_default_factory=True)
             return _assign(node, part, override)
         inner = _model_of(fields[part].annotation)
         if inner is None:
-            return override.where.problem(override.path, f"'{part}' has no parts to go into",
-                                          kind="unknown_path", value=override.path,
-                                          expected=f"{done}.{part}")
+            return _no_parts(override, part, f"{done}.{part}")
         if node.get(part) is None:
             node[part] = {}
         node = node[part]
@@ -256,12 +278,21 @@ def _set_field(node: dict[str, Any], parts: list[str], override: Override,
     return None
 
 
+def _no_parts(override: Override, name: str, path: str) -> Problem:
+    """A path that goes on past a plain value."""
+    return override.where.problem(override.path, f"'{name}' has no parts to go into",
+                                  f"“{name}”下没有可再细分的部分", kind="unknown_path",
+                                  value=override.path, expected=path,
+                                  expected_zh=f"路径 {path}")
+
+
 def _assign(node: dict[str, Any], key: str, override: Override) -> Problem | None:
     try:
         node[key] = _jsonable(override.value.apply(node.get(key)))
-    except TypeError as error:
-        return override.where.problem(override.path, str(error), kind="relative",
-                                      value=override.value.text(), expected="an absolute value")
+    except NotRelative as error:
+        return override.where.problem(override.path, str(error), error.message_zh,
+                                      kind="relative", value=override.value.text(),
+                                      expected="an absolute value", expected_zh="绝对值")
     return None
 
 
@@ -311,8 +342,9 @@ def _part_problems(data: dict[str, Any], overrides: Sequence[Override]) -> list[
             continue
         if not params.hard and not CATALOGUE[rule].soft_capable:
             problems.extend(o.where.problem(o.path, f"rule '{rule}' can only be hard",
-                                            kind="hard_only", value=o.value.text(),
-                                            expected="true") for o in mine)
+                                            f"规则“{rule}”只能是刚性规则", kind="hard_only",
+                                            value=o.value.text(), expected="true",
+                                            expected_zh="true") for o in mine)
     pay = [o for o in overrides if o.path.startswith("pay.")]
     if pay:
         try:
@@ -338,91 +370,120 @@ def _value_problems(error: Exception, prefix: str,
                     overrides: Sequence[Override]) -> list[Problem]:
     """Each validation error of a changed part, put at the override that caused it."""
     if not isinstance(error, ValidationError):
-        return [o.where.problem(o.path, str(error), value=o.value.text()) for o in overrides[:1]]
+        wording = (Wording(error.message, error.message_zh, error.expected, error.expected_zh)
+                   if isinstance(error, Invalid) else
+                   Wording(str(error), f"取值无效：{error}"))
+        return [o.where.problem(o.path, wording.message, wording.message_zh,
+                                value=o.value.text(), expected=wording.expected,
+                                expected_zh=wording.expected_zh) for o in overrides[:1]]
     problems = []
     for item in error.errors():
         loc = ".".join([prefix] * bool(prefix) + [str(p) for p in item.get("loc") or ()
                                                    if not str(p).startswith("function-")])
         culprit = _culprit(loc, prefix, str(item.get("msg", "")), overrides)
-        ctx = item.get("ctx") or {}
-        bounds = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
-        expected = ctx.get("expected") or " and ".join(
-            f"{sign} {ctx[key]}" for key, sign in bounds.items() if key in ctx) or None
+        wording = describe(item, field=loc.rsplit(".", 1)[-1] or None)
         problems.append(culprit.where.problem(
-            culprit.path, item["msg"].removeprefix("Value error, "), kind=item["type"],
-            value=culprit.value.text(), expected=str(expected) if expected else None))
+            culprit.path, wording.message, wording.message_zh, kind=item["type"],
+            value=culprit.value.text(), expected=wording.expected,
+            expected_zh=wording.expected_zh))
     return problems
 
 
 # ------------------------------------------------------------------------------- instance
 
 
-def _selected(rows: Sequence[Any], selector: str, kind: str) -> list[int] | str:
-    """Indices of the rows a selector names (id, ``*``, ``field=value``), or why none."""
+_KIND_ZH = {"institution": "机构", "post": "岗位"}
+
+
+def _selected(rows: Sequence[Any], selector: str, kind: str) -> list[int] | tuple[str, str]:
+    """Indices of the rows a selector names (id, ``*``, ``field=value``), or why none (in
+    English and Chinese)."""
     if selector == "*":
         return list(range(len(rows)))
+    kind_zh = _KIND_ZH[kind]
     if "=" in selector:
         key, _, wanted = selector.partition("=")
         if key not in type(rows[0]).model_fields if rows else True:
-            return f"no {kind} field '{key}'"
+            return f"no {kind} field '{key}'", f"{kind_zh}没有字段“{key}”"
         found = [k for k, row in enumerate(rows)
                  if str(getattr(getattr(row, key), "value", getattr(row, key))) == wanted]
-        return found or f"no {kind} has {key} = {wanted}"
+        return found or (f"no {kind} has {key} = {wanted}", f"没有 {key} = {wanted} 的{kind_zh}")
     found = [k for k, row in enumerate(rows) if row.id == selector]
-    return found or f"unknown {kind} '{selector}'"
+    return found or (f"unknown {kind} '{selector}'", f"未知的{kind_zh}“{selector}”")
 
 
-def _id_choices(rows: Sequence[Any]) -> str:
+def _id_choices(rows: Sequence[Any]) -> tuple[str, str]:
     ids = [row.id for row in rows]
     shown = ", ".join(ids[:8]) + (f", ... ({len(ids)} in all)" if len(ids) > 8 else "")
-    return f"an id ({shown}), * or a field=value selector such as tier=township"
+    shown_zh = "、".join(ids[:8]) + (f" 等（共 {len(ids)} 个）" if len(ids) > 8 else "")
+    return (f"an id ({shown}), * or a field=value selector such as tier=township",
+            f"编号（{shown_zh}）、* 或“字段=值”形式的筛选，例如 tier=township")
 
 
 def _change_rows(rows: list[Any], override: Override, fields: Sequence[str],
                  kind: str) -> list[Problem]:
     parts = override.path.split(".")
     where = override.where
+    kind_zh = _KIND_ZH[kind]
     if len(parts) != 3:
         return [where.problem(override.path, f"an {parts[0]} override is written "
-                              f"{parts[0]}.SELECTOR.FIELD", value=override.path,
-                              expected=f"for example {parts[0]}.*.{fields[0]}")]
+                              f"{parts[0]}.SELECTOR.FIELD",
+                              f"{kind_zh}的修改项写作 {parts[0]}.筛选.字段", value=override.path,
+                              expected=f"for example {parts[0]}.*.{fields[0]}",
+                              expected_zh=f"例如 {parts[0]}.*.{fields[0]}")]
     _, selector, name = parts
     if name not in fields:
+        names, names_zh = _choices(fields)
         return [where.problem(override.path, f"'{name}' cannot be changed on {parts[0]}",
-                              kind="unknown_path", value=name, expected=_choices(fields))]
+                              f"{kind_zh}的“{name}”不能修改", kind="unknown_path", value=name,
+                              expected=names, expected_zh=names_zh)]
     chosen = _selected(rows, selector, kind)
-    if isinstance(chosen, str):
-        return [where.problem(override.path, chosen, kind="unknown_id", value=selector,
-                              expected=_id_choices(rows))]
-    failed: dict[str, list[str]] = {}  # message -> ids of the rows it breaks
+    if isinstance(chosen, tuple):
+        ids, ids_zh = _id_choices(rows)
+        return [where.problem(override.path, chosen[0], chosen[1], kind="unknown_id",
+                              value=selector, expected=ids, expected_zh=ids_zh)]
+    failed: dict[tuple[str, str], list[str]] = {}  # message (en, zh) -> ids of the rows
     for k in chosen:
         row = rows[k]
         try:
             value = override.value.apply(getattr(row, name))
             rows[k] = type(row).model_validate({**row.model_dump(), name: value})
-        except TypeError as error:
-            failed.setdefault(str(error), []).append(row.id)
+        except NotRelative as error:
+            failed.setdefault((str(error), error.message_zh), []).append(row.id)
         except ValidationError as error:
-            message = "; ".join(e["msg"].removeprefix("Value error, ") for e in error.errors())
+            words = [describe(e, field=name) for e in error.errors()]
+            message = ("; ".join(w.message for w in words),
+                       "；".join(w.message_zh for w in words))
             failed.setdefault(message, []).append(row.id)
+    expected, expected_zh = _field_expectation(type(rows[0]), name)
     return [where.problem(override.path, f"{message} for {_ids_text(ids)}",
-                          kind="invalid_value", value=override.value.text(),
-                          expected=_field_expectation(type(rows[0]), name))
-            for message, ids in failed.items()]
+                          f"{_ids_text_zh(ids)}：{message_zh}", kind="invalid_value",
+                          value=override.value.text(), expected=expected,
+                          expected_zh=expected_zh)
+            for (message, message_zh), ids in failed.items()]
 
 
 def _ids_text(ids: list[str]) -> str:
     return ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
 
 
-def _field_expectation(model: type[BaseModel], name: str) -> str:
+def _ids_text_zh(ids: list[str]) -> str:
+    return "、".join(ids[:5]) + (f" 等 {len(ids)} 个" if len(ids) > 5 else "")
+
+
+_SIGNS = (("ge", ">=", "不小于"), ("gt", ">", "大于"), ("le", "<=", "不大于"), ("lt", "<", "小于"))
+
+
+def _field_expectation(model: type[BaseModel], name: str) -> tuple[str, str]:
+    """What a numeric field takes ('a whole number >= 0'), in English and Chinese."""
     info = model.model_fields[name]
-    limits = [f"{sign} {getattr(m, key)}" for m in info.metadata
-              for key, sign in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<"))
+    limits = [(f"{sign} {getattr(m, key)}", f"{sign_zh} {getattr(m, key)}")
+              for m in info.metadata for key, sign, sign_zh in _SIGNS
               if getattr(m, key, None) is not None]
-    kind = "a whole number" if info.annotation is int or "Count" in str(info.annotation) \
-        else "a number"
-    return kind + (" " + " and ".join(limits) if limits else "")
+    whole = info.annotation is int or "Count" in str(info.annotation)
+    kind, kind_zh = ("a whole number", "整数") if whole else ("a number", "数")
+    return (kind + (" " + " and ".join(en for en, _ in limits) if limits else ""),
+            ("，".join(zh for _, zh in limits) + " 的" if limits else "") + kind_zh)
 
 
 def _change_budget(instance: Instance, override: Override,
@@ -431,27 +492,41 @@ def _change_budget(instance: Instance, override: Override,
     name = parts[1] if len(parts) > 1 else Fund.PERFORMANCE.value
     valid = [f.value for f in Fund]
     if len(parts) > 2 or name not in valid:
+        paths = "budget or budget." + " / budget.".join(valid)
         return [override.where.problem(override.path, f"unknown fund '{name}'",
-                                       kind="unknown_path", value=name,
-                                       expected="budget or budget." + " / budget.".join(valid))]
+                                       f"未知的经费“{name}”", kind="unknown_path", value=name,
+                                       expected=paths,
+                                       expected_zh=paths.replace(" or ", " 或 "))]
     found = [k for k, row in enumerate(funds) if row.fund.value == name]
     if not found:
+        have = _choices(row.fund.value for row in funds) if funds else (
+            "an instance with pay tables", "含薪酬表的数据包")
         return [override.where.problem(
             override.path, f"the instance has no '{name}' fund in pay_funds",
-            kind="unknown_id", value=name,
-            expected=_choices(row.fund.value for row in funds) if funds
-            else "an instance with pay tables")]
+            f"数据包的 pay_funds 表中没有“{name}”经费", kind="unknown_id", value=name,
+            expected=have[0], expected_zh=have[1])]
     problems = []
     for k in found:
         row = funds[k]
         try:
             value = override.value.apply(Decimal(str(row.amount)))
             funds[k] = type(row).model_validate({**row.model_dump(), "amount": str(value)})
-        except (TypeError, ValidationError, InvalidOperation) as error:
+        except (NotRelative, ValidationError, InvalidOperation) as error:
+            wording = _amount_wording(error)
             problems.append(override.where.problem(
-                override.path, str(error).splitlines()[0], kind="invalid_value",
-                value=override.value.text(), expected="an amount in yuan, 2 decimals at most"))
+                override.path, wording.message, wording.message_zh, kind="invalid_value",
+                value=override.value.text(), expected="an amount in yuan, 2 decimals at most",
+                expected_zh="以元为单位的金额，最多两位小数"))
     return problems
+
+
+def _amount_wording(error: Exception) -> Wording:
+    """Why a changed fund amount is refused, in both languages."""
+    if isinstance(error, NotRelative):
+        return Wording(str(error), error.message_zh)
+    if isinstance(error, ValidationError):
+        return describe(error.errors()[0], field="amount")
+    return Wording("not a number", "不是数字")
 
 
 def apply_to_instance(instance: Instance, overrides: Sequence[Override]) -> Instance:

@@ -25,7 +25,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import staffing
-from staffing.errors import InputError, Problem
+from staffing.errors import InputError, Lang, Problem
+from staffing.io.messages import describe
 from staffing.service import adapter, schemas
 from staffing.service.config import LOCAL_OWNER, ServiceConfig, owner_key
 from staffing.service.inputs import Reader, RequestProblems, Submission
@@ -53,15 +54,21 @@ HEARTBEAT = 15.0           # seconds between keep-alive comments on an event str
 
 
 class ApiError(Exception):
-    """An error answer: status, summary and located problems."""
+    """An error answer: status, summary (in English and Chinese) and located problems."""
 
-    def __init__(self, status: int, detail: str, problems: list[Problem] | None = None,
-                 headers: dict[str, str] | None = None):
+    def __init__(self, status: int, detail: str, detail_zh: str,
+                 problems: list[Problem] | None = None, headers: dict[str, str] | None = None):
         self.status = status
         self.detail = detail
+        self.detail_zh = detail_zh
         self.problems = problems or []
         self.headers = headers or {}
         super().__init__(detail)
+
+    @classmethod
+    def of(cls, status: int, problems: list[Problem]) -> "ApiError":
+        """An answer listing located problems, summarised in both languages."""
+        return cls(status, _summary(problems), _summary(problems, "zh"), problems)
 
 
 class BodyTooLarge(Exception):
@@ -98,8 +105,10 @@ class BodyLimit:
 
     def too_large(self, size: str) -> dict[str, Any]:
         problem = Problem("request", "request body too large", "too_large", value=size,
-                          expected=f"at most {self.max_bytes} bytes")
-        return {"detail": str(problem), "problems": [plain(problem.to_dict())]}
+                          expected=f"at most {self.max_bytes} bytes",
+                          message_zh="请求体过大", expected_zh=f"不超过 {self.max_bytes} 字节")
+        return {"detail": str(problem), "detail_zh": problem.line("zh"),
+                "problems": [plain(problem.to_dict())]}
 
 
 async def _send_error(send: Send, status: int, body: dict[str, Any]) -> None:
@@ -146,10 +155,12 @@ def create_app(config: ServiceConfig, store: JobStore, pool: Pool) -> FastAPI:
             return LOCAL_OWNER
         if credentials is None or credentials.scheme.lower() != "bearer":
             raise ApiError(401, "missing bearer token: send 'Authorization: Bearer <token>'",
+                           "缺少令牌：请发送“Authorization: Bearer <令牌>”请求头",
                            headers={"WWW-Authenticate": "Bearer"})
         key = owner_key(credentials.credentials)
         if key not in owners:
-            raise ApiError(401, "unknown token", headers={"WWW-Authenticate": "Bearer"})
+            raise ApiError(401, "unknown token", "未知的令牌",
+                           headers={"WWW-Authenticate": "Bearer"})
         return key
 
     Owner = Annotated[str, Depends(owner)]
@@ -157,7 +168,8 @@ def create_app(config: ServiceConfig, store: JobStore, pool: Pool) -> FastAPI:
     def own_job(job_id: str, who: str) -> JobRecord:
         job = store.get(job_id, who)
         if job is None:
-            raise ApiError(404, f"no job {job_id!r} for this token")
+            raise ApiError(404, f"no job {job_id!r} for this token",
+                           f"该令牌下没有任务 {job_id!r}")
         return job
 
     def job_view(job: JobRecord) -> schemas.Job:
@@ -277,7 +289,8 @@ def create_app(config: ServiceConfig, store: JobStore, pool: Pool) -> FastAPI:
     async def cancel(job_id: str, who: Owner) -> Any:
         job = own_job(job_id, who)
         if job.final:
-            raise ApiError(409, f"job {job_id} has already ended ({job.state}); nothing to cancel")
+            raise ApiError(409, f"job {job_id} has already ended ({job.state}); nothing to cancel",
+                           f"任务 {job_id} 已结束（{job.state}），无需取消")
         await run_in_threadpool(pool.cancel, job_id)
         deadline = time.monotonic() + config.limits.cancel_grace + 2.0
         while not job.final and time.monotonic() < deadline:
@@ -301,9 +314,12 @@ def create_app(config: ServiceConfig, store: JobStore, pool: Pool) -> FastAPI:
         job = own_job(job_id, who)
         out = store.job_dir(job.id) / "out"
         if name not in output_files(out):  # the request's name never reaches open() unchecked
-            raise ApiError(404, f"job {job_id} has no output file {name!r}", [Problem(
-                "request", "no such output file", "not_found", column="name", value=name[:200],
-                expected="one of GET /v1/jobs/{id}/files")])
+            raise ApiError(404, f"job {job_id} has no output file {name!r}",
+                           f"任务 {job_id} 没有输出文件 {name!r}", [Problem(
+                               "request", "no such output file", "not_found", column="name",
+                               value=name[:200], expected="one of GET /v1/jobs/{id}/files",
+                               message_zh="没有该输出文件",
+                               expected_zh="GET /v1/jobs/{id}/files 列出的文件之一")])
         return _file_response((out / name).read_bytes(), media_type(name))
 
     @app.get("/v1/jobs/{job_id}/{result}", tags=["results"],
@@ -314,8 +330,10 @@ def create_app(config: ServiceConfig, store: JobStore, pool: Pool) -> FastAPI:
     def result(job_id: str, result: Result, who: Owner, request: Request) -> Response:
         job = own_job(job_id, who)
         if job.state != "done":
+            failed = f" ({job.error})" if job.error else ""
             raise ApiError(409, f"job {job_id} is {job.state}: results exist once it is done"
-                           + (f" ({job.error})" if job.error else ""))
+                           + failed, f"任务 {job_id} 的状态为 {job.state}：任务完成后才有结果"
+                           + failed)
         return _result_response(store.job_dir(job.id) / "out", job, result,
                                 request.headers.get("accept"))
 
@@ -342,10 +360,14 @@ def _submission_reader(reader: Reader) -> Callable[..., Awaitable[Submission]]:
             if content_type == "multipart/form-data":
                 return reader.from_form(await _form_fields(request), job=job, roster=roster)
         except RequestProblems as error:
-            raise ApiError(error.status, _summary(error.problems), error.problems) from None
-        raise ApiError(415, "send JSON or multipart/form-data", [Problem(
-            "request", "unsupported content type", "content_type", column="Content-Type",
-            value=content_type or None, expected="application/json or multipart/form-data")])
+            raise ApiError.of(error.status, error.problems) from None
+        raise ApiError(415, "send JSON or multipart/form-data",
+                       "请发送 JSON 或 multipart/form-data", [Problem(
+                           "request", "unsupported content type", "content_type",
+                           column="Content-Type", value=content_type or None,
+                           expected="application/json or multipart/form-data",
+                           message_zh="不支持的内容类型",
+                           expected_zh="application/json 或 multipart/form-data")])
 
     return read
 
@@ -450,7 +472,7 @@ def _input_problems() -> Any:
     try:
         yield
     except InputError as error:
-        raise ApiError(422, _summary(error.problems), error.problems) from None
+        raise ApiError.of(422, error.problems) from None
 
 
 def _create_job(store: JobStore, sub: Submission, who: str) -> JobRecord:
@@ -480,6 +502,7 @@ def _refuse_when_full(store: JobStore, pool: Pool, config: ServiceConfig) -> Non
     remaining = pool.running_remaining()
     wait = max(1, math.ceil(min(remaining) if remaining else config.limits.default_time_limit))
     raise ApiError(429, f"the queue is full ({queued} jobs waiting); retry in {wait} s",
+                   f"队列已满（{queued} 个任务等待中），请 {wait} 秒后重试",
                    headers={"Retry-After": str(wait)})
 
 
@@ -495,14 +518,21 @@ def _result_response(out: Path, job: JobRecord, result: Result, accept: str | No
     if not path.is_file():
         if result is Result.REPORT:
             raise ApiError(404, f"job {job.id} has no HTML report (its run wrote no "
-                           f"{name}); its other outputs: GET /v1/jobs/{job.id}/files")
+                           f"{name}); its other outputs: GET /v1/jobs/{job.id}/files",
+                           f"任务 {job.id} 没有 HTML 报告（运行未写出 {name}）；其他输出见 "
+                           f"GET /v1/jobs/{job.id}/files")
+        written = ", ".join(sorted(output_files(out)))
         raise ApiError(404, f"job {job.id} has no {result.value} (a {job.kind} job writes "
-                       + ", ".join(sorted(output_files(out))) + ")")
+                       f"{written})", f"任务 {job.id} 没有 {result.value}（{job.kind} 任务写出 "
+                       f"{written}）")
     chosen = choose_type(accept, output.types)
     if chosen is None:
-        raise ApiError(406, f"{result.value} is served as " + ", ".join(output.types), [Problem(
-            "request", "no acceptable type", "not_acceptable", column="Accept",
-            value=(accept or "")[:200], expected="one of " + ", ".join(output.types))])
+        types = ", ".join(output.types)
+        raise ApiError(406, f"{result.value} is served as {types}",
+                       f"{result.value} 只以 {types} 格式提供", [Problem(
+                           "request", "no acceptable type", "not_acceptable", column="Accept",
+                           value=(accept or "")[:200], expected="one of " + types,
+                           message_zh="没有可接受的格式", expected_zh="以下之一：" + types)])
     if chosen == XLSX:
         if output.workbook and (out / output.workbook).is_file():
             return _file_response((out / output.workbook).read_bytes(), XLSX)
@@ -528,46 +558,55 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, error: ApiError) -> JSONResponse:
-        return _error(error.status, error.detail, error.problems, error.headers)
+        return _error(error)
 
     @app.exception_handler(BodyTooLarge)
     async def too_large(_request: Request, _exc: Exception) -> JSONResponse:
-        return _error(413, "request body too large", [Problem(
-            "request", "request body too large", "too_large", expected="a smaller body")],
-            {"Connection": "close"})
+        return _error(ApiError(413, "request body too large", "请求体过大", [Problem(
+            "request", "request body too large", "too_large", expected="a smaller body",
+            message_zh="请求体过大", expected_zh="更小的请求体")], {"Connection": "close"}))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
-        problems = [Problem("request", item.get("msg", "invalid"), item.get("type", "invalid"),
-                            column=".".join(str(p) for p in item.get("loc", ())),
-                            value=_short(item.get("input")))
-                    for item in error.errors()]
-        return _error(422, _summary(problems), problems)
+        problems = []
+        for item in error.errors():
+            column = ".".join(str(p) for p in item.get("loc", ()))
+            wording = describe(item, field=column.rsplit(".", 1)[-1] or None)
+            problems.append(Problem("request", wording.message, item.get("type", "invalid"),
+                                    column=column, value=_short(item.get("input")),
+                                    expected=wording.expected, message_zh=wording.message_zh,
+                                    expected_zh=wording.expected_zh))
+        return _error(ApiError.of(422, problems))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
         detail = error.detail if isinstance(error.detail, str) else str(error.detail)
+        detail_zh = f"HTTP {error.status_code}：{detail}"
         problems = [] if error.status_code in (404, 405) else [
-            Problem("request", detail, "http")]
-        return _error(error.status_code, detail, problems, dict(error.headers or {}))
+            Problem("request", detail, "http", message_zh=detail_zh)]
+        return _error(ApiError(error.status_code, detail, detail_zh, problems,
+                               dict(error.headers or {})))
 
     @app.exception_handler(Exception)
     async def internal(_request: Request, error: Exception) -> JSONResponse:
-        return _error(500, f"internal error: {type(error).__name__}; please report it with "
-                      "the request sent")
+        name = type(error).__name__
+        return _error(ApiError(500, f"internal error: {name}; please report it with the request "
+                               "sent", f"内部错误：{name}；请连同所发送的请求一并报告"))
 
 
-def _error(status: int, detail: str, problems: list[Problem] | None = None,
-           headers: dict[str, str] | None = None) -> JSONResponse:
-    body = {"detail": detail, "problems": [plain(p.to_dict()) for p in problems or []]}
-    return JSONResponse(body, status_code=status, headers=headers)
+def _error(error: ApiError) -> JSONResponse:
+    body = {"detail": error.detail, "detail_zh": error.detail_zh,
+            "problems": [plain(p.to_dict()) for p in error.problems]}
+    return JSONResponse(body, status_code=error.status, headers=error.headers)
 
 
-def _summary(problems: list[Problem]) -> str:
+def _summary(problems: list[Problem], lang: Lang = "en") -> str:
+    """The first problems in one line (their count, then each in full), in ``lang``."""
     errors = [p for p in problems if p.severity == "error"] or problems
-    head = f"{len(errors)} problem(s)"
-    return head + ": " + "; ".join(str(p) for p in errors[:3]) + (
-        " ..." if len(errors) > 3 else "")
+    head = f"{len(errors)} 个问题：" if lang == "zh" else f"{len(errors)} problem(s): "
+    more = " ..." if len(errors) > 3 else ""
+    return head + ("；" if lang == "zh" else "; ").join(
+        p.line(lang) for p in errors[:3]) + more
 
 
 def _short(value: Any) -> Any:

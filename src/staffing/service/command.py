@@ -35,8 +35,9 @@ def serve(
         import fastapi  # noqa: F401  # lazy: the optional service extra
         import uvicorn  # noqa: F401  # lazy: the optional service extra
     except ImportError:
-        raise ConfigError("the service needs its extra: pip install 'staffing[service]'") \
-            from None
+        raise ConfigError.of("serve", "the service needs its extra", "服务需要安装其扩展包",
+                             expected="pip install 'staffing[service]'",
+                             expected_zh="pip install 'staffing[service]'") from None
     from staffing.service.server import serve as run  # lazy: loads uvicorn and FastAPI
 
     limits = Limits(max_request_bytes=int(max_request_mb * 2**20),

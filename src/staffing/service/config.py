@@ -7,14 +7,23 @@ import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from staffing.errors import Problem, StaffingError
+from staffing.errors import InputError, Problem
 
 TOKENS_ENV = "STAFFING_TOKENS"  # tokens separated by commas or white space
 
 
-class ConfigError(StaffingError):
-    """A setting the service cannot start with."""
+class ConfigError(InputError):
+    """Settings the service cannot start with, each problem naming its option."""
+
+    @classmethod
+    def of(cls, option: str, message: str, message_zh: str, *, value: Any = None,
+           expected: str | None = None, expected_zh: str | None = None) -> ConfigError:
+        """One refused setting: ``option`` (a command-line option or a file) and why."""
+        return cls([Problem("serve", message, "config", column=option, value=value,
+                            expected=expected, message_zh=message_zh,
+                            expected_zh=expected_zh)])
 
 
 @dataclass(frozen=True)
@@ -61,12 +70,17 @@ class ServiceConfig:
             on a non-loopback address without tokens, or a worker count below 1.
         """
         if not self.auth and not is_loopback(self.host):
-            raise ConfigError(
-                f"refusing to listen on {self.host} without authentication: give tokens with "
-                f"--tokens-file FILE or the {TOKENS_ENV} environment variable, or listen on "
-                "127.0.0.1")
+            raise ConfigError.of(
+                "--host", f"refusing to listen on {self.host} without authentication",
+                f"不设令牌时拒绝在 {self.host} 上监听", value=self.host,
+                expected=f"tokens given with --tokens-file FILE or the {TOKENS_ENV} environment "
+                "variable, or --host 127.0.0.1",
+                expected_zh=f"用 --tokens-file 文件或环境变量 {TOKENS_ENV} 给出令牌，或使用 "
+                "--host 127.0.0.1")
         if self.workers < 1:
-            raise ConfigError(f"--workers must be at least 1 (got {self.workers})")
+            raise ConfigError.of("--workers", "--workers must be at least 1",
+                                 "--workers 至少为 1", value=self.workers, expected=">= 1",
+                                 expected_zh="不小于 1")
 
 
 def owner_key(token: str) -> str:
@@ -101,15 +115,21 @@ def read_tokens(path: Path | None, environ: dict[str, str] | None = None) -> fro
         try:
             text = Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            raise ConfigError(f"cannot read the tokens file {path}: {error}") from None
+            reason = getattr(error, "strerror", None) or "not UTF-8 text"
+            raise ConfigError.of("--tokens-file", f"cannot read the tokens file {path}: {reason}",
+                                 f"无法读取令牌文件 {path}：{reason}", value=str(path),
+                                 expected="a readable UTF-8 text file, one token a line",
+                                 expected_zh="可读取的 UTF-8 文本文件，每行一个令牌") from None
         for number, line in enumerate(text.splitlines(), start=1):
             token = line.split("#", 1)[0].strip()
             if token:
                 found.append((f"{path}, line {number}", token))
     for token in environ.get(TOKENS_ENV, "").replace(",", " ").split():
         found.append((TOKENS_ENV, token))
-    short = [Problem(where, "token shorter than 16 characters", "token")
+    short = [Problem(where, "token shorter than 16 characters", "token",
+                     expected="at least 16 characters", message_zh="令牌短于 16 个字符",
+                     expected_zh="至少 16 个字符")
              for where, token in found if len(token) < 16]
     if short:
-        raise ConfigError("; ".join(str(p) for p in short))
+        raise ConfigError(short)
     return frozenset(token for _where, token in found)

@@ -9,6 +9,7 @@ nesting, no anchors, aliases or tags) before the YAML parser sees it.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import math
@@ -21,6 +22,7 @@ from typing import Any
 import yaml
 
 from staffing.errors import Problem
+from staffing.io.yaml_shape import yaml_syntax_problem
 from staffing.service.config import Limits
 
 KINDS = ("allocation", "pay", "both")
@@ -82,20 +84,24 @@ class Reader:
         if not isinstance(data, dict):
             raise RequestProblems([Problem("request", "the body must be a JSON object", "json",
                                            value=type(data).__name__,
-                                           expected='{"bundle": {...}, "policy": "..."}')])
+                                           expected='{"bundle": {...}, "policy": "..."}',
+                                           message_zh="请求体必须是 JSON 对象",
+                                           expected_zh='{"bundle": {...}, "policy": "..."}')])
         problems: list[Problem] = []
         sub = Submission()
         bundle = data.get("bundle")
         if not isinstance(bundle, dict):
-            problems.append(_missing("bundle", bundle, "an object of tables: "
-                                     '{"institutions": [...], "posts": [...], ...}'))
+            tables = '{"institutions": [...], "posts": [...], ...}'
+            problems.append(_missing("bundle", bundle, ("an object of tables: " + tables,
+                                                        "由表组成的对象：" + tables)))
         else:
             sub.bundle = json.dumps(bundle, ensure_ascii=False).encode()
         self._policy(sub, data.get("policy"), data.get("policy_yaml"), problems)
         for name, attr in (("roster_csv", "roster"), ("pay_csv", "pay_plan")):
             value = data.get(name)
             if value is not None and not isinstance(value, str):
-                problems.append(_missing(name, value, "the text of a CSV file"))
+                problems.append(_missing(name, value, ("the text of a CSV file",
+                                                       "CSV 文件的文本")))
             elif value is not None:
                 setattr(sub, attr, value.encode())
         self._finish(sub, data, problems, job=job, roster=roster)
@@ -114,7 +120,8 @@ class Reader:
         sub = Submission()
         bundle = fields.get("bundle")
         if not isinstance(bundle, tuple):
-            problems.append(_missing("bundle", None, "an uploaded .xlsx or .json file"))
+            problems.append(_missing("bundle", None, ("an uploaded .xlsx or .json file",
+                                                      "上传的 .xlsx 或 .json 文件")))
         else:
             filename, content = bundle
             sub.bundle_format = bundle_format(filename, content)
@@ -147,34 +154,44 @@ class Reader:
         if (job or roster) and sub.policy_text is None and not any(
                 p.column in ("policy", "policy_yaml") for p in problems):
             problems.append(Problem("request", "a policy is needed", "missing", column="policy",
-                                    expected="'policy' (a model name) or 'policy_yaml'"))
+                                    expected="'policy' (a model name) or 'policy_yaml'",
+                                    message_zh="需要政策模型",
+                                    expected_zh="policy（政策模型名称）或 policy_yaml"))
         if roster and sub.roster is None:
             name = "roster" if job else "roster_csv"
-            problems.append(_missing(name, None, "a roster.csv (person, post, pool, "
-                                     "tour_villages), as text or an uploaded file"))
+            problems.append(_missing(name, None, (
+                "a roster.csv (person, post, pool, tour_villages), as text or an uploaded file",
+                "roster.csv（person、post、pool、tour_villages 列），文本或上传的文件")))
         if problems:
             raise RequestProblems(problems)
 
     def _policy(self, sub: Submission, name: Any, text: Any, problems: list[Problem]) -> None:
         if name is not None and text is not None:
             problems.append(Problem("request", "give either 'policy' or 'policy_yaml', not both",
-                                    "policy", column="policy"))
+                                    "policy", column="policy",
+                                    message_zh="policy 与 policy_yaml 只能给出其一",
+                                    expected="one of them", expected_zh="二者之一"))
             return
         if name is not None:
             path = self.models.get(name.removesuffix(".yaml")) if isinstance(name, str) \
                 else None
             if path is None:
+                offered = ", ".join(sorted(self.models))
                 problems.append(Problem(
                     "request", "unknown policy model", "unknown_policy", column="policy",
                     value=name if isinstance(name, str | int | float) else None,
-                    expected="one of " + (", ".join(sorted(self.models)) or
-                                          "(no models on this server: send policy_yaml)")))
+                    expected="one of " + (offered or "(no models on this server: send "
+                                          "policy_yaml)"),
+                    message_zh="未知的政策模型",
+                    expected_zh="以下之一：" + offered if offered else
+                    "（本服务器没有政策模型：请发送 policy_yaml）"))
                 return
             sub.policy_text = path.read_text(encoding="utf-8-sig")
             sub.policy_source = path.name
         elif text is not None:
             if not isinstance(text, str):
-                problems.append(_missing("policy_yaml", text, "the text of a policy YAML file"))
+                problems.append(_missing("policy_yaml", text, ("the text of a policy YAML file",
+                                                               "政策模型 YAML 文件的文本")))
                 return
             found = yaml_problems(text, self.limits.max_policy_bytes)
             problems.extend(found)
@@ -188,8 +205,7 @@ class Reader:
         try:
             parse_json(content)
         except RequestProblems as error:
-            return [Problem("bundle.json", p.message, p.kind, row=p.row, expected=p.expected)
-                    for p in error.problems]
+            return [dataclasses.replace(p, source="bundle.json") for p in error.problems]
         return []
 
     def job_options(self, data: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
@@ -198,14 +214,18 @@ class Reader:
         kind = data.get("kind", "allocation")
         if kind not in KINDS:
             problems.append(Problem("request", "unknown job kind", "kind", column="kind",
-                                    value=_shown(kind), expected="one of " + ", ".join(KINDS)))
+                                    value=_shown(kind), expected="one of " + ", ".join(KINDS),
+                                    message_zh="未知的任务类型",
+                                    expected_zh="以下之一：" + ", ".join(KINDS)))
         time_limit = data.get("time_limit", limits.default_time_limit)
         limit = _number(time_limit)
         if limit is None or not 0 < limit <= limits.max_time_limit:
             problems.append(Problem(
                 "request", "time limit out of range", "time_limit", column="time_limit",
                 value=_shown(time_limit),
-                expected=f"seconds > 0 and <= {limits.max_time_limit:g} (this server's maximum)"))
+                expected=f"seconds > 0 and <= {limits.max_time_limit:g} (this server's maximum)",
+                message_zh="时间限制超出范围",
+                expected_zh=f"大于 0 且不超过 {limits.max_time_limit:g} 的秒数（本服务器的上限）"))
         deterministic = data.get("deterministic", False)
         if isinstance(deterministic, str):
             deterministic = {"true": True, "1": True, "false": False, "0": False}.get(
@@ -213,12 +233,16 @@ class Reader:
         if not isinstance(deterministic, bool):
             problems.append(Problem("request", "deterministic must be true or false", "bool",
                                     column="deterministic", value=_shown(deterministic),
-                                    expected="true or false"))
+                                    expected="true or false",
+                                    message_zh="deterministic 必须是 true 或 false",
+                                    expected_zh="true 或 false"))
         budget = data.get("budget")
         if budget is not None and not _budget_ok(budget):
             problems.append(Problem("request", "budget must be an amount or fund amounts",
                                     "budget", column="budget", value=_shown(budget),
-                                    expected='51000000 or {"performance": 51000000}'))
+                                    expected='51000000 or {"performance": 51000000}',
+                                    message_zh="budget 必须是金额，或各项经费的金额",
+                                    expected_zh='51000000 或 {"performance": 51000000}'))
         return {"kind": kind, "time_limit": limit, "deterministic": deterministic,
                 "budget": budget}
 
@@ -237,14 +261,19 @@ def parse_json(body: bytes) -> Any:
         return json.loads(body.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise RequestProblems([Problem("request", "the body is not UTF-8 text", "encoding",
-                                       expected="UTF-8 JSON")], 400) from None
+                                       expected="UTF-8 JSON", message_zh="请求体不是 UTF-8 文本",
+                                       expected_zh="UTF-8 编码的 JSON")], 400) from None
     except json.JSONDecodeError as error:
         raise RequestProblems([Problem(
             "request", f"not valid JSON: {error.msg} (line {error.lineno}, character "
-            f"{error.colno})", "json", row=error.lineno, expected="a JSON object")], 400) from None
+            f"{error.colno})", "json", row=error.lineno, expected="a JSON object",
+            message_zh=f"不是有效的 JSON（第 {error.lineno} 行，第 {error.colno} 个字符附近）",
+            expected_zh="一个 JSON 对象")], 400) from None
     except RecursionError:
         raise RequestProblems([Problem("request", "JSON nested too deeply", "json",
-                                       expected="a bundle: an object of tables of rows")],
+                                       expected="a bundle: an object of tables of rows",
+                                       message_zh="JSON 嵌套过深",
+                                       expected_zh="数据包：由表（行的列表）组成的对象")],
                               400) from None
 
 
@@ -258,6 +287,9 @@ def bundle_format(filename: str | None, content: bytes) -> str:
     return "xlsx" if content[:4] == b"PK\x03\x04" else "json"
 
 
+_WORKBOOK = ("an .xlsx file saved by Excel or WPS", "由 Excel 或 WPS 保存的 .xlsx 文件")
+
+
 def workbook_problems(content: bytes, max_unpacked: int) -> list[Problem]:
     """Problems of an uploaded workbook before openpyxl reads it: not a zip, or a zip bomb."""
     source = "bundle.xlsx"
@@ -266,16 +298,24 @@ def workbook_problems(content: bytes, max_unpacked: int) -> list[Problem]:
             members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as error:
         return [Problem(source, f"not an .xlsx workbook: {error}", "xlsx",
-                        expected="an .xlsx file saved by Excel or WPS")]
+                        expected=_WORKBOOK[0], message_zh="不是 .xlsx 工作簿（无法解压）",
+                        expected_zh=_WORKBOOK[1])]
     unpacked = sum(m.file_size for m in members)
     if len(members) > 10_000 or unpacked > max_unpacked:
         return [Problem(source, "the workbook unpacks to too much data", "too_large",
                         value=f"{unpacked} bytes in {len(members)} parts",
-                        expected=f"at most {max_unpacked} bytes unpacked")]
+                        expected=f"at most {max_unpacked} bytes unpacked",
+                        message_zh="工作簿解压后数据量过大",
+                        expected_zh=f"解压后不超过 {max_unpacked} 字节")]
     if not any(m.filename == "[Content_Types].xml" for m in members):
         return [Problem(source, "not an .xlsx workbook (a zip file without workbook parts)",
-                        "xlsx", expected="an .xlsx file saved by Excel or WPS")]
+                        "xlsx", expected=_WORKBOOK[0],
+                        message_zh="不是 .xlsx 工作簿（压缩包中没有工作簿的组成部分）",
+                        expected_zh=_WORKBOOK[1])]
     return []
+
+
+_PLAIN = ("plain keys and values", "直接写出的键和值")
 
 
 def yaml_problems(text: str, max_bytes: int) -> list[Problem]:
@@ -283,7 +323,9 @@ def yaml_problems(text: str, max_bytes: int) -> list[Problem]:
     source = "policy_yaml"
     if len(text.encode()) > max_bytes:
         return [Problem(source, "policy YAML too large", "too_large",
-                        value=f"{len(text.encode())} bytes", expected=f"at most {max_bytes}")]
+                        value=f"{len(text.encode())} bytes", expected=f"at most {max_bytes}",
+                        message_zh="政策模型 YAML 过大",
+                        expected_zh=f"不超过 {max_bytes} 字节")]
     depth = 0
     opening = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken,
                yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)
@@ -293,25 +335,32 @@ def yaml_problems(text: str, max_bytes: int) -> list[Problem]:
             line = token.start_mark.line + 1
             if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
                 return [Problem(source, "YAML anchors and aliases are not accepted", "yaml",
-                                row=line, expected="plain keys and values")]
+                                row=line, expected=_PLAIN[0],
+                                message_zh="不接受 YAML 锚点和别名（&名称、*名称）",
+                                expected_zh=_PLAIN[1])]
             if isinstance(token, yaml.TagToken):
                 return [Problem(source, "YAML tags are not accepted", "yaml", row=line,
-                                expected="plain keys and values")]
+                                expected=_PLAIN[0], message_zh="不接受 YAML 标签（!标签）",
+                                expected_zh=_PLAIN[1])]
             depth += isinstance(token, opening) - isinstance(token, closing)
             if depth > MAX_YAML_DEPTH:
                 return [Problem(source, "YAML nested too deeply", "yaml", row=line,
-                                expected=f"at most {MAX_YAML_DEPTH} levels")]
+                                expected=f"at most {MAX_YAML_DEPTH} levels",
+                                message_zh="YAML 嵌套过深",
+                                expected_zh=f"不超过 {MAX_YAML_DEPTH} 层")]
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        return [Problem(source, f"not valid YAML: {getattr(error, 'problem', error)}", "yaml",
-                        row=mark.line + 1 if mark else None)]
+        return [yaml_syntax_problem(error, source)]
     return []
 
 
-def _missing(name: str, value: Any, expected: str) -> Problem:
-    message = f"'{name}' is missing" if value is None else f"'{name}' has the wrong type"
-    return Problem("request", message, "missing" if value is None else "type", column=name,
-                   value=None if value is None else type(value).__name__, expected=expected)
+def _missing(name: str, value: Any, expected: tuple[str, str]) -> Problem:
+    """A request field that is absent or of the wrong type; ``expected`` in both languages."""
+    missing = value is None
+    return Problem("request", f"'{name}' is missing" if missing else f"'{name}' has the wrong type",
+                   "missing" if missing else "type", column=name,
+                   value=None if missing else type(value).__name__, expected=expected[0],
+                   message_zh=f"缺少 {name}" if missing else f"{name} 的类型不对",
+                   expected_zh=expected[1])
 
 
 def _text(content: bytes, name: str, problems: list[Problem]) -> str | None:
@@ -319,7 +368,8 @@ def _text(content: bytes, name: str, problems: list[Problem]) -> str | None:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
         problems.append(Problem("request", "not UTF-8 text", "encoding", column=name,
-                                expected="a UTF-8 YAML file"))
+                                expected="a UTF-8 YAML file", message_zh="不是 UTF-8 文本",
+                                expected_zh="UTF-8 编码的 YAML 文件"))
         return None
 
 

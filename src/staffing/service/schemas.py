@@ -21,12 +21,15 @@ class ProblemModel(BaseModel):
     value: Any = None
     expected: str | None = Field(None, description="what would have been valid")
     severity: Literal["error", "warning"] = "error"
+    message_zh: str = Field("", description="the message in Chinese")
+    expected_zh: str | None = Field(None, description="what would have been valid, in Chinese")
 
 
 class ErrorBody(BaseModel):
-    """Every error response: a summary and each located problem."""
+    """Every error response: a summary and each located problem, in English and Chinese."""
 
     detail: str
+    detail_zh: str = Field(description="the summary in Chinese")
     problems: list[ProblemModel] = Field(default_factory=list)
 
 

@@ -29,7 +29,10 @@ def lock_data(data: Path) -> IO[str]:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         handle.close()
-        raise ConfigError(f"another server is using the data folder {data}") from None
+        raise ConfigError.of("--data", "another server is using the data folder",
+                             "另一个服务正在使用该数据文件夹", value=str(data),
+                             expected="a data folder of its own for each server",
+                             expected_zh="每个服务使用各自的数据文件夹") from None
     handle.write(f"{os.getpid()}\n")
     handle.flush()
     return handle

@@ -98,6 +98,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="run only this section (repeatable)")
     parser.add_argument("--skip", action="append", choices=list(SECTIONS), default=[],
                         help="skip this section (repeatable)")
+    parser.add_argument("--render", action="store_true",
+                        help="run no section: redraw the targets, latest.md and the chart from "
+                             "the CSV files in the results folder")
     parser.add_argument("--all", action="store_true",
                         help="also run " + ", ".join(OPTIONAL) + " (left out of a full run)")
     parser.add_argument("--readme", action=argparse.BooleanOptionalAction, default=None,
@@ -114,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.small(out) if args.smoke else Settings.full(out)
     chosen = [s for s in SECTIONS if s not in args.skip and (
         s in args.only if args.only is not None
-        else args.smoke or args.all or s not in OPTIONAL)]
+        else args.smoke or args.all or s not in OPTIONAL)] if not args.render else []
     log(f"benchmarks ({'smoke' if args.smoke else 'full'}) -> {out}: {', '.join(chosen)}")
     ledger = _read_ledger(out)
     began = time.perf_counter()
@@ -135,9 +138,10 @@ def main(argv: list[str] | None = None) -> int:
                                     "date": today()}
         log(f"[{name}] {status} in {seconds:.1f} s")
     total = time.perf_counter() - began
-    ledger["last_run"] = {"date": today(), "seconds": round(total, 1), "sections": chosen,
-                          "smoke": args.smoke}
-    ledger["machine"] = machine()
+    if chosen:
+        ledger["last_run"] = {"date": today(), "seconds": round(total, 1), "sections": chosen,
+                              "smoke": args.smoke}
+        ledger["machine"] = machine()
     (out / "run.json").write_text(json.dumps(ledger, indent=1) + "\n", encoding="utf-8")
     try:
         scaling.chart(out)
@@ -147,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     bad = check_failures(out)
     text = latest(out, ledger, bad)
     (out / "latest.md").write_text(text, encoding="utf-8")
-    update = args.readme if args.readme is not None else (out == RESULTS and not args.smoke)
+    update = args.readme if args.readme is not None else (
+        out == RESULTS and not args.smoke and not args.render)
     if update:
         _update_readme(text)
     for problem in bad:
@@ -201,7 +206,7 @@ def latest(out: Path, ledger: dict[str, Any], failures: list[str] | None = None)
     return "\n".join(lines) + "\n"
 
 
-TARGETS_NOTE = ("Each target of the speed work against its figure, computed from the section "
+TARGETS_NOTE = ("Each speed target against its figure, computed from the section "
                 "tables below (a figure older than this run carries its own date; "
                 "`targets.csv` has the same rows).")
 

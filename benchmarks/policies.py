@@ -42,9 +42,10 @@ COLUMNS = ["date", "machine", "people", "posts", "applicants", "policy", "time_l
            "blocking_pairs",
            "first_choices", "first_choice_share", "placed_at_choice", "rank_profile", "rank_sum",
            "hard_violations", "check_ok", "written_check_ok", "pruning", "pairs", "pairs_pruned",
-           "variables", "constraints", "cut_short", "designer_s", "designer_hard_violations",
-           "designer_blocking_pairs", "designer_rank_profile", "designer_unplaced",
-           "designer_soft_floors", "designer_first_difference", "designer_better", "error"]
+           "variables", "constraints", "cut_short", "blocking_bound", "designer_s",
+           "designer_hard_violations", "designer_blocking_pairs", "designer_rank_profile",
+           "designer_unplaced", "designer_soft_floors", "designer_first_difference",
+           "designer_better", "error"]
 
 
 def _rss_mib() -> float:
@@ -110,6 +111,7 @@ def run_one(bundle: str, policy_path: str, time_limit: float) -> dict[str, Any]:
     row["other_s"] = row["engine_s"] - (row["pairs_s"] or 0) - (row["build_s"] or 0) \
         - sum(stage_wall.values())
     row.update(_proof(records, policy))
+    row["blocking_bound"] = _blocking_bound(records)
     report = staffing.check(inst, policy, result.roster)
     row["peak_rss_mib"] = _rss_mib()
     row.update(_quality(inst, policy, result.roster, report))
@@ -150,6 +152,13 @@ def _proof(stages: list[dict[str, Any]], policy: Any) -> dict[str, Any]:
         parts.append("not reached: " + ", ".join(unsolved))
     return {"proof": "; ".join(parts), "max_gap": gap if open_stages else None,
             "proven_stages": proven}
+
+
+def _blocking_bound(stages: list[dict[str, Any]]) -> int | None:
+    """The best bound the solver proved on the blocking-pairs stage (None: not solved)."""
+    bounds = [s["bound"] for s in stages if s["stage"] == "blocking_pairs"
+              and s["status"] in ("optimal", "feasible") and s.get("bound") is not None]
+    return int(max(bounds)) if bounds else None
 
 
 def _quality(inst: Any, policy: Any, roster: Any, report: Any) -> dict[str, Any]:

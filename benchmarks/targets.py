@@ -125,9 +125,17 @@ def _early(early: list[dict[str, str]]) -> list[dict[str, Any]]:
             out.append(_row(target, r["policy"], "no roster", goal, False, _open_part(r),
                             r.get("date")))
         elif within is None:
+            at_most, bound = _f(r, "within_at_most"), r.get("best_bound")
+            if at_most is not None and at_most <= EARLY_WITHIN:
+                out.append(_row(target, r["policy"], f"{num(found, 0)} vs bound {bound}", goal,
+                                True, f"met: at most {at_most:.1%} above the optimum (not "
+                                "proven; against the best bound)", r.get("date")))
+                continue
+            how_far = (f"at most {at_most:.1%} above it (best bound {bound})"
+                       if at_most is not None else "no bound either")
             out.append(_row(target, r["policy"], measured, goal, False,
-                            "cannot tell: the optimum of the blocking-pairs stage is not "
-                            "proven (no policies row or reference run proves it)", r.get("date")))
+                            "cannot tell exactly: the optimum of the blocking-pairs stage is "
+                            f"not proven; {how_far}", r.get("date")))
         else:
             met = within <= EARLY_WITHIN
             out.append(_row(target, r["policy"], measured, goal, met,
@@ -243,25 +251,25 @@ def _designer(policies: list[dict[str, str]]) -> list[dict[str, Any]]:
     target = "the market designer's baseline"
     goal = "engine at least as good on the first differing stage, every row"
     compared = [r for r in policies if r.get("designer_better")]
-    if not compared:
+    without = [r for r in policies if r.get("status") in ("failed", "no roster")]
+    if not compared and not without:
         return [_missing(target, goal, "baseline comparison in policies.csv")]
     lost = [r for r in compared if r["designer_better"] == "baseline"]
     fair_losses = [r for r in lost if (_f(r, "designer_hard_violations") or 0) == 0]
     counts = {w: sum(1 for r in compared if r["designer_better"] == w)
               for w in ("engine", "equal", "baseline")}
     measured = (f"{len(compared)} rows: engine better {counts['engine']}, equal "
-                f"{counts['equal']}, baseline better {counts['baseline']}")
-    if not lost:
-        verdict = "met"
-    else:
-        verdict = "; ".join(
-            f"{num(r['people'], 0)} {r['policy']}: baseline better on "
-            f"{r['designer_first_difference']}"
-            + (f" while breaking {r['designer_hard_violations']} hard rules"
-               if (_f(r, "designer_hard_violations") or 0) else "") for r in lost)
-    dates = sorted({r.get("date", "") for r in compared})
-    return [_row(target, "every policies row", measured, goal, not fair_losses, verdict,
-                 " / ".join(dates))]
+                f"{counts['equal']}, baseline better {counts['baseline']}"
+                + (f"; {len(without)} without an engine roster" if without else ""))
+    short = [f"{num(r['people'], 0)} {r['policy']}: baseline better on "
+             f"{r['designer_first_difference']}"
+             + (f" while breaking {r['designer_hard_violations']} hard rules"
+                if (_f(r, "designer_hard_violations") or 0) else "") for r in lost]
+    short += [f"{num(r.get('people'), 0)} {r.get('policy')}: no engine roster in time"
+              for r in without]
+    dates = sorted({r.get("date", "") for r in compared + without})
+    return [_row(target, "every policies row", measured, goal, not fair_losses and not without,
+                 "; ".join(short) or "met", " / ".join(dates))]
 
 
 def _same_stages(rows_now: list[dict[str, str]],

@@ -112,8 +112,10 @@ def _villages(instance: Instance, roster: Roster, placed: dict[str, str]) -> lis
 
 def _choices(instance: Instance, roster: Roster) -> list[Indicator]:
     applicants = instance.choices_of
-    first = sum(1 for p, c in applicants.items() if c and roster.post_of(p) == c[0])
-    any_choice = sum(1 for p, c in applicants.items() if roster.post_of(p) in c)
+    by_person = roster.by_person
+    held = [(by_person[p].post if p in by_person else None, c) for p, c in applicants.items()]
+    first = sum(1 for post, c in held if c and post == c[0])
+    any_choice = sum(1 for post, c in held if post in c)
     return [
         Indicator("first_choice_share", "applicants given their first choice", "获第一志愿比例",
                   _share(first, len(applicants)), unit="%"),

@@ -94,7 +94,16 @@ class Invalid(ValueError):
 
 
 class StaffingError(Exception):
-    """Base of every error the engine raises on purpose."""
+    """Base of every error the engine raises on purpose; ``message_zh``, when given, says the
+    same in Chinese."""
+
+    def __init__(self, *args: object, message_zh: str = ""):
+        super().__init__(*args)
+        self.message_zh = message_zh
+
+    def text(self, lang: Lang = "en") -> str:
+        """The message in one language (English when no Chinese was given)."""
+        return self.message_zh if lang == "zh" and self.message_zh else str(self)
 
 
 class InputError(StaffingError):

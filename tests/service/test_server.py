@@ -154,6 +154,8 @@ def test_a_422_carries_each_problem_in_chinese(client: httpx.Client,
     assert columns["kind"]["message_zh"] == "未知的任务类型"
     assert columns["kind"]["expected_zh"] == "以下之一：allocation, pay, both"
     assert columns["deterministic"]["expected_zh"] == "true 或 false"
+    nowhere = client.get("/v1/nowhere")
+    assert nowhere.status_code == 404 and nowhere.json()["detail_zh"] == "HTTP 404：没有这个地址"
 
 
 @pytest.mark.parametrize(("body", "content_type", "status", "column"), [

@@ -105,7 +105,7 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
             err_console.print(f"[red]infeasible[/]: {escape(str(error.explanation))}")
             raise typer.Exit(1) from None
         except StaffingError as error:
-            err_console.print(f"[red]error[/]: {escape(str(error))}")
+            err_console.print(f"[red]error[/]: {escape(error.text(Messages.lang))}")
             raise typer.Exit(2) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise

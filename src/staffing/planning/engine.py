@@ -298,7 +298,9 @@ def _raise_no_plan(facts: PlanFacts, planning: Any, settings: TimeBudget,
                    outcomes: list[StageOutcome]) -> None:
     failed = outcomes[0] if outcomes else None
     if failed is not None and failed.status == "unknown":
-        raise StaffingError(f"no plan found within the time limit "
-                            f"({settings.params.time_limit:g} s) at stage '{failed.stage}'; "
-                            "allow more time")
+        limit = settings.params.time_limit
+        raise StaffingError(f"no plan found within the time limit ({limit:g} s) at stage "
+                            f"'{failed.stage}'; allow more time",
+                            message_zh=f"在时间限制（{limit:g} 秒）内未能在“{failed.stage}”阶段"
+                            "找到轮转计划；请放宽时间限制")
     raise InfeasibleError(explain_no_plan(facts, planning, max(settings.remaining(), 0.5)))

@@ -288,7 +288,9 @@ def frontier(instance: Instance, policy: Policy, axis: Axis, *,
     if axis.path.startswith("pay.") and base_roster is None:
         base = run_scenario(instance, policy, base_scenario(), replace(settings, pay=False))
         if base.roster is None:
-            raise StaffingError(f"a pay frontier needs a base roster: {base.status_text()}")
+            raise StaffingError(f"a pay frontier needs a base roster: {base.status_text()}",
+                                message_zh=f"薪酬临界点搜索需要基准名单，而基准未得到名单："
+                                f"{base.status_text()}")
         base_roster = base.roster
     prober = Prober(instance, policy, axis.path, op, fixed, limit=probe_limit,
                     workers=settings.workers or 1, base_roster=base_roster)

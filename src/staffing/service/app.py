@@ -581,7 +581,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
         detail = error.detail if isinstance(error.detail, str) else str(error.detail)
-        detail_zh = f"HTTP {error.status_code}：{detail}"
+        detail_zh = f"HTTP {error.status_code}：{_STATUS_ZH.get(error.status_code, detail)}"
         problems = [] if error.status_code in (404, 405) else [
             Problem("request", detail, "http", message_zh=detail_zh)]
         return _error(ApiError(error.status_code, detail, detail_zh, problems,
@@ -592,6 +592,11 @@ def _install_error_handlers(app: FastAPI) -> None:
         name = type(error).__name__
         return _error(ApiError(500, f"internal error: {name}; please report it with the request "
                                "sent", f"内部错误：{name}；请连同所发送的请求一并报告"))
+
+
+# what Starlette's own answers say, in Chinese (others keep its English phrase)
+_STATUS_ZH = {400: "请求无法读取", 404: "没有这个地址", 405: "该地址不接受此请求方法",
+              413: "请求体过大", 415: "不支持的内容类型"}
 
 
 def _error(error: ApiError) -> JSONResponse:

@@ -20,11 +20,12 @@ from hypothesis import strategies as st
 
 import staffing
 from staffing.allocation.claims import Baseline, violation_key
-from staffing.allocation.deltas import MoveDeltas
+from staffing.allocation.deltas import Move, MoveDelta, MoveDeltas, move_changes
 from staffing.check import check_roster
 from staffing.domain.arrays import POOLS
 from staffing.domain.enums import Tier
 from staffing.domain.instance import Instance
+from staffing.domain.ranking import PanelRanks
 from staffing.domain.roster import Assignment, Roster
 from staffing.objectives import stage_values
 from staffing.policy import Policy
@@ -36,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[2]
 MODELS = {path.stem: staffing.load_policy(path) for path in sorted(ROOT.glob("models/*.yaml"))}
 
 
-def _variant(policy: Policy, hard: list[bool]) -> Policy:
+def policy_variant(policy: Policy, hard: list[bool]) -> Policy:
     """The policy with each soft-capable rule hard or soft as drawn (and, for post structure,
     its intermediate floor too)."""
     data = policy.model_dump(mode="json")
@@ -49,7 +50,7 @@ def _variant(policy: Policy, hard: list[bool]) -> Policy:
     return Policy.model_validate(data)
 
 
-def _random_roster(instance: Instance, rng: np.random.Generator) -> Roster:
+def random_roster(instance: Instance, rng: np.random.Generator) -> Roster:
     """Anyone anywhere (or nowhere), charged to any pool, touring any village."""
     posts = [p.id for p in instance.posts]
     villages = [i.id for i in instance.institutions if i.tier is Tier.VILLAGE]
@@ -65,25 +66,44 @@ def _random_roster(instance: Instance, rng: np.random.Generator) -> Roster:
     return Roster(assignments=rows)
 
 
-def _moves(instance: Instance, roster: Roster,
-           rng: np.random.Generator) -> list[dict[str, Assignment]]:
+def _move_keys(instance: Instance, roster: Roster, rng: np.random.Generator,
+               count: int = 6) -> list[Move]:
     """Moves as the explainer makes them: a person to a post or to none, with a pool, and at
     times a holder of that post leaving it."""
     posts = [p.id for p in instance.posts]
     out = []
-    for _ in range(6):
+    for _ in range(count):
         person = instance.staff[rng.integers(len(instance.staff))]
         post = posts[rng.integers(len(posts))] if rng.random() < 0.85 else None
         pool = POOLS[rng.integers(len(POOLS))] if rng.random() < 0.5 else roster.pool_of(person.id)
-        changes = {person.id: Assignment(person=person.id, post=post, pool=pool)}
         holders = [q for q in roster.holders.get(post or "", []) if q != person.id]
-        if holders and rng.random() < 0.5:
-            leaving = holders[rng.integers(len(holders))]
-            recruit = instance.person_by_id[leaving].new_recruit
-            changes[leaving] = Assignment(person=leaving, post=None,
-                                          pool=None if recruit else roster.pool_of(leaving))
-        out.append(changes)
+        leaving = holders[rng.integers(len(holders))] if holders and rng.random() < 0.5 else None
+        out.append((person.id, post, pool, leaving))
     return out
+
+
+def _choice_moves(instance: Instance, policy: Policy, roster: Roster,
+                  rng: np.random.Generator, count: int) -> list[Move]:
+    """Moves to a choice, as a reason tests them: a full post's lowest-ranked holder leaves."""
+    ranks = PanelRanks.of(instance, policy)
+    applicants = [p for p in instance.staff if instance.choices_of.get(p.id)]
+    out: list[Move] = []
+    for _ in range(count if applicants else 0):
+        person = applicants[rng.integers(len(applicants))]
+        choices = instance.choices_of[person.id]
+        post = choices[rng.integers(len(choices))]
+        holders = [q for q in roster.holders.get(post, []) if q != person.id]
+        full = len(holders) >= instance.post_by_id[post].places
+        leaving = max(holders, key=lambda q: (ranks.rank(post, q), q)) if full and holders \
+            else None
+        out.append((person.id, post, roster.pool_of(person.id), leaving))
+    return out
+
+
+def _moves(instance: Instance, roster: Roster,
+           rng: np.random.Generator) -> list[dict[str, Assignment]]:
+    """`_move_keys` as the assignments each move replaces."""
+    return [move_changes(instance, roster, m) for m in _move_keys(instance, roster, rng)]
 
 
 def _fresh(roster: Roster, changes: dict[str, Assignment]) -> Roster:
@@ -107,6 +127,17 @@ def _reference(base: Baseline, moved: Roster) -> dict[str, Any]:
     }
 
 
+def _assert_as_checked(base: Baseline, delta: MoveDelta, moved: Roster) -> None:
+    """The move's new hard violations (in order), each rule's soft shortfall, every stage value
+    and the new soft violations are what the whole checker finds on the moved roster."""
+    want = _reference(base, moved)
+    assert [violation_key(v) for v in delta.new_hard] == want["new_hard"]
+    assert delta.amounts == want["amounts"]
+    assert delta.stages == want["stages"]
+    soft = delta.new_soft(base.policy.rule_objects(), base.soft_keys)
+    assert [violation_key(v) for v in soft] == want["new_soft"]
+
+
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(staff=st.integers(12, 40), seed=st.integers(0, 10_000),
@@ -119,19 +150,37 @@ def test_move_deltas_equal_a_full_recheck(staff: int, seed: int, model: str, har
     soft shortfall, the new soft violations and every stage value computed around the move
     equal those the whole checker finds on the moved roster."""
     instance = generate(staff=staff, seed=seed)
-    policy = _variant(MODELS[model], hard)
+    policy = policy_variant(MODELS[model], hard)
     rng = np.random.default_rng(seed)
-    roster = Roster.current(instance) if current else _random_roster(instance, rng)
+    roster = Roster.current(instance) if current else random_roster(instance, rng)
     base = Baseline(instance, policy, roster)
     deltas = MoveDeltas(base)
     for changes in _moves(instance, roster, rng):
-        delta = deltas.evaluate(changes)
-        want = _reference(base, _fresh(roster, changes))
-        assert [violation_key(v) for v in delta.new_hard] == want["new_hard"]
-        assert delta.amounts == want["amounts"]
-        assert delta.stages == want["stages"]
-        soft = delta.new_soft(policy.rule_objects(), base.soft_keys)
-        assert [violation_key(v) for v in soft] == want["new_soft"]
+        _assert_as_checked(base, deltas.evaluate(changes), _fresh(roster, changes))
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(staff=st.integers(12, 40), seed=st.integers(0, 10_000),
+       model=st.sampled_from(sorted(MODELS)), hard=st.lists(st.booleans(), min_size=1,
+                                                            max_size=8),
+       current=st.booleans())
+def test_moves_in_batch_equal_a_full_recheck(staff: int, seed: int, model: str,
+                                             hard: list[bool], current: bool) -> None:
+    """Tests that many moves evaluated in one batch (each rule's `moves_effect`, the residual
+    checked one by one) give, move by move, the new hard violations in order, each rule's soft
+    shortfall, the new soft violations and every stage value the whole checker finds on the
+    moved roster."""
+    instance = generate(staff=staff, seed=seed)
+    policy = policy_variant(MODELS[model], hard)
+    rng = np.random.default_rng(seed)
+    roster = Roster.current(instance) if current else random_roster(instance, rng)
+    base = Baseline(instance, policy, roster)
+    moves = _move_keys(instance, roster, rng, count=8) + _choice_moves(instance, policy, roster,
+                                                                      rng, 12)
+    moves += [(person, post, pool, None) for person, post, pool, _ in moves[:4]]
+    for move, delta in zip(moves, MoveDeltas(base).evaluate_many(moves)):
+        _assert_as_checked(base, delta, _fresh(roster, move_changes(instance, roster, move)))
 
 
 @settings(max_examples=15, deadline=None,
@@ -145,7 +194,7 @@ def test_each_rule_keeps_its_contract(staff: int, seed: int, model: str) -> None
     instance = generate(staff=staff, seed=seed)
     policy = MODELS[model]
     rng = np.random.default_rng(seed)
-    roster = _random_roster(instance, rng)
+    roster = random_roster(instance, rng)
     before = Placement(instance, policy, roster)
     for changes in _moves(instance, roster, rng):
         moved = _fresh(roster, changes)

@@ -12,6 +12,7 @@ import re
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,10 +21,12 @@ import staffing
 from staffing.allocation.claims import Claim, ClaimCheck
 from staffing.allocation.reasons import Explainer, Reason, explain_roster, failures, verify_all
 from staffing.domain.objective import Stage
+from staffing.domain.roster import Assignment, Roster
 from staffing.errors import InfeasibleError
 from staffing.rules import CATALOGUE
 from staffing.synth import generate
 from tests.allocation.builders import community, policy, posts_of, solve
+from tests.allocation.test_deltas import policy_variant, random_roster
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = {path.stem: staffing.load_policy(path) for path in sorted(ROOT.glob("models/*.yaml"))}
@@ -139,3 +142,39 @@ def test_a_deadline_gives_outcome_lines_for_the_rest() -> None:
     assert [r.kind for r in reasons] == ["outcome"] * len(instance.staff)
     assert all(not r.detailed and "time limit" in r.text for r in reasons)
     assert not verify_all(instance, rules, roster, reasons)
+
+
+def _some_at_a_choice(instance: staffing.Instance, rng: np.random.Generator) -> Roster:
+    """The roster before the round with about half the applicants at one of their choices, at
+    random (posts may be over their places)."""
+    rows = []
+    for person in instance.staff:
+        choices = instance.choices_of.get(person.id, [])
+        post = person.current_post
+        if choices and rng.random() < 0.5:
+            post = choices[rng.integers(len(choices))]
+        rows.append(Assignment(person=person.id, post=post, pool=person.pool))
+    return Roster(assignments=rows)
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(staff=st.integers(12, 50), seed=st.integers(0, 10_000),
+       model=st.sampled_from(sorted(MODELS)), hard=st.lists(st.booleans(), min_size=1,
+                                                            max_size=8),
+       kind=st.sampled_from(["current", "choices", "random"]))
+def test_reasons_in_batch_equal_the_whole_roster_check(staff: int, seed: int, model: str,
+                                                       hard: list[bool], kind: str) -> None:
+    """Tests that every reason (codes, claims, numbers, words in both languages) given with the
+    moves evaluated in batch is the one given with each move checked on the whole moved roster,
+    on rosters before the round, with applicants at random choices, and at random, under each
+    policy model with its soft-capable rules made hard or soft at random."""
+    instance = generate(staff=staff, seed=seed)
+    rules = policy_variant(MODELS[model], hard)
+    rng = np.random.default_rng(seed)
+    roster = {"current": lambda: Roster.current(instance),
+              "choices": lambda: _some_at_a_choice(instance, rng),
+              "random": lambda: random_roster(instance, rng)}[kind]()
+    old = Explainer(instance, rules, roster, whole_roster_moves=True)
+    want = [r for p in instance.staff for r in old.reasons(p.id)]
+    assert Explainer(instance, rules, roster).all_reasons() == want

@@ -14,40 +14,86 @@ blocking pairs, that is minutes. Here a move costs what it touches:
 - the stages that count people (rank profile, panel quality, unplaced incumbents, moves)
   change by the terms of the people moved; the soft stages by the rules' shortfalls.
 
-The result is exactly what the checker finds on the moved roster (a differential test
-holds the two equal on random rosters and moves); the claim-by-claim re-check
-(`staffing.allocation.claims`) still applies each move and re-checks the whole roster.
+Many moves are evaluated in one batch (`MoveDeltas.evaluate_many`): each rule says from index
+arrays what every move does to its shortfall and which moves might add a hard violation it
+must word (`staffing.rules.base.Rule.moves_effect`; a rule that cannot tell leaves every move
+to the one-by-one check), and only those (move, rule) pairs are checked around the move as
+above, on a moved roster built when first needed; the stages come from arrays too.
+
+The result is exactly what the checker finds on the moved roster (differential tests hold
+the two equal on random rosters and moves, one by one and in batch); the claim-by-claim
+re-check (`staffing.allocation.claims`) still applies each move and re-checks the whole
+roster.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
 from staffing.allocation.claims import Baseline, violation_key
+from staffing.domain.arrays import POOLS
+from staffing.domain.enums import Pool
+from staffing.domain.instance import Instance
 from staffing.domain.objective import Stage
-from staffing.domain.roster import Assignment
+from staffing.domain.roster import Assignment, Roster
 from staffing.domain.violation import Violation
-from staffing.rules.base import Around, Placement, Rule
+from staffing.rules.base import Around, Placement, Rule, choice_outcomes_at
+from staffing.rules.moves import Moves
 
 PERSON_STAGES = (Stage.RANK_PROFILE, Stage.PANEL_QUALITY, Stage.UNPLACED, Stage.MOVES)
+NONE = np.iinfo(np.int64).max  # the choice position of an outcome that is none of the choices
+
+Move = tuple[str, str | None, Pool | None, str | None]
+# a person put at a post (None: no post) charged to a pool, and the holder who leaves the post
+# for none (None: nobody)
+
+
+def move_changes(instance: Instance, roster: Roster, move: Move) -> dict[str, Assignment]:
+    """The assignments a move replaces: the person's, and the displaced holder's (who keeps
+    their pool unless a new recruit); both drop their tours."""
+    person, post, pool, displaced = move
+    changes = {person: Assignment.model_construct(person=person, post=post, pool=pool,
+                                                  tour_villages=[])}
+    if displaced is not None:
+        recruit = instance.person_by_id[displaced].new_recruit
+        changes[displaced] = Assignment.model_construct(
+            person=displaced, post=None, pool=None if recruit else roster.pool_of(displaced),
+            tour_villages=[])
+    return changes
 
 
 @dataclass
 class MoveDelta:
     """A roster after one move, as the checker would see it."""
 
-    placement: Placement  # the roster after the move
-    around: Around  # where it differs from the roster before
     new_hard: list[Violation]  # hard violations the roster did not have (rule, then check order)
     amounts: dict[str, int]  # each rule's soft shortfall after the move
     stages: dict[str, Any]  # every objective stage's value after the move
+    where: Callable[[], tuple[Placement, Around]]
+    # the roster after the move and where it differs from the roster before, built when asked
     found: dict[str, list[Violation]] = field(default_factory=dict)
     # rule -> its violations after the move where the move touches the roster (all of them for
-    # a rule checked whole): every violation the move can have added; the rules that cannot
-    # break a hard rule are filled in when asked (`new_soft`)
+    # a rule checked whole): every violation the move can have added; the rules that tell the
+    # move's effect in batch, or cannot break a hard rule, are filled in when asked (`new_soft`)
+
+    @cached_property
+    def _where(self) -> tuple[Placement, Around]:
+        return self.where()
+
+    @property
+    def placement(self) -> Placement:
+        """The roster after the move."""
+        return self._where[0]
+
+    @property
+    def around(self) -> Around:
+        """Where the roster after the move differs from the roster before."""
+        return self._where[1]
 
     def new_soft(self, rules: list[Rule], known: set[tuple[str, str]]) -> list[Violation]:
         """Soft violations of ``rules`` after the move whose key is not in ``known``."""
@@ -86,15 +132,84 @@ class MoveDeltas:
 
     def evaluate(self, changes: dict[str, Assignment]) -> MoveDelta:
         """The roster after replacing the assignments of the people in ``changes``."""
-        base = self.base
-        roster = base.roster.moved(changes)
-        after = base.placement.moved(roster, list(changes))
-        around = Around.between(base.placement, after, changes)
-        delta = MoveDelta(after, around, [], {}, {})
+        after, around = self._moved(changes)
+        delta = MoveDelta([], {}, {}, lambda: (after, around))
         for rule in self.rules:
             self._rule(rule, delta)
         delta.stages = self._stages(after, around, delta.amounts)
         return delta
+
+    def _moved(self, changes: dict[str, Assignment]) -> tuple[Placement, Around]:
+        base = self.base
+        roster = base.roster.moved(changes)
+        after = base.placement.moved(roster, list(changes))
+        return after, Around.between(base.placement, after, changes)
+
+    def evaluate_many(self, moves: list[Move]) -> list[MoveDelta]:
+        """`evaluate` of each move, in batch: every rule tells what the moves do to it from
+        arrays (`staffing.rules.base.Rule.moves_effect`), and only the moves a rule is unsure of
+        are checked one by one, for that rule; the stages come from arrays too."""
+        base = self.base
+        if self.whole or not moves:
+            return [self.evaluate(move_changes(base.instance, base.roster, m)) for m in moves]
+        batch = self._batch(moves)
+        names = [rule.name for rule in self.rules]
+        amounts = np.tile(np.asarray([self.amounts[n] for n in names], dtype=np.int64),
+                          (len(moves), 1))
+        unsure = np.zeros((len(moves), len(self.rules)), dtype=bool)
+        for r, rule in enumerate(self.rules):
+            effect = rule.moves_effect(base.placement, batch)
+            if effect is None:
+                unsure[:, r] = True
+            else:
+                amounts[:, r] += effect.soft
+                unsure[:, r] = effect.unsure
+        unsure[batch.odd] = True
+        deltas = [MoveDelta([], dict(zip(names, row)), {}, self._where_of(move))
+                  for move, row in zip(moves, amounts.tolist())]
+        for k, r in zip(*(x.tolist() for x in np.nonzero(unsure))):  # by move, then rule
+            self._rule(self.rules[r], deltas[k])
+            amounts[k, r] = deltas[k].amounts[self.rules[r].name]
+        for delta, stages in zip(deltas, self._stages_many(batch, amounts)):
+            delta.stages = stages
+        return deltas
+
+    def _where_of(self, move: Move) -> Callable[[], tuple[Placement, Around]]:
+        base = self.base
+        return lambda: self._moved(move_changes(base.instance, base.roster, move))
+
+    def _batch(self, moves: list[Move]) -> Moves:
+        """The moves as index arrays on the roster."""
+        a = self.base.instance.arrays
+        pools = {pool: k for k, pool in enumerate(POOLS)}
+        person = np.asarray([a.person_index[m[0]] for m in moves], dtype=np.int64)
+        post = np.asarray([a.post_index[m[1]] if m[1] is not None else -1 for m in moves],
+                          dtype=np.int64)
+        pool = np.asarray([pools[m[2]] if m[2] is not None else -1 for m in moves],
+                          dtype=np.int64)
+        displaced = np.asarray([a.person_index[m[3]] if m[3] is not None else -1
+                                for m in moves], dtype=np.int64)
+        return Moves(self.base.placement, person, post, pool, displaced)
+
+    def _stages_many(self, batch: Moves, amounts: np.ndarray) -> list[dict[str, Any]]:
+        """Every stage's value after each move: the soft stages from the rules' shortfalls,
+        the stages that count people from the terms of the two people each move changes."""
+        base = self.base
+        count = len(batch)
+        columns: dict[str, list[Any]] = {}
+        terms = None
+        for stage in base.policy.objective:
+            if stage not in PERSON_STAGES:
+                member = np.asarray([rule.stage is stage for rule in self.rules], dtype=np.int64)
+                columns[stage.value] = (amounts @ member).tolist() if len(member) else \
+                    [0] * count
+                continue
+            if terms is None:
+                terms = BatchTerms(base.placement, batch)
+            columns[stage.value] = terms.moved(stage, base.stages[stage.value])
+        names = list(columns)
+        return [dict(zip(names, values)) for values in zip(*columns.values())] if names else \
+            [{} for _ in range(count)]
 
     def _rule(self, rule: Rule, delta: MoveDelta) -> None:
         """One rule's new hard violations and shortfall after the move."""
@@ -136,6 +251,49 @@ class MoveDeltas:
                 terms = PersonTerms(base.placement, people), PersonTerms(after, people)
             out[stage.value] = terms[0].moved(stage, base.stages[stage.value], terms[1])
         return out
+
+
+class BatchTerms:
+    """What the two people each move changes add to the stages that count people, before and
+    after the move (`PersonTerms` of many moves at once)."""
+
+    def __init__(self, placement: Placement, moves: Moves):
+        instance = placement.instance
+        a = instance.arrays
+        changed = moves.changed
+        self.count = len(moves)
+        self.changed = changed
+        self.max_choices = placement.policy.max_choices
+        position, own = (x[changed.who] for x in placement.choice_outcomes)
+        after_position, after_own = choice_outcomes_at(instance, placement.policy, changed.who,
+                                                       changed.post_after)
+        self.terms = [self._terms(a, p, o, posts) for p, o, posts in (
+            (position, own, changed.post_before), (after_position, after_own, changed.post_after))]
+
+    def _terms(self, a: Any, position: np.ndarray, own: np.ndarray,
+               posts: np.ndarray) -> dict[str, np.ndarray]:
+        who, move = self.changed.who, self.changed.move
+        got = position < NONE
+        counted = got & (position <= self.max_choices)
+        profile = np.zeros((self.count, self.max_choices), dtype=np.int64)
+        np.add.at(profile, (move[counted], position[counted] - 1), 1)
+        current = a.current_post[who]
+
+        def per_move(values: np.ndarray) -> np.ndarray:
+            return np.bincount(move, weights=values, minlength=self.count).astype(np.int64)
+
+        return {"profile": profile, "panel": per_move(np.where(got, own, 0)),
+                "unplaced": per_move(a.incumbent[who] & (posts < 0)),
+                "moves": per_move((current >= 0) & (posts != current))}
+
+    def moved(self, stage: Stage, value: Any) -> list[Any]:
+        """A stage's ``value`` on the roster, after each move."""
+        before, after = self.terms
+        if stage is Stage.RANK_PROFILE:
+            return (np.asarray(value, dtype=np.int64) - before["profile"]
+                    + after["profile"]).tolist()
+        key = {Stage.PANEL_QUALITY: "panel", Stage.UNPLACED: "unplaced"}.get(stage, "moves")
+        return (value - before[key] + after[key]).tolist()
 
 
 def _soft(violations: list[Violation]) -> int:

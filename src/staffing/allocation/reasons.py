@@ -27,6 +27,7 @@ claim against the roster and the inputs with the independent checker. Words come
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -38,12 +39,12 @@ from staffing.allocation.claims import (
     reason_failures,
     worse,
 )
-from staffing.allocation.deltas import MoveDelta, MoveDeltas
+from staffing.allocation.deltas import Move, MoveDelta, MoveDeltas
 from staffing.allocation.wording import Words, change, stage_label
 from staffing.domain.instance import Instance
 from staffing.domain.objective import Stage
 from staffing.domain.ranking import TENURE, UNRANKED
-from staffing.domain.roster import Assignment, Roster
+from staffing.domain.roster import Roster
 from staffing.domain.without_post import GROUPS, group_of
 from staffing.policy import Policy
 from staffing.stages import STAGES
@@ -56,6 +57,7 @@ MOVES = {"give": ("如把该岗位给您", "giving it to you"),
          "keep": ("如让您留任原岗位", "keeping you there"),
          "none": ("如不给您安排岗位", "leaving you without a post")}
 PREFERENCE = {"move_improves": 0, "move_ties": 1, "move_worsens": 2, "move_breaks": 3}
+BATCH = 2000  # people whose moves are evaluated in one batch when a deadline is set
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,9 @@ class Explainer(Baseline):
         super().__init__(instance, policy, roster)
         self.whole_roster_moves = whole_roster_moves  # check each move on the whole roster
         self.words = {lang: Words(instance, policy, lang) for lang in ("zh", "en")}
-        self._effects: dict[tuple[Any, ...], Effect] = {}
+        self._effects: dict[Move, Effect] = {}
+        self._static: dict[tuple[str, str], Cause | None] = {}
+        self._holder_ranks: dict[str, Holders] = {}
 
     @cached_property
     def deltas(self) -> MoveDeltas:
@@ -154,23 +158,63 @@ class Explainer(Baseline):
         """Every person's reasons; with ``deadline`` (a `time.perf_counter` value), detailed
         reasons while there is time left to give every remaining person at least the outcome
         line, then the outcome line alone for each person left (the deadline can be passed by
-        at most the first person's detailed reasons, which include checking the roster)."""
+        at most the first batch of people's detailed reasons, which include checking the
+        roster). The moves the reasons rest on are evaluated in batches of people
+        (`prepare`)."""
         staff = [p.id for p in self.instance.staff]
         if deadline is None:
+            self.prepare(staff)
             return [r for person in staff for r in self.reasons(person)]
         started = time.perf_counter()
         sample = [self.brief_outcome(person) for person in staff[:20]]
         per_brief = 1.5 * (time.perf_counter() - started) / max(len(sample), 1)
         out: list[Reason] = []
+        per_batch = 0.0  # the longest one batch of people's moves took so far
         per_person = 0.0  # the longest one person's detailed reasons took so far
         for k, person in enumerate(staff):
             now = time.perf_counter()
+            if k % BATCH == 0 and now + per_batch + (len(staff) - k) * per_brief < deadline:
+                self.prepare(staff[k:k + BATCH])
+                per_batch = max(per_batch, time.perf_counter() - now)
+                now = time.perf_counter()
             if now + per_person + (len(staff) - k) * per_brief < deadline:
                 out.extend(self.reasons(person))
                 per_person = max(per_person, time.perf_counter() - now)
             else:
                 out.append(sample[k] if k < len(sample) else self.brief_outcome(person))
         return out
+
+    def prepare(self, people: list[str]) -> None:
+        """Evaluate in one batch every move the reasons of ``people`` rest on (each is otherwise
+        evaluated when its reason is first worded)."""
+        wanted: dict[Move, None] = {}
+        for person in people:
+            for post in self._move_targets(person):
+                displaced = self._displaced(person, post)
+                for pool in self._pool_options(person, post):
+                    move = (person, post, pool, displaced)
+                    if move not in self._effects:
+                        wanted[move] = None
+        self._settle(list(wanted))
+
+    def _move_targets(self, person: str) -> list[str | None]:
+        """The posts (None: no post) whose reason for ``person`` is a move: the choices above
+        the outcome that no rule forbids and that have room, and the current post (or no post)
+        of an outcome line with a cause (see `outcome`)."""
+        got = self.roster.post_of(person)
+        current = self.instance.person_by_id[person].current_post
+        choices = self.instance.choices_of.get(person, [])
+        targets: list[str | None] = []
+        if got is None and current is not None:
+            targets.append(current)
+        elif got is not None and got not in choices and got != current:
+            targets.append(current)
+        for post in choices:
+            if post == got:
+                break
+            targets.append(post)
+        return [post for post in targets
+                if post is None or self._static_cause(person, post) is None]
 
     # -- outcome lines ------------------------------------------------------------------------
 
@@ -274,14 +318,27 @@ class Explainer(Baseline):
         ``context`` words the move: give (a choice), back (to the current post), keep (at the
         current post), none (no post)."""
         if post is not None:
-            forbidden = self._forbidden(person, post)
-            if forbidden is not None:
-                return forbidden
-            filled = self._filled(person, post)
-            if filled is not None:
-                return filled
+            static = self._static_cause(person, post)
+            if static is not None:
+                return static
         effect = self.effect_of_move(person, post)
         return self._effect_cause(effect, context)
+
+    def _static_cause(self, person: str, post: str) -> Cause | None:
+        """Why ``person`` is not at ``post`` without a move: a rule forbids it, or its places
+        are held by people ranked ahead (None: neither)."""
+        key = (person, post)
+        if key not in self._static:
+            self._static[key] = self._forbidden(person, post) or self._filled(person, post)
+        return self._static[key]
+
+    def _holders(self, post: str, person: str) -> Holders:
+        """The holders of ``post`` other than ``person``, with their panel ranks."""
+        if post not in self._holder_ranks:
+            self._holder_ranks[post] = Holders({q: self.ranks.rank(post, q)
+                                                for q in self.roster.holders.get(post, [])})
+        holders = self._holder_ranks[post]
+        return holders.without(person) if person in holders.ranks else holders
 
     def _forbidden(self, person: str, post: str) -> Cause | None:
         found = []
@@ -309,20 +366,20 @@ class Explainer(Baseline):
 
     def _filled(self, person: str, post: str) -> Cause | None:
         mine = self.ranks.rank(post, person)
-        holders = [q for q in self.roster.holders.get(post, []) if q != person]
+        at = self._holders(post, person)
         places = self.instance.post_by_id[post].places
-        ranks = {q: self.ranks.rank(post, q) for q in holders}
-        worst = max(ranks.values(), default=None)
-        if len(holders) < places or worst is None or worst > mine:
+        worst = at.worst
+        if len(at.ranks) < places or worst is None or worst > mine:
             return None
-        ties = sum(1 for r in ranks.values() if r == mine)
+        ties = at.level_with(mine)
+        holders = at.ids
         lowest = "tenure" if worst == TENURE else worst
         zh, en = self.words["zh"], self.words["en"]
         its = {"zh": f"该岗位共{places}个，" if places > 1 else "该岗位仅1个，",
                "en": f"its {places} places" if places > 1 else "its one place"}
         if worst == TENURE:
-            who = {"zh": "、".join(zh.person(q) for q in sorted(holders)),
-                   "en": ", ".join(en.person(q) for q in sorted(holders))}
+            who = {"zh": "、".join(zh.person(q) for q in holders),
+                   "en": ", ".join(en.person(q) for q in holders)}
             texts = {"zh": f"{its['zh']}由未报名调动、留任原岗位的{who['zh']}担任，"
                            "留任人员排在报名人员之前。",
                      "en": f"{its['en']} {'are' if places > 1 else 'is'} held by {who['en']}, "
@@ -341,7 +398,7 @@ class Explainer(Baseline):
                            f"you: the lowest of them {en.rank(worst)}, {you['en']}{tie['en']}."}
         claims = [Claim("full", {"post": post, "places": places}),
                   Claim("ranked_ahead", {"post": post, "person": person, "your_rank": mine,
-                                         "holders": tuple(sorted(ranks.items()))})]
+                                         "holders": at.items})]
         numbers = {"places": places, "holders": len(holders), "lowest_rank_admitted": lowest,
                    "your_rank": mine, "ties": ties}
         return Cause("filled_by_higher_ranked", texts, claims, (), numbers)
@@ -360,10 +417,10 @@ class Explainer(Baseline):
     def _displaced(self, person: str, post: str | None) -> str | None:
         if post is None:
             return None
-        holders = [q for q in self.roster.holders.get(post, []) if q != person]
-        if len(holders) < self.instance.post_by_id[post].places:
+        at = self._holders(post, person)
+        if len(at.ranks) < self.instance.post_by_id[post].places:
             return None
-        return max(holders, key=lambda q: (self.ranks.rank(post, q), q))
+        return at.lowest
 
     def _pool_options(self, person: str, post: str | None) -> list[Any]:
         row = self.instance.person_by_id[person]
@@ -380,19 +437,17 @@ class Explainer(Baseline):
                 displaced: str | None) -> Effect:
         key = (person, post, pool, displaced)
         if key not in self._effects:
-            self._effects[key] = self._evaluate(person, post, pool, displaced)
+            self._settle([key])
         return self._effects[key]
 
-    def _evaluate(self, person: str, post: str | None, pool: Any,
-                  displaced: str | None) -> Effect:
+    def _settle(self, moves: list[Move]) -> None:
+        """Evaluate moves (in one batch) and keep their effects."""
+        for key, delta in zip(moves, self.deltas.evaluate_many(moves)):
+            self._effects[key] = self._evaluate(key, delta)
+
+    def _evaluate(self, key: Move, delta: MoveDelta) -> Effect:
         """The move's effect, from what the move changes where it touches the roster."""
-        changes = {person: Assignment(person=person, post=post, pool=pool)}
-        if displaced is not None:
-            recruit = self.instance.person_by_id[displaced].new_recruit
-            changes[displaced] = Assignment(person=displaced, post=None,
-                                            pool=None if recruit else
-                                            self.roster.pool_of(displaced))
-        delta = self.deltas.evaluate(changes)
+        person, post, pool, displaced = key
         move = {"person": person, "post": post, "pool": pool, "displaced": displaced}
         if delta.new_hard:
             rules = tuple(sorted({v.rule for v in delta.new_hard}))
@@ -466,6 +521,45 @@ class Explainer(Baseline):
                      "en": f"{moving['en']} would be exactly as good on every objective; the "
                            "solver chose between equally good rosters."}
         return Cause(effect.code, texts, [c], effect.rules, effect.numbers)
+
+
+class Holders:
+    """The holders of one post with their panel ranks (what the reasons ask of them, worked
+    out once per post)."""
+
+    def __init__(self, ranks: dict[str, int]):
+        self.ranks = ranks
+
+    def without(self, person: str) -> Holders:
+        return Holders({q: r for q, r in self.ranks.items() if q != person})
+
+    @cached_property
+    def ids(self) -> list[str]:
+        """The holders' ids, sorted."""
+        return sorted(self.ranks)
+
+    @cached_property
+    def items(self) -> tuple[tuple[str, int], ...]:
+        """(holder, rank), by holder id."""
+        return tuple((q, self.ranks[q]) for q in self.ids)
+
+    @cached_property
+    def lowest(self) -> str | None:
+        """The lowest-ranked holder (the last id among equals)."""
+        return max(self.ranks, key=lambda q: (self.ranks[q], q)) if self.ranks else None
+
+    @property
+    def worst(self) -> int | None:
+        """The lowest holder's rank."""
+        return self.ranks[self.lowest] if self.lowest is not None else None
+
+    @cached_property
+    def _counts(self) -> Counter[int]:
+        return Counter(self.ranks.values())
+
+    def level_with(self, rank: int) -> int:
+        """How many holders rank ``rank``."""
+        return self._counts[rank]
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ their own columns (`staffing.allocation.reasons.Reason`).
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import Any
 
 from staffing.domain.enums import Coded
@@ -45,6 +46,7 @@ class Words:
         self.policy = policy
         self.lang = lang
         self.zh = lang == "zh"
+        self._posts: dict[str, str] = {}
 
     def person(self, person: str) -> str:
         name = self.instance.person_by_id[person].name
@@ -55,6 +57,11 @@ class Words:
     def post(self, post: str | None) -> str:
         if post is None:
             return "无岗位" if self.zh else "no post"
+        if post not in self._posts:
+            self._posts[post] = self._post(post)
+        return self._posts[post]
+
+    def _post(self, post: str) -> str:
         row = self.instance.post_by_id[post]
         inst = self.instance.institution_by_id[row.institution]
         what = " ".join(x for x in (inst.name, row.name) if x)
@@ -80,7 +87,11 @@ class Words:
 
     def plain(self, message: str) -> str:
         """A rule's own English message with codes turned into words."""
-        return plain_codes(message, self.policy)
+        return _substitute(message, self._words)
+
+    @cached_property
+    def _words(self) -> dict[str, str]:
+        return _code_words(self.policy)
 
 
 _CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
@@ -100,7 +111,10 @@ def _code_words(policy: Policy) -> dict[str, str]:
 
 def plain_codes(text: str, policy: Policy) -> str:
     """Replace snake_case codes (coded values, rules, stages) in a text by their words."""
-    words = _code_words(policy)
+    return _substitute(text, _code_words(policy))
+
+
+def _substitute(text: str, words: dict[str, str]) -> str:
     return _CODE.sub(lambda m: words.get(m.group(0), m.group(0).replace("_", " ")), text)
 
 

@@ -141,18 +141,20 @@ class ChoiceTable:
 
     def rows_of_people(self, people: Iterable[int]) -> np.ndarray:
         """The rows of the choices of these people (person indices), ascending."""
-        return _rows(self._by_person, people)
+        return _rows(self.by_person, people)
 
     def rows_of_posts(self, posts: Iterable[int]) -> np.ndarray:
         """The rows of the choices of these posts (post indices), ascending."""
-        return _rows(self._by_post, posts)
+        return _rows(self.by_post, posts)
 
     @cached_property
-    def _by_person(self) -> tuple[np.ndarray, np.ndarray]:
+    def by_person(self) -> tuple[np.ndarray, np.ndarray]:
+        """The rows grouped by person: the order and where each person's rows start in it."""
         return _grouped(self.person)
 
     @cached_property
-    def _by_post(self) -> tuple[np.ndarray, np.ndarray]:
+    def by_post(self) -> tuple[np.ndarray, np.ndarray]:
+        """The rows grouped by post, as `by_person`."""
         return _grouped(self.post)
 
 

@@ -27,6 +27,7 @@ from staffing.domain.ranking import TENURE, UNRANKED, ChoiceTable, PanelPolicy
 from staffing.domain.roster import Assignment, Roster
 from staffing.domain.violation import Violation
 from staffing.errors import Problem
+from staffing.rules.moves import Moves, MovesEffect, person_effect
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
@@ -195,12 +196,15 @@ class Placement:
         self.instance = instance
         self.policy = policy
         self.roster = roster
+        self._moved_from: tuple[Placement, list[str]] | None = None
 
     def moved(self, roster: Roster, people: list[str]) -> Placement:
         """The placement of ``roster``, which differs from this one's only for ``people``:
         the index arrays, the counts per post and the staff per institution (when this one
-        has them) are copied and updated instead of rebuilt."""
+        has them) are copied and updated instead of rebuilt; the choice outcomes likewise,
+        when first asked for."""
         out = Placement(self.instance, self.policy, roster)
+        out._moved_from = (self, people)
         a = self.instance.arrays
         post_index, pool_index = self.post_index.copy(), self.pool_index.copy()
         for person in people:
@@ -219,22 +223,26 @@ class Placement:
             out.__dict__["held"] = held
         if "staff_at" in self.__dict__:
             out.__dict__["staff_at"] = self._staff_at_moved(out, people)
-        if "choice_outcomes" in self.__dict__:
-            self._outcomes_moved(out, np.asarray([a.person_index[q] for q in people]))
         return out
 
-    def _outcomes_moved(self, out: Placement, people: np.ndarray) -> None:
-        """Update ``out``'s choice outcomes and lowest holder ranks from this placement's."""
+    def _outcomes_moved(self, out: Placement, people: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """``out``'s choice outcomes, updated from this placement's."""
+        a = self.instance.arrays
+        index = np.asarray([a.person_index[q] for q in people], dtype=np.int64)
         position, own = (x.copy() for x in self.choice_outcomes)
-        position[people], own[people] = choice_outcomes(out, people)
-        out.__dict__["choice_outcomes"] = (position, own)
-        if "worst_rank" in self.__dict__:
-            worst = self.worst_rank.copy()
-            a = self.instance.arrays
-            for j in {int(p.post_index[i]) for p in (self, out) for i in people} - {-1}:
-                holders = [a.person_index[q] for q in out.holders(a.post_ids[j])]
-                worst[j] = own[holders].max() if holders else -1
-            out.__dict__["worst_rank"] = worst
+        position[index], own[index] = choice_outcomes(out, index)
+        return position, own
+
+    def _worst_moved(self, out: Placement, people: list[str]) -> np.ndarray:
+        """``out``'s lowest holder ranks, updated from this placement's."""
+        a = self.instance.arrays
+        own = out.choice_outcomes[1]
+        worst = self.worst_rank.copy()
+        index = [a.person_index[q] for q in people]
+        for j in {int(p.post_index[i]) for p in (self, out) for i in index} - {-1}:
+            holders = [a.person_index[q] for q in out.holders(a.post_ids[j])]
+            worst[j] = own[holders].max() if holders else -1
+        return worst
 
     def _staff_at_moved(self, out: Placement, people: list[str]) -> dict[str, list[str]]:
         staff_at = dict(self.staff_at)
@@ -301,11 +309,17 @@ class Placement:
         """Each person's outcome as the choices see it: the position among their choices of
         the post they hold (the largest integer when it is none of them), and their panel
         rank there (see `staffing.domain.ranking.PanelRanks.rank`: TENURE, UNRANKED)."""
+        source = self._moved_from
+        if source is not None and "choice_outcomes" in source[0].__dict__:
+            return source[0]._outcomes_moved(self, source[1])
         return choice_outcomes(self)
 
     @cached_property
     def worst_rank(self) -> np.ndarray:
         """The panel rank of each post's lowest-ranked holder (-1: nobody holds it)."""
+        source = self._moved_from
+        if source is not None and "worst_rank" in source[0].__dict__:
+            return source[0]._worst_moved(self, source[1])
         own = self.choice_outcomes[1]
         placed = np.flatnonzero(self.post_index >= 0)
         worst = np.full(len(self.instance.arrays.post_ids), -1, dtype=np.int64)
@@ -345,6 +359,37 @@ def choice_outcomes(placement: Placement,
         own[_not_applied(instance, table)[people] & (current >= 0)
             & (outcome[people] == current)] = TENURE
     return position, own
+
+
+def choice_outcomes_at(instance: Instance, policy: RuleSet, people: np.ndarray,
+                       posts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`Placement.choice_outcomes` of ``people`` were each at the post of ``posts`` (-1: none)."""
+    a = instance.arrays
+    table = ChoiceTable.of(instance, policy)
+    keys, order = _choice_keys(instance, table)
+    position = np.full(len(people), np.iinfo(np.int64).max, dtype=np.int64)
+    own = np.full(len(people), UNRANKED, dtype=np.int64)
+    if len(keys):
+        wanted = people * len(a.post_ids) + posts
+        at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+        found = (posts >= 0) & (keys[at] == wanted)
+        rows = order[at[found]]
+        position[found], own[found] = table.position[rows], table.rank[rows]
+    if policy.tenure:
+        current = a.current_post[people]
+        own[_not_applied(instance, table)[people] & (current >= 0) & (posts == current)] = TENURE
+    return position, own
+
+
+def _choice_keys(instance: Instance, table: ChoiceTable) -> tuple[np.ndarray, np.ndarray]:
+    """The choice table's (person, post) keys, sorted (a key's first position first), and the
+    rows in that order."""
+    def build() -> tuple[np.ndarray, np.ndarray]:
+        keys = table.person * len(instance.arrays.post_ids) + table.post
+        order = np.lexsort((table.position, keys))
+        return keys[order], order
+
+    return instance.cached(("choice_keys",), build)
 
 
 def _not_applied(instance: Instance, table: ChoiceTable) -> np.ndarray:
@@ -478,6 +523,17 @@ class Rule(CatalogueEntry[P]):
         """Whether any violation of this rule can be hard (else each is a soft shortfall)."""
         return self.hard
 
+    def moves_effect(self, placement: Placement, moves: Moves) -> MovesEffect | None:
+        """What each of many moves on ``placement`` does to this rule, from arrays: the change
+        of its soft shortfall, and the moves that may add a hard violation (or that it cannot
+        tell), which are checked one by one with `check_around`. None: every move is.
+
+        The contract (held by a differential test): for a move not marked unsure, `check_around`
+        on the moved roster finds no hard violation the roster did not have, and the soft
+        shortfall it finds is the one on ``placement`` plus the change given.
+        """
+        return None
+
     # -- model emission --------------------------------------------------------------------
 
     def emit(self, model: RuleModel) -> None:
@@ -531,6 +587,27 @@ class PairRule(Rule[P]):
             ids = instance.arrays.person_ids
             out.extend(self.violation(self.describe_unplaced(instance, ids[i]), people=(ids[i],))
                        for i in people[must[people] & ~placed])
+        return out
+
+    def moves_effect(self, placement: Placement, moves: Moves) -> MovesEffect:
+        """Each changed person breaks the rule at a forbidden post or, when required to hold a
+        post, at none."""
+        changed = moves.changed
+        return person_effect(moves, self._breaks(placement.instance, changed.who,
+                                                 changed.post_before),
+                             self._breaks(placement.instance, changed.who, changed.post_after),
+                             self.hard)
+
+    def _breaks(self, instance: Instance, people: np.ndarray, posts: np.ndarray) -> np.ndarray:
+        """Whether each person at each post (-1: none) breaks the rule."""
+        out = np.zeros(len(people), dtype=bool)
+        placed = posts >= 0
+        mask = self.forbidden_pairs(instance)
+        if mask is not None:
+            out[placed] = mask[people[placed], posts[placed]]
+        must = self.must_hold_post(instance)
+        if must is not None:
+            out[~placed] = must[people[~placed]]
         return out
 
     def pair_violations(self, placement: Placement, people: np.ndarray) -> list[Violation]:

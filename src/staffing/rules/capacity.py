@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from staffing.domain.instance import Post
 from staffing.rules.base import Around, Placement, Rule, RuleModel, RuleParams, Violation
+from staffing.rules.moves import Moves, MovesEffect, bound_effect, key_changes
 
 
 class Capacity(Rule[RuleParams]):
@@ -21,6 +22,12 @@ class Capacity(Rule[RuleParams]):
 
     def check_around(self, placement: Placement, around: Around) -> list[Violation]:
         return self._check(placement, around.post_rows(placement.instance))
+
+    def moves_effect(self, placement: Placement, moves: Moves) -> MovesEffect:
+        """Unsure of the moves that leave a post they change over its places."""
+        changed = moves.changed
+        changes = key_changes(moves, placement.held, changed.post_before, changed.post_after)
+        return bound_effect(moves, changes, None, placement.instance.arrays.places, True, True)
 
     def _check(self, placement: Placement, posts: list[Post]) -> list[Violation]:
         violations = []

@@ -19,6 +19,7 @@ import numpy as np
 from staffing.domain.instance import Instance
 from staffing.domain.objective import Stage
 from staffing.rules.base import Around, Placement, Rule, RuleModel, RuleParams, Violation
+from staffing.rules.moves import Moves, MovesEffect, person_effect
 
 
 class ContinuityParams(RuleParams):
@@ -55,13 +56,25 @@ class Continuity(Rule[ContinuityParams]):
     def check_around(self, placement: Placement, around: Around) -> list[Violation]:
         return self._check(placement, around.person_indices(placement.instance))
 
+    def _stayer(self, instance: Instance) -> np.ndarray:
+        a = instance.arrays
+        return self.cached(instance, "stayers", lambda: np.isin(
+            np.arange(len(a.person_ids)),
+            [a.person_index[p] for p in self.stayers(instance)]))
+
+    def moves_effect(self, placement: Placement, moves: Moves) -> MovesEffect:
+        """A changed stayer breaks the rule away from their current post."""
+        instance, changed = placement.instance, moves.changed
+        stayer = self._stayer(instance)[changed.who]
+        current = instance.arrays.current_post[changed.who]
+        return person_effect(moves, stayer & (changed.post_before != current),
+                             stayer & (changed.post_after != current), self.hard)
+
     def _check(self, placement: Placement, people: np.ndarray) -> list[Violation]:
         """The stayers among ``people`` (indices, ascending) who were moved."""
         instance = placement.instance
         a = instance.arrays
-        stayer = self.cached(instance, "stayers", lambda: np.isin(
-            np.arange(len(a.person_ids)),
-            [a.person_index[p] for p in self.stayers(instance)]))
+        stayer = self._stayer(instance)
         moved = people[stayer[people] & (placement.post_index[people] != a.current_post[people])]
         return [
             self.violation(

@@ -17,7 +17,9 @@ from pydantic import Field
 
 from staffing.domain.arrays import POOLS, TIERS
 from staffing.domain.enums import Pool, Tier
+from staffing.domain.instance import Instance
 from staffing.rules.base import Around, Placement, Rule, RuleModel, RuleParams, Violation
+from staffing.rules.moves import Moves, MovesEffect
 from staffing.rules.pools import charged_at
 
 
@@ -37,14 +39,18 @@ class CountyHiredTownshipUsed(Rule[CountyHiredParams]):
     def counted(self, placement: Placement) -> tuple[np.ndarray, np.ndarray]:
         """People counted: new physician recruits placed, and those of them county-hired and
         placed at a post of the rule's tiers (masks over ``instance.staff``)."""
-        instance = placement.instance
+        return self._counted(placement.instance, np.arange(len(placement.post_index)),
+                             placement.post_index, placement.pool_index)
+
+    def _counted(self, instance: Instance, people: np.ndarray, posts: np.ndarray,
+                 pools: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """`counted` of ``people`` at ``posts`` charged to ``pools``."""
         a = instance.arrays
-        index = placement.post_index
         tier_posts = self.cached(instance, "tier_posts", lambda: np.isin(
             a.post_tier, [TIERS.index(t) for t in self.params.tiers]))
-        placed = a.recruit & a.licence_is_physician & (index >= 0)
-        county = placement.pool_index == POOLS.index(Pool.COUNTY)
-        return placed, placed & county & tier_posts[np.maximum(index, 0)]
+        placed = a.recruit[people] & a.licence_is_physician[people] & (posts >= 0)
+        county = pools == POOLS.index(Pool.COUNTY)
+        return placed, placed & county & tier_posts[np.maximum(posts, 0)]
 
     def shortfall(self, recruits: int, used: int) -> int:
         """How many more county-hired, township-used recruits the share needs (0: met)."""
@@ -52,6 +58,23 @@ class CountyHiredTownshipUsed(Rule[CountyHiredParams]):
         if 1000 * used >= share * recruits:
             return 0
         return math.ceil(share * recruits / 1000) - used
+
+    def moves_effect(self, placement: Placement, moves: Moves) -> MovesEffect:
+        """The one share, from each move's change in recruits placed and counted."""
+        instance, changed = placement.instance, moves.changed
+        placed, used = self.counted(placement)
+        recruits, counted = int(placed.sum()), int(used.sum())
+        was = self._counted(instance, changed.who, changed.post_before, changed.pool_before)
+        now = self._counted(instance, changed.who, changed.post_after, changed.pool_after)
+        count = len(moves)
+        change = [np.bincount(changed.move, weights=n.astype(np.int64) - w, minlength=count)
+                  .astype(np.int64) for w, n in zip(was, now)]
+        after = np.asarray([self.shortfall(recruits + r, counted + u)
+                            for r, u in zip(*(c.tolist() for c in change))], dtype=np.int64)
+        if self.hard:
+            return MovesEffect(np.zeros(count, dtype=np.int64),
+                               (after > 0) & ((change[0] != 0) | (change[1] != 0)))
+        return MovesEffect(after - self.shortfall(recruits, counted), np.zeros(count, dtype=bool))
 
     def check(self, placement: Placement) -> list[Violation]:
         a = placement.instance.arrays

@@ -20,6 +20,7 @@ from staffing.domain.enums import Pool
 from staffing.domain.instance import Instance, Staff
 from staffing.errors import Problem
 from staffing.rules.base import Around, Placement, Rule, RuleModel, RuleParams, Violation
+from staffing.rules.moves import Moves, MovesEffect, bound_effect, key_changes, person_effect
 from staffing.rules.pools import pool_usage
 
 _QUOTA_COLUMN = {
@@ -80,6 +81,35 @@ class HeadcountPools(Rule[HeadcountPoolsParams]):
     def check(self, placement: Placement) -> list[Violation]:
         return self._check(placement, np.arange(len(placement.instance.arrays.person_ids)))
 
+    def moves_effect(self, placement: Placement, moves: Moves) -> MovesEffect:
+        """Each changed person's own pool, and the capped pools' counts."""
+        instance, changed = placement.instance, moves.changed
+        a = instance.arrays
+        recruit = a.recruit[changed.who]
+        before = np.where(recruit & (changed.post_before < 0), -1, changed.pool_before)
+        after = np.where(recruit & (changed.post_after < 0), -1, changed.pool_after)
+        own = person_effect(moves, self._wrong(instance, changed.who, before, changed.post_before),
+                            self._wrong(instance, changed.who, after, changed.post_after),
+                            self.hard)
+        charged = self.charged(placement)
+        counts = np.bincount(charged[charged >= 0], minlength=len(POOLS))
+        quotas = np.full(len(POOLS), np.iinfo(np.int64).max // 4, dtype=np.int64)
+        for pool in self.params.capped:
+            quotas[POOLS.index(pool)] = self.cached(instance, f"quota_{pool.value}",
+                                                    lambda p=pool: quota(instance, p))
+        pools = bound_effect(moves, key_changes(moves, counts, before, after), None, quotas,
+                             self.hard, self.hard)
+        return MovesEffect(own.soft + pools.soft, own.unsure | pools.unsure)
+
+    def _wrong(self, instance: Instance, people: np.ndarray, charged: np.ndarray,
+               posts: np.ndarray) -> np.ndarray:
+        """Whether each person, charged to ``charged`` and at ``posts``, is charged to a pool
+        they may not use, or to none while holding a post (or, an incumbent, always)."""
+        allowed = self.allowed_matrix(instance)
+        wrong = (charged >= 0) & ~allowed[people, np.maximum(charged, 0)]
+        needs_pool = (posts >= 0) | instance.arrays.incumbent[people]
+        return wrong | ((charged < 0) & allowed[people].any(axis=1) & needs_pool)
+
     def check_around(self, placement: Placement, around: Around) -> list[Violation]:
         """The pools of the people moved, and every capped pool's count."""
         return self._check(placement, around.person_indices(placement.instance))
@@ -87,18 +117,15 @@ class HeadcountPools(Rule[HeadcountPoolsParams]):
     def _check(self, placement: Placement, people: np.ndarray) -> list[Violation]:
         """The pool of each of ``people`` (indices, ascending), then the capped pools."""
         instance = placement.instance
-        a = instance.arrays
         charged = self.charged(placement)
         allowed = self.allowed_matrix(instance)
         mine = charged[people]
-        wrong = (mine >= 0) & ~allowed[people, np.maximum(mine, 0)]
-        needs_pool = (placement.post_index[people] >= 0) | a.incumbent[people]
-        missing = (mine < 0) & allowed[people].any(axis=1) & needs_pool
         violations = []
-        for k in np.flatnonzero(wrong | missing):
+        for k in np.flatnonzero(self._wrong(instance, people, mine,
+                                            placement.post_index[people])):
             i = people[k]
             person = instance.staff[i]
-            if wrong[k]:
+            if mine[k] >= 0:
                 valid = ", ".join(POOLS[c].value for c in np.flatnonzero(allowed[i])) or "no pool"
                 violations.append(self.violation(
                     f"{person.id} is charged to the {POOLS[charged[i]].value} pool; allowed: "

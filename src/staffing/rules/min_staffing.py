@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from staffing.domain.instance import Institution, Post
 from staffing.rules.base import Around, Placement, Rule, RuleModel, RuleParams, Violation
+from staffing.rules.moves import Moves, MovesEffect, bound_effect, key_changes
 
 
 class MinStaffingParams(RuleParams):
@@ -24,6 +27,24 @@ class MinStaffing(Rule[MinStaffingParams]):
     def check_around(self, placement: Placement, around: Around) -> list[Violation]:
         return self._check(placement, around.post_rows(placement.instance),
                            around.institution_rows(placement.instance))
+
+    def moves_effect(self, placement: Placement, moves: Moves) -> MovesEffect:
+        """The floors of the posts and institutions whose head count the moves change."""
+        a = placement.instance.arrays
+        changed = moves.changed
+        posts = key_changes(moves, placement.held, changed.post_before, changed.post_after)
+        by_post = bound_effect(moves, posts, a.post_floor, None, self.hard, self.hard)
+        placed = placement.post_index[placement.post_index >= 0]
+        staff = np.bincount(a.post_institution[placed], minlength=len(a.institution_ids))
+        institution = np.append(a.post_institution, -1)  # post -1: no institution
+        at = key_changes(moves, staff, institution[changed.post_before],
+                         institution[changed.post_after])
+        floors = placement.instance.cached(("institution_floors",), lambda: np.asarray(
+            [placement.instance.institution_by_id[k].floor for k in a.institution_ids],
+            dtype=np.int64))
+        by_institution = bound_effect(moves, at, floors, None, self.hard, self.hard)
+        return MovesEffect(by_post.soft + by_institution.soft,
+                           by_post.unsure | by_institution.unsure)
 
     def _check(self, placement: Placement, posts: list[Post],
                institutions: list[Institution]) -> list[Violation]:

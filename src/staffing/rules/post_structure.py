@@ -32,6 +32,7 @@ from staffing.rules.base import (
     RulePart,
     Violation,
 )
+from staffing.rules.moves import Moves, MovesEffect, bound_effect, key_changes
 
 
 class PostStructureParams(RuleParams):
@@ -120,6 +121,56 @@ class PostStructure(Rule[PostStructureParams]):
     def check_around(self, placement: Placement, around: Around) -> list[Violation]:
         return self._check(placement, [i for i in around.institution_rows(placement.instance)
                                        if i.tier in self.params.tiers])
+
+    def moves_effect(self, placement: Placement, moves: Moves) -> MovesEffect:
+        """The senior and intermediate counts of the institutions the moves change."""
+        instance, changed = placement.instance, moves.changed
+        senior, intermediate, institution, most, fewest = self._arrays(instance)
+        counted = ~instance.arrays.is_gp if self.params.gp_exempt else \
+            np.ones(len(placement.post_index), dtype=bool)
+        key = np.append(institution, -1)  # post -1: no institution
+        effects = []
+        for at_post, weight, low, high, hard in (
+                (senior, counted, None, most, self.hard),
+                (intermediate, None, fewest, None, self.params.intermediate_floor_hard)):
+            held = np.append(at_post, False)
+            index = placement.post_index
+            who = np.ones(len(index), dtype=bool) if weight is None else weight
+            placed = np.flatnonzero(held[index] & who & (key[index] >= 0))
+            counts = np.bincount(key[index[placed]], minlength=len(most))
+            mine = who[changed.who]
+            changes = key_changes(moves, counts, key[changed.post_before],
+                                  key[changed.post_after], held[changed.post_before] & mine,
+                                  held[changed.post_after] & mine)
+            effects.append(bound_effect(moves, changes, low, high, hard, hard))
+        return MovesEffect(effects[0].soft + effects[1].soft,
+                           effects[0].unsure | effects[1].unsure)
+
+    def _arrays(self, instance: Instance) -> tuple[np.ndarray, ...]:
+        """Per post: senior professional, intermediate professional, institution index (-1: not
+        of the rule's tiers); per institution: most senior, fewest intermediate (no bound: a
+        bound never reached)."""
+        def build() -> tuple[np.ndarray, ...]:
+            a = instance.arrays
+            index = {k: n for n, k in enumerate(a.institution_ids)}
+            most = np.full(len(index), np.iinfo(np.int64).max // 4, dtype=np.int64)
+            fewest = np.zeros(len(index), dtype=np.int64)
+            governed = np.zeros(len(index), dtype=bool)
+            for inst in self.institutions(instance):
+                high, low = self.limits(self.professional_places(instance, inst.id))
+                governed[index[inst.id]] = True
+                if high is not None:
+                    most[index[inst.id]] = high
+                if low is not None:
+                    fewest[index[inst.id]] = low
+            senior = np.asarray([p.is_professional and p.grade.is_senior for p in instance.posts],
+                                dtype=bool)
+            intermediate = np.asarray([p.is_professional and p.grade is Title.INTERMEDIATE
+                                       for p in instance.posts], dtype=bool)
+            institution = np.where(governed[a.post_institution], a.post_institution, -1)
+            return senior, intermediate, institution, most, fewest
+
+        return self.cached(instance, "move_arrays", build)
 
     def _check(self, placement: Placement, institutions: list[Institution]) -> list[Violation]:
         violations = []

@@ -31,8 +31,10 @@ from staffing.rules.base import (
     RuleParams,
     RuleSet,
     Violation,
+    choice_outcomes_at,
 )
 from staffing.rules.forbidden import admissible_mask
+from staffing.rules.moves import Moves, MovesEffect
 
 
 class StabilityParams(RuleParams):
@@ -67,6 +69,13 @@ class Stability(Rule[StabilityParams]):
         if self.hard:
             return 0
         return int(blocking_mask(placement, _rows_around(placement, around))[0].sum())
+
+    def moves_effect(self, placement: Placement, moves: Moves) -> MovesEffect | None:
+        """The change in blocking pairs of each move (soft only: a hard rule words each new
+        pair, so its moves are checked one by one)."""
+        if self.hard:
+            return None
+        return MovesEffect(blocking_change(placement, moves), np.zeros(len(moves), dtype=bool))
 
     def _violations(self, placement: Placement,
                     pairs: list[tuple[str, str, bool]]) -> list[Violation]:
@@ -148,6 +157,98 @@ def _rows_around(placement: Placement, around: Around) -> np.ndarray:
     a = placement.instance.arrays
     return np.union1d(table.rows_of_people(a.person_index[q] for q in around.people),
                       table.rows_of_posts(a.post_index[j] for j in around.posts))
+
+
+def blocking_change(placement: Placement, moves: Moves) -> np.ndarray:
+    """How many blocking pairs each move adds (negative: removes), from the choices of the two
+    people it changes and of the two posts it changes (the one the person leaves, the one they
+    take); nobody else's outcome, and no other post's places or lowest holder, change."""
+    instance, policy = placement.instance, placement.policy
+    a = instance.arrays
+    table = ChoiceTable.of(instance, policy)
+    person, post, displaced = moves.person, moves.post, moves.displaced
+    left = placement.post_index[person]  # the post the person leaves (-1: none)
+    has = displaced >= 0
+    position, own = placement.choice_outcomes
+    new_position, new_own = choice_outcomes_at(instance, policy, person, post)
+    worst, second = _two_lowest_holders(placement)
+    held = placement.held
+
+    def worst_without(posts: np.ndarray, people: np.ndarray) -> np.ndarray:
+        """The lowest holder rank at each post once one of its holders leaves."""
+        p = np.maximum(posts, 0)
+        return np.where(own[people] == worst[p], second[p], worst[p])
+
+    take_worst = np.maximum(np.where(has, worst_without(post, np.maximum(displaced, 0)),
+                                     worst[np.maximum(post, 0)]), new_own)
+    take_held = held[np.maximum(post, 0)] + 1 - has
+    leave_worst = worst_without(left, person)
+    leave_held = held[np.maximum(left, 0)] - 1
+    move, rows = _rows_of_moves(table, (person, displaced), (left, post))
+    p, q = table.person[rows], table.post[rows]
+    outcome = position[p]
+    outcome = np.where(p == person[move], new_position[move], outcome)
+    outcome = np.where(has[move] & (p == displaced[move]), np.iinfo(np.int64).max, outcome)
+    at_take, at_leave = q == post[move], q == left[move]
+    lowest = np.where(at_take, take_worst[move], np.where(at_leave, leave_worst[move], worst[q]))
+    count = np.where(at_take, take_held[move], np.where(at_leave, leave_held[move], held[q]))
+    after = (_admissible_choices(instance, policy, table)[rows]
+             & (table.position[rows] < outcome)
+             & ((count < a.places[q]) | (lowest > table.rank[rows])))
+    before = blocking_mask(placement)[0][rows]
+    return np.bincount(move, weights=after.astype(np.int64) - before,
+                       minlength=len(moves)).astype(np.int64)
+
+
+def _two_lowest_holders(placement: Placement) -> tuple[np.ndarray, np.ndarray]:
+    """Per post, the panel rank of its lowest-ranked holder and of the next one (equal on a
+    tie; -1: none)."""
+    own = placement.choice_outcomes[1]
+    placed = np.flatnonzero(placement.post_index >= 0)
+    posts, ranks = placement.post_index[placed], own[placed]
+    order = np.lexsort((-ranks, posts))
+    posts, ranks = posts[order], ranks[order]
+    size = len(placement.instance.arrays.post_ids)
+    worst = np.full(size, -1, dtype=np.int64)
+    second = np.full(size, -1, dtype=np.int64)
+    first = np.flatnonzero(np.r_[True, posts[1:] != posts[:-1]]) if len(posts) else placed[:0]
+    worst[posts[first]] = ranks[first]
+    nxt = first + 1
+    has_next = nxt < len(posts)
+    has_next[has_next] = posts[nxt[has_next]] == posts[first[has_next]]
+    second[posts[first[has_next]]] = ranks[nxt[has_next]]
+    return worst, second
+
+
+def _rows_of_moves(table: ChoiceTable, people: tuple[np.ndarray, ...],
+                   posts: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Each move's choice-table rows of its people and of its posts (-1: none): (move of each
+    entry, row). Each row once per move when the people differ and the posts differ: a post's
+    rows leave out the move's people, whose rows are counted as theirs."""
+    found_moves, found_rows = [], []
+    for index, columns in ((table.by_person, people), (table.by_post, posts)):
+        for keys in columns:
+            move, rows = _grouped_rows(index, keys)
+            if columns is posts:
+                mine = np.zeros(len(rows), dtype=bool)
+                for who in people:
+                    mine |= table.person[rows] == who[move]
+                move, rows = move[~mine], rows[~mine]
+            found_moves.append(move)
+            found_rows.append(rows)
+    return np.concatenate(found_moves), np.concatenate(found_rows)
+
+
+def _grouped_rows(index: tuple[np.ndarray, np.ndarray],
+                  keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of each entry's key (-1: none) in a grouping of the choice table
+    (`staffing.domain.ranking.ChoiceTable.by_person`): (entry of each row, row)."""
+    order, starts = index
+    entry = np.flatnonzero((keys >= 0) & (keys < len(starts) - 1))
+    begin, end = starts[keys[entry]], starts[keys[entry] + 1]
+    sizes = end - begin
+    offset = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    return np.repeat(entry, sizes), order[np.repeat(begin, sizes) + offset]
 
 
 def blocking_pairs(placement: Placement,

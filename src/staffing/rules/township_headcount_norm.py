@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from pydantic import Field, model_validator
 
+from staffing.domain.arrays import POOLS
 from staffing.domain.enums import Tier
 from staffing.domain.instance import Instance, Institution
 from staffing.errors import Invalid, Problem
 from staffing.rules.base import Around, Placement, Rule, RuleModel, RuleParams, Violation
+from staffing.rules.moves import Moves, MovesEffect, bound_effect, key_changes
 from staffing.rules.pools import established_at
 
 
@@ -66,6 +69,37 @@ class TownshipHeadcountNorm(Rule[TownshipHeadcountNormParams]):
     def check_around(self, placement: Placement, around: Around) -> list[Violation]:
         return self._check(placement, [i for i in around.institution_rows(placement.instance)
                                        if i.tier is Tier.TOWNSHIP and i.population > 0])
+
+    def moves_effect(self, placement: Placement, moves: Moves) -> MovesEffect:
+        """The townships whose established staff the moves change."""
+        instance, changed = placement.instance, moves.changed
+        a = instance.arrays
+        low, high = self._bound_arrays(instance)
+        established = np.asarray([pool.is_established for pool in POOLS] + [False])
+        institution = np.append(a.post_institution, -1)  # post -1: no institution
+        counted = (placement.post_index >= 0) & established[placement.pool_index]
+        counts = np.bincount(a.post_institution[placement.post_index[counted]],
+                             minlength=len(a.institution_ids))
+        changes = key_changes(moves, counts, institution[changed.post_before],
+                              institution[changed.post_after],
+                              established[changed.pool_before], established[changed.pool_after])
+        return bound_effect(moves, changes, low, high, self.hard, self.hard)
+
+    def _bound_arrays(self, instance: Instance) -> tuple[np.ndarray, np.ndarray]:
+        """Each institution's (lowest, highest) established staff: no bound off townships."""
+        def build() -> tuple[np.ndarray, np.ndarray]:
+            ids = instance.arrays.institution_ids
+            low = np.zeros(len(ids), dtype=np.int64)
+            high = np.full(len(ids), np.iinfo(np.int64).max // 4, dtype=np.int64)
+            index = {k: n for n, k in enumerate(ids)}
+            for township in self.townships(instance):
+                bottom, top = self.bounds(township)
+                low[index[township.id]] = bottom
+                if top is not None:
+                    high[index[township.id]] = top
+            return low, high
+
+        return self.cached(instance, "bound_arrays", build)
 
     def _check(self, placement: Placement, townships: list[Institution]) -> list[Violation]:
         violations = []

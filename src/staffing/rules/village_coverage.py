@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
 from pydantic import Field
 
+from staffing.domain.arrays import TIERS
 from staffing.domain.enums import Discipline, Tier
 from staffing.domain.instance import Instance, Institution
 from staffing.domain.roster import Assignment
 from staffing.rules.base import Around, Placement, Rule, RuleModel, RuleParams, Violation
+from staffing.rules.moves import Moves, MovesEffect
 
 
 class VillageCoverageParams(RuleParams):
@@ -55,6 +58,22 @@ class VillageCoverage(Rule[VillageCoverageParams]):
         villages = [v for v in around.institution_rows(placement.instance)
                     if v.tier is Tier.VILLAGE]
         return self._check(placement, villages, set(around.people))
+
+    def moves_effect(self, placement: Placement, moves: Moves) -> MovesEffect:
+        """A move changes no village's coverage and no tour load unless a person it changes
+        tours villages or holds a village post before or after it: those moves are checked one
+        by one."""
+        a = placement.instance.arrays
+        changed = moves.changed
+        village = np.append(a.post_tier == TIERS.index(Tier.VILLAGE), False)  # post -1: none
+        touring = np.zeros(len(a.person_ids), dtype=bool)
+        touring[[a.person_index[x.person] for x in placement.roster.assignments
+                 if x.tour_villages]] = True
+        touched = (touring[changed.who] | village[changed.post_before]
+                   | village[changed.post_after])
+        effect = MovesEffect.none(moves)
+        effect.unsure[changed.move[touched]] = True
+        return effect
 
     def _check(self, placement: Placement, villages: list[Institution],
                doctors: set[str] | None) -> list[Violation]:

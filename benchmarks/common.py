@@ -34,7 +34,7 @@ class Settings:
     seed: int = 1
     # generated counties (staffing.synth.generate): lower bound, policies, scaling
     county_sizes: list[int] = field(default_factory=lambda: [300, 3000, 20000])
-    policy_limits: dict[int, float] = field(default_factory=lambda: {300: 60, 3000: 60,
+    policy_limits: dict[int, float] = field(default_factory=lambda: {300: 60, 3000: 30,
                                                                       20000: 120})
     # per policy and size, where it differs from policy_limits
     policy_limit_for: dict[tuple[int, str], float] = field(default_factory=dict)

@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from staffing.allocation.engine import Progress, allocate
 from staffing.allocation.outputs import (
@@ -59,15 +59,11 @@ from staffing.errors import (
 )
 from staffing.io.bundle import load
 from staffing.io.roster_io import read_roster
-from staffing.pay.engine import distribute_pay
-from staffing.pay.io import write_pay, write_pay_infeasibility
-from staffing.pay.result import PayResult
-from staffing.planning.check import planning_of
-from staffing.planning.directed import directed_from_plan
-from staffing.planning.engine import PlanResult, plan_rotations
-from staffing.planning.inputs import plan_input_problems
-from staffing.planning.outputs import write_plan
 from staffing.policy import Policy, load_policy, policy_problems
+
+if TYPE_CHECKING:
+    from staffing.pay.result import PayResult
+    from staffing.planning.engine import PlanResult
 
 InstanceSource = Instance | str | Path
 PolicySource = Policy | str | Path | None  # None: every rule with its defaults
@@ -165,6 +161,8 @@ def load_inputs(instance: InstanceSource, policy: PolicySource,
         raise InputError(problems)
     assert inst is not None and policy_model is not None  # else a problem was raised
     if rotation_plan is not None:
+        from staffing.planning.directed import directed_from_plan  # lazy: planning, when asked
+
         inst = directed_from_plan(inst, policy_model, rotation_plan)
     return inst, policy_model
 
@@ -384,6 +382,9 @@ def pay_run(instance: InstanceSource, roster: RosterSource, policy: PolicySource
     InfeasibleError
         no plan meets every pay rule; ``infeasibility.txt`` and ``.json`` are written.
     """
+    from staffing.pay.engine import distribute_pay  # lazy: pay runs only
+    from staffing.pay.io import write_pay, write_pay_infeasibility  # lazy: pay runs only
+
     started = time.perf_counter()
     inst, policy_model = load_inputs(instance, policy)
     roster_model = _roster(roster, inst)
@@ -421,6 +422,11 @@ def plan_run(instance: InstanceSource, policy: PolicySource, out: str | Path,
     InfeasibleError
         no plan obeys the hard plan rules; ``infeasibility.txt`` and ``.json`` are written.
     """
+    from staffing.planning.check import planning_of  # lazy: plan runs only
+    from staffing.planning.engine import plan_rotations  # lazy: plan runs only
+    from staffing.planning.inputs import plan_input_problems  # lazy: plan runs only
+    from staffing.planning.outputs import write_plan  # lazy: plan runs only
+
     started = time.perf_counter()
     params = params or SolveParams()
     inst, policy_model = load_inputs(instance, policy)

@@ -16,9 +16,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from openpyxl import Workbook
+from typing import TYPE_CHECKING, Any
 
 from staffing.allocation.reasons import Reason
 from staffing.allocation.result import AllocationResult
@@ -30,8 +28,10 @@ from staffing.io.formulas import csv_row
 from staffing.io.roster_io import ROSTER_COLUMNS, ROSTER_TABLE, roster_rows
 from staffing.io.spec import SHEET_SEP
 from staffing.io.tables import cell_text
-from staffing.io.workbook import save_book, write_header
 from staffing.policy import Policy
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 REASON_COLUMNS = ["person", "name", "kind", "code", "post", "choice_rank", "rules", "stage",
                   "detailed", "text", "text_zh"]
@@ -147,6 +147,8 @@ def blocking_rows(reasons: list[Reason], instance: Instance | None = None,
 
 
 def reasons_workbook(rows: list[list[Any]]) -> Workbook:
+    from openpyxl import Workbook  # lazy: openpyxl (0.2 s to import) only when writing xlsx
+
     book = Workbook()
     sheet = book.active
     sheet.title = "原因 reasons"
@@ -162,6 +164,10 @@ def reasons_workbook(rows: list[list[Any]]) -> Workbook:
 
 def roster_workbook(tables: list[OutputTable]) -> Workbook:
     """One sheet per table, bilingual headers (``工号 / person``), frozen header row."""
+    from openpyxl import Workbook  # lazy: openpyxl (0.2 s to import) only when writing xlsx
+
+    from staffing.io.workbook import write_header  # lazy: imports openpyxl
+
     book = Workbook()
     book.remove(book.active)
     for table in tables:
@@ -203,6 +209,8 @@ def write_solve_outputs(out: Path, instance: Instance, policy: Policy, result: A
             (staging / name).write_text(text, encoding=CSV_ENCODING)
         for name, text in texts.items():
             (staging / name).write_text(text, encoding="utf-8")
+        from staffing.io.workbook import save_book  # lazy: it imports openpyxl
+
         save_book(reasons_workbook(rows), staging / "reasons.xlsx")
         save_book(roster_workbook(tables), staging / "roster.xlsx")
         last = last_files() if last_files is not None else {"manifest.json": manifest_text(result)}

@@ -3,6 +3,7 @@ check, and the two-way selection."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,11 +27,8 @@ from staffing.domain.params import SolveParams
 from staffing.domain.without_post import labelled
 from staffing.errors import InfeasibleError, raise_if_errors
 from staffing.io.roster_io import read_roster
-from staffing.pay.check import judged_policy
-from staffing.pay.io import read_pay_plan
 from staffing.policy import Policy, policy_problems
-from staffing.report import solve_report
-from staffing.runs import load_inputs, solve_run
+from staffing.runs import SolveOutputs, load_inputs, solve_run
 
 
 def validate(instance: InstanceArg, policy: Annotated[Path | None, typer.Option(
@@ -58,6 +56,9 @@ def check(
     rotation_plan: RotationPlanOpt = None,
 ) -> None:
     """Recompute every rule for a roster; exit 1 if a hard rule is violated."""
+    from staffing.pay.check import judged_policy  # lazy: this command only
+    from staffing.pay.io import read_pay_plan  # lazy: this command only
+
     inst, policy_model = load_inputs(instance, policy, rotation_plan)
     roster_model = read_roster(roster, inst)
     pay_plan = None
@@ -174,7 +175,7 @@ def solve(
     try:
         run = solve_run(instance, policy, out, params, hint=hint, rotation_plan=rotation_plan,
                         progress=SolveProgress(quiet, str(instance)),
-                        extra_outputs=None if no_report else solve_report(page_lang),
+                        extra_outputs=None if no_report else _report(page_lang),
                         clock=run_clock(time_limit))
     except InfeasibleError as error:
         err_console.print(f"[red]infeasible[/]: {escape(str(error.explanation))}")
@@ -189,6 +190,18 @@ def solve(
                   f"wrote {escape(', '.join(map(str, files)))} to {escape(str(out))} "
                   f"in {run.seconds:.1f} s")
     print_run_time(run.timings, run.record)
+
+
+def _report(lang: str) -> Callable[[SolveOutputs], dict[str, str]]:
+    """The report's files of a solve run in ``lang``, its modules imported only when drawn
+    (a run short of time leaves the report out)."""
+
+    def files(outputs: SolveOutputs) -> dict[str, str]:
+        from staffing.report import solve_report  # lazy: matplotlib and the report's pages
+
+        return solve_report(lang)(outputs)
+
+    return files
 
 
 def print_run_time(timings: dict[str, float], record: dict[str, Any]) -> None:

@@ -14,9 +14,6 @@ from staffing.cli.common import console, page_language
 from staffing.domain.roster import Roster
 from staffing.io.bundle import load, save
 from staffing.io.roster_io import write_roster
-from staffing.io.workbook import write_template
-from staffing.report import write_report
-from staffing.synth import generate as make
 
 
 def report(
@@ -26,6 +23,8 @@ def report(
         "--out", "-o", help="file to write (default RUN_DIR/report.html)")] = None,
 ) -> None:
     """Draw report.html again from a run folder's report.json (offline, one file)."""
+    from staffing.report import write_report  # lazy: the report only for this command
+
     written = write_report(run_dir, page_language(lang), out)
     console.print(f"wrote {escape(str(written))}")
 
@@ -34,6 +33,8 @@ def template(
     out: Annotated[Path, typer.Argument(help="workbook to write, e.g. template.xlsx")],
 ) -> None:
     """Write an empty instance workbook to fill in: headers, drop-downs, instructions."""
+    from staffing.io.workbook import write_template  # lazy: openpyxl only for this command
+
     write_template(out)
     console.print(f"wrote {escape(str(out))}")
 
@@ -62,6 +63,8 @@ def generate(
     name: Annotated[str | None, typer.Option(help="instance name (default: OUT's name)")] = None,
 ) -> None:
     """Generate a county instance calibrated to the public figures (deterministic by seed)."""
+    from staffing.synth import generate as make  # lazy: the generator only for this command
+
     instance = make(staff=staff, seed=seed, name=name or out.stem)
     save(instance, out)
     console.print(f"wrote {escape(str(out))}: {len(instance.staff)} people, "

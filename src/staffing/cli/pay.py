@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -12,14 +12,12 @@ from rich.table import Table
 from staffing.cli.args import InstanceArg, LangOpt, OutOpt, PolicyOpt, RosterArg
 from staffing.cli.common import console, err_console, page_language
 from staffing.errors import InfeasibleError, InputError, Problem
-from staffing.pay.check import judged_policy, plan_data
 from staffing.pay.money import Yuan
-from staffing.pay.plan import PayPlan
-from staffing.pay.sensitivity import TargetSensitivity, explain_targets, targets_csv
-from staffing.report import REPORT_HTML, REPORT_JSON, view_text
-from staffing.report.render import render
-from staffing.report.view import pay_view
 from staffing.runs import PayOutputs, load_inputs, pay_run
+
+if TYPE_CHECKING:
+    from staffing.pay.plan import PayPlan
+    from staffing.pay.sensitivity import TargetSensitivity
 
 
 def _budget(text: str | None) -> object:
@@ -51,6 +49,12 @@ def pay_outputs(lang: str | None, targets: bool, time_limit: float | None,
     in ``lang`` (None: no report)."""
 
     def files(run: PayOutputs) -> dict[str, str]:
+        from staffing.pay.check import judged_policy, plan_data  # lazy: pay outputs only
+        from staffing.pay.sensitivity import explain_targets, targets_csv  # lazy: pay outputs only
+        from staffing.report import REPORT_HTML, REPORT_JSON, view_text  # lazy: pay outputs only
+        from staffing.report.render import render  # lazy: pay outputs only
+        from staffing.report.view import pay_view  # lazy: pay outputs only
+
         plan = run.result.plan
         out = {}
         if targets:

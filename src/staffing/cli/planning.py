@@ -8,7 +8,7 @@ or no plan exists (rotation-plan, with the explanation written to
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -18,12 +18,10 @@ from staffing.cli.args import InstanceArg, OutOpt, PolicyOpt
 from staffing.cli.common import console, err_console, examples, print_problems, stages_table
 from staffing.domain.params import SolveParams
 from staffing.errors import InfeasibleError, raise_if_errors
-from staffing.planning.check import check_view, plan_facts, planning_of
-from staffing.planning.inputs import plan_input_problems
-from staffing.planning.io import plan_years, read_rotations
-from staffing.planning.reasons import CandidateStatus, candidate_statuses
-from staffing.planning.rules.base import PlanView
 from staffing.runs import load_inputs, plan_run
+
+if TYPE_CHECKING:
+    from staffing.planning.reasons import CandidateStatus
 
 YearsOpt = Annotated[int | None, typer.Option(
     "--years", "-y", min=1, max=10, help="years planned (default: the policy's horizon)")]
@@ -67,6 +65,12 @@ def check_plan(
     show: Annotated[int, typer.Option(help="violations shown per rule")] = 10,
 ) -> None:
     """Recompute every plan rule and stage for a plan; exit 1 if a hard plan rule is violated."""
+    from staffing.planning.check import check_view, plan_facts, planning_of  # lazy: check-plan only
+    from staffing.planning.inputs import plan_input_problems  # lazy: this command only
+    from staffing.planning.io import plan_years, read_rotations  # lazy: this command only
+    from staffing.planning.reasons import candidate_statuses  # lazy: this command only
+    from staffing.planning.rules.base import PlanView  # lazy: this command only
+
     inst, policy_model = load_inputs(instance, policy)
     planning = planning_of(policy_model, policy.name)
     years = years or plan_years(plan)

@@ -17,17 +17,7 @@ from staffing.cli.common import console, err_console, guarded
 from staffing.domain.without_post import GROUPS
 from staffing.errors import InputError, Problem
 from staffing.io.atomic import write_text
-from staffing.report import charts, render_comparison
-from staffing.report.html import t
 from staffing.runs import load_inputs
-from staffing.scenarios.backends import backend_named
-from staffing.scenarios.batch import run_scenarios, write_sweep
-from staffing.scenarios.chart import indicator_value, label_of, tradeoff_chart
-from staffing.scenarios.compare import compare_runs
-from staffing.scenarios.execute import RunSettings
-from staffing.scenarios.frontier import frontier as find
-from staffing.scenarios.overrides import Override, Where, check_overrides, parse_assignment
-from staffing.scenarios.spec import Scenario, load_scenario, parse_axis, scenarios_of
 
 if TYPE_CHECKING:
     from staffing.domain.instance import Instance
@@ -59,15 +49,21 @@ IndicatorOpt = Annotated[str, typer.Option(
 
 
 def _settings(time_limit: float, deterministic: bool, cold: bool, no_pay: bool) -> RunSettings:
+    from staffing.scenarios.execute import RunSettings  # lazy: scenario commands only
+
     return RunSettings(time_limit=time_limit, deterministic=deterministic, warm_start=not cold,
                        pay=not no_pay)
 
 
 def _backend(name: str, processes: int | None, address: str | None) -> Backend:
+    from staffing.scenarios.backends import backend_named  # lazy: scenario commands only
+
     return backend_named(name, processes=processes, address=address)
 
 
 def _fixed(assignments: Sequence[str] | None) -> list[Override]:
+    from staffing.scenarios.overrides import Where, parse_assignment  # lazy: scenario commands only
+
     problems: list[Problem] = []
     out = []
     for text in assignments or []:
@@ -82,6 +78,8 @@ def _fixed(assignments: Sequence[str] | None) -> list[Override]:
 
 def _check_all(instance: Instance, policy: Policy, scenarios: Sequence[Scenario]) -> None:
     """Every scenario's every bad override, at once, before anything runs (exit 2)."""
+    from staffing.scenarios.overrides import check_overrides  # lazy: scenario commands only
+
     problems = []
     seen: set[str] = set()
     for scenario in scenarios:
@@ -121,6 +119,8 @@ class ScenarioProgress:
 def _run_and_write(instance: Instance, policy: Policy, scenarios: list[Scenario],
                    settings: RunSettings, backend: Backend, out: Path, axes: list[str],
                    indicator: str) -> SweepResult:
+    from staffing.scenarios.batch import run_scenarios, write_sweep  # lazy: scenario commands only
+
     _check_all(instance, policy, scenarios)
     console.print(f"{len(scenarios)} scenario(s) and the base on {escape(backend.name)}: "
                   f"{len(instance.staff)} people under '{escape(policy.name)}', "
@@ -139,6 +139,8 @@ def _run_and_write(instance: Instance, policy: Policy, scenarios: list[Scenario]
 
 def _sweep_chart(result: SweepResult, axes: list[str], indicator: str, out: Path) -> list[str]:
     """A trade-off chart when one numeric parameter varies."""
+    from staffing.scenarios.chart import tradeoff_chart  # lazy: scenario commands only
+
     if len(axes) != 1:
         return []
     points = []
@@ -183,6 +185,10 @@ def _cell(key: str, value: Any) -> str:
 def _sweep_page(result: SweepResult, axes: list[str], indicator: str, out: Path,
                 title: str) -> list[str]:
     """``comparison.html``: the report package's comparison page for a sweep (offline)."""
+    from staffing.report import charts, render_comparison  # lazy: scenario commands only
+    from staffing.report.html import t  # lazy: scenario commands only
+    from staffing.scenarios.chart import indicator_value, label_of  # lazy: scenario commands only
+
     frame = result.to_frame()
     names = list(frame["scenario"])
     rows = [{"label": t(zh, en), "key": key, "values": [_cell(key, v) for v in frame[key]]}
@@ -240,6 +246,8 @@ def scenario_run(
     deterministic: DeterministicOpt = False,
 ) -> None:
     """Run scenario files against their base; write each scenario's outputs and a comparison."""
+    from staffing.scenarios.spec import load_scenario  # lazy: scenario commands only
+
     problems: list[Problem] = []
     loaded = []
     for path in scenarios:
@@ -287,6 +295,9 @@ def sweep(
     deterministic: DeterministicOpt = False, indicator: IndicatorOpt = "first_choice_share",
 ) -> None:
     """Sweep parameters over a grid; write the comparison table, binding rules and a chart."""
+    from staffing.scenarios.overrides import Where  # lazy: scenario commands only
+    from staffing.scenarios.spec import parse_axis, scenarios_of  # lazy: scenario commands only
+
     inst, policy_model = load_inputs(instance, base_policy)
     axes = [parse_axis(text, Where("command line (--vary)")) for text in vary]
     scenarios = scenarios_of(axes, zipped=zipped, fixed=_fixed(set_))
@@ -302,6 +313,8 @@ def compare(
     show: Annotated[int, typer.Option(help="rows shown per table")] = 20,
 ) -> None:
     """Compare two runs: who moves where and why, indicators, rules, pay changes."""
+    from staffing.scenarios.compare import compare_runs  # lazy: scenario commands only
+
     result = compare_runs(a, b)
     moves = Table(title=f"People placed differently ({len(result.moves)})")
     for col in ("person", escape(result.a.name), escape(result.b.name), "why (B)"):
@@ -341,6 +354,9 @@ def compare(
 
 def _compare_page(result: Any, out: Path) -> list[str]:
     """``comparison.html`` for two runs: indicators side by side and who moves, with why."""
+    from staffing.report import render_comparison  # lazy: scenario commands only
+    from staffing.report.html import t  # lazy: scenario commands only
+
     rows = [{"label": t(r.key, r.key), "key": r.kind,
              "values": [str(r.a), str(r.b)]} for r in result.indicators.itertuples(index=False)]
     moves = [{"person": r.person, "from": r.post_a, "to": r.post_b, "note": r.why_b}
@@ -370,6 +386,11 @@ def frontier(
 ) -> None:
     """Find the value of a parameter at which the policy turns infeasible, and why; draw the
     trade-off of an indicator against it."""
+    from staffing.scenarios.batch import write_sweep  # lazy: scenario commands only
+    from staffing.scenarios.chart import tradeoff_chart  # lazy: scenario commands only
+    from staffing.scenarios.frontier import frontier as find  # lazy: scenario commands only
+    from staffing.scenarios.overrides import Where  # lazy: scenario commands only
+    from staffing.scenarios.spec import parse_axis  # lazy: scenario commands only
 
     inst, policy_model = load_inputs(instance, base_policy)
     axis = parse_axis(vary, Where("command line (--vary)"), need_step=False)
@@ -419,6 +440,9 @@ def frontier(
 
 def _range_scenario(axis: Any, fixed: list[Override]) -> Scenario:
     """Both ends of a range as one scenario, so their overrides are checked before running."""
+    from staffing.scenarios.overrides import Override  # lazy: scenario commands only
+    from staffing.scenarios.spec import Scenario  # lazy: scenario commands only
+
     ends = (Override(axis.path, v, axis.where) for v in axis.values[:2])
     return Scenario("frontier", (*fixed, *ends))
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from staffing.domain.enums import Pool
 from staffing.domain.instance import Identifier, IdList, Instance, PoolField, column
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Assignment(BaseModel):
@@ -103,6 +106,8 @@ class Roster(BaseModel):
         }
 
     def to_frame(self) -> pd.DataFrame:
+        import pandas as pd  # lazy: pandas (0.5 s to import) only where a frame is asked for
+
         return pd.DataFrame(
             {
                 "person": [a.person for a in self.assignments],

@@ -36,7 +36,6 @@ from staffing.io.tables import (
     table_rows,
     title_note,
 )
-from staffing.io.workbook import read_workbook, sheet_summaries, write_workbook
 from staffing.validation import structural_problems
 
 # ----------------------------------------------------------------------------- reading
@@ -54,6 +53,8 @@ def read_raw(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
         return _read_csv_folder(path)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
+        from staffing.io.workbook import read_workbook  # lazy: openpyxl only for xlsx
+
         return read_workbook(path)
     if suffix == ".json":
         return _read_json(path)
@@ -221,6 +222,8 @@ def missing_table(path: Path, spec: TableSpec) -> Problem:
         where, where_zh = f"no key '{spec.name}'", f"没有键“{spec.name}”"
         fix, fix_zh = f'a key "{spec.name}": [...]', f'键 "{spec.name}": [...]'
     else:
+        from staffing.io.workbook import sheet_summaries  # lazy: openpyxl only for xlsx
+
         found = [(title, rows) for title, rows in sheet_summaries(path)]
         source, kind, kind_zh = path.name, "sheets", "工作表"
         where = f"no sheet '{spec.sheet_name}'"
@@ -365,6 +368,8 @@ def save(instance: Instance, path: str | Path) -> None:
     if suffix == ".json":
         write_text(path, instance_json(instance))
     elif suffix in (".xlsx", ".xlsm"):
+        from staffing.io.workbook import write_workbook  # lazy: openpyxl only for xlsx
+
         write_workbook(instance, path)
     elif suffix == "":
         write_csv_folder(instance, path)

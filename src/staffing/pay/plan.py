@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from staffing.domain.instance import Identifier, Row, TierField, column
 from staffing.pay.codes import FundField, Line, SeparateKind, SeparateKindField
 from staffing.pay.money import Money, Rate, SignedMoney, Yuan
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class PayLine(Row):
@@ -136,6 +138,8 @@ class PayPlan(BaseModel):
 
     def to_frame(self) -> pd.DataFrame:
         """One row per person; amounts as exact `Yuan` (Decimal) objects."""
+        import pandas as pd  # lazy: pandas (0.5 s to import) only where a frame is asked for
+
         columns = list(PayLine.model_fields)
         frame = pd.DataFrame([[getattr(pl, c) for c in columns] for pl in self.lines],
                              columns=columns)

@@ -9,7 +9,9 @@ seconds of the import phase (``start``), the solver's share, the steps after it,
 time limit cut short, and whether a deterministic result stayed reproducible.
 
 ``python -m benchmarks.time_limits`` runs this section alone (into benchmarks/results,
-then prints the table); ``--people N`` and ``--limits 5,10`` change the grid.
+then prints the table) on the 3,000-person county; ``--sizes 3000 20000`` adds the
+20,000-person rows, ``--limits 5,10``, ``--policies nanxun-2024`` and ``--modes default``
+narrow the grid.
 """
 
 from __future__ import annotations
@@ -86,16 +88,27 @@ def _own_figures(out: Path, deterministic: bool) -> dict[str, Any]:
     if deterministic and (out / "timings.json").exists():
         timings = json.loads((out / "timings.json").read_text(encoding="utf-8"))["timings"]
     run = manifest.get("run", {})
+    solver = manifest.get("solver", {})
+    status = solver.get("status")
+    if status == "time_limit":  # stopped before any roster: why, in the run's words
+        status = f"time_limit: {solver.get('message', '')}"[:160]
     return {
-        "status": manifest.get("solver", {}).get("status"),
+        "status": status,
         "start_s": timings.get("start"), "load_s": timings.get("load"),
-        "model_s": timings.get("model"), "solve_s": timings.get("solve"),
+        "model_s": _sum(timings, ("fit", "pairs", "prune", "model")),
+        "solve_s": timings.get("solve"),
         "after_solver_s": round(sum(timings.get(step, 0.0) for step in AFTER), 3),
         "run_total_s": timings.get("total"),
         "cut_short": "; ".join(sorted(run.get("cut_short", {}))),
         "stopped_by_wall_clock": len(run.get("stopped_by_wall_clock", [])),
         "reproducible": run.get("reproducible"),
     }
+
+
+def _sum(timings: dict[str, float], steps: tuple[str, ...]) -> float | None:
+    """The seconds of those steps together (None when none of them ran)."""
+    found = [timings[step] for step in steps if step in timings]
+    return round(sum(found), 3) if found else None
 
 
 def run(settings: Settings) -> list[dict[str, Any]]:
@@ -121,15 +134,17 @@ def tables(rows: list[dict[str, str]]) -> str:
     held = sum(1 for r in rows if float(r["ratio"]) <= TARGET)
     table = md_table(
         ["people", "policy", "limit s", "mode", "wall s", "wall / limit", "result",
-         "imports s", "solve s", "after solver s", "cut short", "reproducible", "load avg"],
+         "imports s", "load s", "fit + pairs + model s", "solve s", "after solver s",
+         "cut short", "reproducible", "load avg"],
         [[num(r["people"], 0), r["policy"], num(r["time_limit"], 0),
           "deterministic" if r["deterministic"] == "True" else "default", num(r["wall_s"]),
-          num(r["ratio"]), _result(r), num(r["start_s"]),
-          num(r["solve_s"]), num(r["after_solver_s"]), r["cut_short"] or "-",
+          num(r["ratio"]), _result(r), num(r["start_s"]), num(r["load_s"]), num(r["model_s"]),
+          num(r["solve_s"]), num(r["after_solver_s"]) if r["exit"] == "0" else "–",
+          r["cut_short"] or "-",
           ("yes" if r["reproducible"] == "True" else "no")
           if r["deterministic"] == "True" and r["exit"] == "0" else "-", r["load_average"]]
          for r in rows],
-        "rlrlrrlrrrlll")
+        "rlrlrrlrrrrrlll")
     return (f"{held} of {len(rows)} runs within {TARGET} x the limit "
             f"({rows[0]['date']}, {rows[0]['machine']}).\n\n{table}")
 
@@ -138,9 +153,10 @@ def _result(row: dict[str, str]) -> str:
     """The run's outcome in a few words: the solver's status, or why no roster was written."""
     status = row.get("status") or ""
     if row.get("exit") == "0":
-        return status
-    if "used up before solving" in status:
-        return "no roster: limit spent before solving"
+        return f"{status}, first roster" if "solve" in row.get("cut_short", "") else status
+    if "used up before" in status:
+        return "no roster: limit spent before " + status.split("used up before ", 1)[1].split(
+            " (", 1)[0]
     if "no roster found" in status:
         return "no roster found in time"
     return status[:60] or f"exit {row.get('exit')}"
@@ -149,17 +165,26 @@ def _result(row: dict[str, str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.time_limits",
                                      description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=None)
+    parser.add_argument("--sizes", type=int, nargs="+", default=None,
+                        help="county sizes (people), default 3000; e.g. --sizes 3000 20000")
     parser.add_argument("--limits", default=None, help="comma-separated seconds")
+    parser.add_argument("--policies", default=None, help="comma-separated policy model names")
+    parser.add_argument("--modes", default=None,
+                        help="comma-separated: default, deterministic (default both)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     settings = Settings.full(args.out)
-    if args.people:
-        settings.limit_people = args.people
     if args.limits:
         settings.limit_seconds = [float(x) for x in args.limits.split(",")]
+    if args.policies:
+        settings.limit_policies = args.policies.split(",")
+    if args.modes:
+        settings.limit_modes = [mode == "deterministic" for mode in args.modes.split(",")]
     args.out.mkdir(parents=True, exist_ok=True)
-    rows = run(settings)
+    rows = []
+    for people in args.sizes or [settings.limit_people]:
+        settings.limit_people = people
+        rows += run(settings)
     write_csv(args.out / "time_limits.csv", COLUMNS, rows)
     print(tables(read_csv(args.out / "time_limits.csv")))
     return 0 if all(r["ratio"] <= TARGET for r in rows) else 1

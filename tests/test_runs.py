@@ -178,8 +178,8 @@ def test_the_steps_add_up_to_the_run_and_the_console_says_the_same(
 def test_short_time_degrades_reasons_and_report_visibly(
         county: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests that when the steps after the solver would not fit in what is left, reasons are
-    given as outcome lines alone and the report is left out, each recorded as cut short, and
-    that the run still ends well within its limit."""
+    given as outcome lines alone and the report and the workbooks are left out, each
+    recorded as cut short, and that the run still ends well within its limit."""
     monkeypatch.setattr(runs, "after_solver_seconds", lambda people, load=None: {
         "check": 0.0, "reasons": 0.0, "report": 1000.0, "write": 1000.0})
     out = tmp_path / "out"
@@ -187,9 +187,10 @@ def test_short_time_degrades_reasons_and_report_visibly(
                     extra_outputs=lambda outputs: {"report.html": "<html></html>"})
     assert run.seconds < 20 * 1.5
     assert not (out / "report.html").exists()
+    assert not (out / "roster.xlsx").exists() and (out / "roster.csv").exists()
     assert all(not r.detailed for r in run.reasons)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert set(manifest["run"]["cut_short"]) == {"reasons", "report"}
+    assert set(manifest["run"]["cut_short"]) == {"reasons", "report", "write"}
     assert manifest["run"]["reproducible"] is False
     assert "timings" not in manifest  # deterministic: the seconds are in timings.json
     timings = json.loads((out / "timings.json").read_text(encoding="utf-8"))

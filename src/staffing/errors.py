@@ -169,6 +169,16 @@ class InfeasibleError(StaffingError):
         super().__init__(str(explanation))
 
 
+class TimeLimitError(StaffingError):
+    """The time limit ran out before any roster was found (``step``: where the run stopped).
+
+    A run that stops so still writes its manifest (what ran, how long each step took)."""
+
+    def __init__(self, message: str, step: str = "solve"):
+        self.step = step
+        super().__init__(message)
+
+
 class Cancelled(Exception):
     """The run was stopped on request (`staffing.domain.clock.StopToken`); nothing it wrote is
     kept. Not a `StaffingError`: no handler of the engine's own errors may swallow it."""

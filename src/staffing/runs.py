@@ -34,6 +34,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,7 @@ from staffing.allocation.outputs import (
     solve_manifest,
     write_infeasibility,
     write_solve_outputs,
+    write_stopped,
 )
 from staffing.allocation.reasons import Reason, explain_roster
 from staffing.allocation.result import AllocationResult
@@ -54,11 +56,12 @@ from staffing.errors import (
     InfeasibleError,
     InputError,
     Problem,
-    StaffingError,
+    TimeLimitError,
     raise_if_errors,
 )
 from staffing.io.bundle import load
 from staffing.io.roster_io import read_roster
+from staffing.manifest import base_manifest
 from staffing.policy import Policy, load_policy, policy_problems
 
 if TYPE_CHECKING:
@@ -182,19 +185,31 @@ def _roster(roster: RosterSource, instance: Instance) -> Roster:
 # machine is slower at every step). Measured on the demo and the generated 3,000-person
 # county (see benchmarks/README.md, "Time limits"). Reasons: in full.
 LOAD_PER_PERSON = 0.0003
+# Write: the CSV files and the manifest; workbooks: roster.xlsx and reasons.xlsx.
 AFTER_SOLVER = {"check": (0.05, 0.0003), "reasons": (0.05, 0.0008), "report": (1.0, 0.0008),
-                "write": (0.2, 0.0005)}
+                "write": (0.1, 0.0001), "workbooks": (0.1, 0.0006)}
+
+
+# The steps after the solver that a run short of time cannot leave out: the check and the
+# CSV files with the manifest (reasons then fall to outcome lines, report and workbooks go).
+LEAST_AFTER = ("check", "write")
+
+
+def machine_pace(people: int, load_seconds: float | None = None) -> float:
+    """How much slower than the reference machine this one runs now (never below 1), from
+    how long loading ``people`` took (``load_seconds``; None: inputs given as objects)."""
+    if load_seconds is None or not people:
+        return 1.0
+    return max(1.0, load_seconds / (people * LOAD_PER_PERSON))
 
 
 def after_solver_seconds(people: int, load_seconds: float | None = None) -> dict[str, float]:
     """The estimated seconds of each step after the solver.
 
     ``load_seconds``: how long loading these inputs took (None: inputs given as objects),
-    a measure of the machine's speed now; never assumed faster than the reference.
+    a measure of the machine's speed now (`machine_pace`).
     """
-    slower = 1.0
-    if load_seconds is not None and people:
-        slower = max(1.0, load_seconds / (people * LOAD_PER_PERSON))
+    slower = machine_pace(people, load_seconds)
     return {step: (fixed + people * per) * slower
             for step, (fixed, per) in AFTER_SOLVER.items()}
 
@@ -249,6 +264,9 @@ def solve_run(instance: InstanceSource, policy: PolicySource, out: str | Path,
         every problem of the inputs, located; nothing is written.
     InfeasibleError
         no roster obeys the hard rules; ``infeasibility.txt`` and ``.json`` are written.
+    TimeLimitError
+        the limit ran out before any roster was found (loading, building or solving took
+        it); ``manifest.json`` says where and what each step took.
     Cancelled
         ``stop`` was called; nothing is written.
     """
@@ -256,27 +274,36 @@ def solve_run(instance: InstanceSource, policy: PolicySource, out: str | Path,
     clock = clock if clock is not None else RunClock(params.time_limit, stop=stop)
     if stop is not None:
         clock.stop = stop
-    with _step(clock, progress, "load"):
-        inst, policy_model = load_inputs(instance, policy, rotation_plan)
-    with _step(clock, progress, "fit"):
-        raise_if_errors(policy_problems(inst, policy_model))
-        start = _roster(hint, inst) if hint is not None else None
-    after = keep_for_after_solver(
-        clock, len(inst.staff), None if isinstance(instance, Instance) else clock.steps["load"],
-        report=extra_outputs is not None)
-    if progress is not None:
-        progress({"event": "loaded", "instance": inst.meta.name, "policy": policy_model.name,
-                  "people": len(inst.staff), "posts": len(inst.posts)})
-    _raise_if_used_up(clock)
+    loaded: list[Any] = []  # the instance and the policy, once read
     try:
+        with _step(clock, progress, "load"):
+            inst, policy_model = load_inputs(instance, policy, rotation_plan)
+        loaded += [inst, policy_model]
+        clock.raise_if_used_up("fitting the policy to the instance")
+        with _step(clock, progress, "fit"):
+            raise_if_errors(policy_problems(inst, policy_model))
+            start = _roster(hint, inst) if hint is not None else None
+        after = keep_for_after_solver(
+            clock, len(inst.staff),
+            None if isinstance(instance, Instance) else clock.steps["load"],
+            report=extra_outputs is not None)
+        if progress is not None:
+            progress({"event": "loaded", "instance": inst.meta.name,
+                      "policy": policy_model.name, "people": len(inst.staff),
+                      "posts": len(inst.posts)})
+        clock.raise_if_used_up("solving")
         result = allocate(inst, policy_model, params, hint=start, progress=progress, clock=clock)
     except InfeasibleError as error:
         with _step(clock, progress, "write"):
             write_infeasibility(Path(out), error.explanation)
         raise
+    except TimeLimitError as error:
+        with _step(clock, progress, "write"):
+            write_stopped(Path(out), partial(stopped_files, clock, params, error, *loaded))
+        raise
     with _step(clock, progress, "reasons"):
         reasons = reasons_within(clock, inst, policy_model, result.roster,
-                                 later=after.get("report", 0.0) + after["write"])
+                                 later=after.get("report", 0.0) + _writes(after))
     extra = None
     if extra_outputs is not None:
         extra = _extra_files(clock, progress, extra_outputs, after, SolveOutputs(
@@ -293,7 +320,7 @@ def solve_run(instance: InstanceSource, policy: PolicySource, out: str | Path,
 
     with _step(clock, progress, "write"):
         files = write_solve_outputs(Path(out), inst, policy_model, result, reasons, extra,
-                                    last_files=last_files)
+                                    last_files=last_files, workbooks=_workbooks_fit(clock, after))
     return SolveRun(inst, policy_model, result, reasons, Path(out), files,
                     final["timings"]["total"], final["timings"], final["manifest"]["run"])
 
@@ -318,12 +345,26 @@ def run_manifest(result: AllocationResult, clock: RunClock, params: SolveParams,
     return manifest
 
 
-def _raise_if_used_up(clock: RunClock) -> None:
-    """Stop before building a model when the limit is already spent (starting, loading)."""
-    if clock.limit is not None and clock.solver_remaining() <= 0:
-        spent = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in clock.timings().items())
-        raise StaffingError(f"the time limit ({clock.limit:g} s) was used up before solving "
-                            f"({spent}); allow more time")
+def stopped_files(clock: RunClock, params: SolveParams, error: TimeLimitError,
+                  instance: Instance | None = None, policy: Policy | None = None,
+                  ) -> dict[str, str]:
+    """The files of a run the time limit stopped before any roster: its manifest (what was
+    read, the run's record, why it stopped) and, in deterministic mode, its timings."""
+    timings = clock.timings()
+    manifest: dict[str, Any] = {}
+    if instance is not None and policy is not None:
+        manifest = base_manifest(instance, policy, {
+            "time_limit": clock.limit, "deterministic": params.deterministic,
+            "seed": params.seed})
+    manifest["solver"] = {"status": "time_limit", "stopped_at": error.step,
+                          "message": str(error)}
+    manifest["run"] = clock.record(params.deterministic)
+    if params.deterministic:
+        manifest["run"]["timings"] = TIMINGS_FILE
+        return {"manifest.json": json_text(manifest),
+                TIMINGS_FILE: json_text({"time_limit": clock.limit, "timings": timings})}
+    manifest["timings"] = timings
+    return {"manifest.json": json_text(manifest)}
 
 
 def keep_for_after_solver(clock: RunClock, people: int, load_seconds: float | None, *,
@@ -333,7 +374,8 @@ def keep_for_after_solver(clock: RunClock, people: int, load_seconds: float | No
     return the estimate of each (`after_solver_seconds`; ``report`` False leaves it out)."""
     after = {step: seconds for step, seconds in after_solver_seconds(people, load_seconds).items()
              if step in steps and (report or step != "report")}
-    clock.keep(sum(after.values()))
+    clock.keep(sum(after.values()), least=sum(after.get(step, 0.0) for step in LEAST_AFTER))
+    clock.pace = machine_pace(people, load_seconds)
     return after
 
 
@@ -350,15 +392,31 @@ def reasons_within(clock: RunClock, instance: Instance, policy: Policy, roster: 
     return reasons
 
 
+def _writes(after: dict[str, float]) -> float:
+    """The estimated seconds of every write: the CSV files, the manifest and the workbooks."""
+    return after["write"] + after.get("workbooks", 0.0)
+
+
+def _workbooks_fit(clock: RunClock, after: dict[str, float]) -> bool:
+    """Whether roster.xlsx and reasons.xlsx fit in what is left; else they are left out
+    (the CSV files hold the same tables), recorded as cut short."""
+    if clock.remaining() >= _writes(after):
+        return True
+    clock.cut("write", f"roster.xlsx and reasons.xlsx not written: {clock.remaining():.1f} s "
+              f"were left of the time limit, the writes need about {_writes(after):.1f} s "
+              "(the CSV files hold the same tables)")
+    return False
+
+
 def _extra_files(clock: RunClock, progress: Progress | None,
                  extra_outputs: Callable[[SolveOutputs], dict[str, str]],
                  after: dict[str, float], outputs: SolveOutputs) -> dict[str, str] | None:
     """The extra outputs (the report), or None when what is left of the time would not hold
     them and the writes (recorded as cut short)."""
-    if clock.remaining() < after.get("report", 0.0) + after["write"]:
+    if clock.remaining() < after.get("report", 0.0) + _writes(after):
         clock.cut("report", f"not written: {clock.remaining():.1f} s were left of the time "
                   f"limit, the report and the writes need about "
-                  f"{after['report'] + after['write']:.1f} s")
+                  f"{after['report'] + _writes(after):.1f} s")
         return None
     with _step(clock, progress, "report"):
         return extra_outputs(outputs)

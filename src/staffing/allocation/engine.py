@@ -15,6 +15,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,7 @@ from staffing.allocation.deferred import (
 )
 from staffing.allocation.explain import explain_infeasibility
 from staffing.allocation.fast_path import plain_market_outcome
+from staffing.allocation.first_roster import finished, first_roster
 from staffing.allocation.model import AllocationModel
 from staffing.allocation.pairs import build_pairs
 from staffing.allocation.pruning import dominated_mask
@@ -41,7 +43,7 @@ from staffing.allocation.stages import (
     stage_objectives,
 )
 from staffing.allocation.warm_start import designer_pairs, solve_near
-from staffing.check import check
+from staffing.check import CheckReport, check
 from staffing.domain.arrays import POOLS
 from staffing.domain.clock import RunClock
 from staffing.domain.instance import Instance
@@ -53,6 +55,7 @@ from staffing.errors import (
     ArgumentError,
     InfeasibleError,
     StaffingError,
+    TimeLimitError,
     argument_problem,
     check_types,
 )
@@ -67,10 +70,16 @@ class StagedSolve:
     """One model solved stage by stage; can stop after a stage and resume."""
 
     def __init__(self, instance: Instance, policy: Policy, pairs: Pairs, settings: SolveSettings,
-                 *, stable_only: bool = False):
+                 *, stable_only: bool = False, first: bool = True):
+        """``first``: no roster has been found yet, so the build stops (`TimeLimitError`) once
+        the time limit is used up; later builds run whole (a roster found stands)."""
         built = time.perf_counter()
+        clock = settings.clock
+        if first and clock is not None:
+            clock.raise_if_used_up("building the model")
         self.model = AllocationModel(instance, policy, pairs, stable_only=stable_only)
-        self.model.emit_rules()
+        self.model.emit_rules(between=partial(clock.raise_if_used_up, "building the model")
+                              if first and clock is not None else None)
         self.plan: list[tuple[Stage, list[Objective]]] = stage_objectives(self.model)
         self.build_time = time.perf_counter() - built
         self.settings = settings
@@ -309,23 +318,29 @@ def allocate(
     with clock.step("pairs"):
         full_pairs = build_pairs(instance, policy)
     run.pairs_total = len(full_pairs)
+    clock.raise_if_used_up("building the model")
+    needed = staged_first_roster_seconds(len(full_pairs), clock.pace)
+    if clock.limit is not None and clock.solver_remaining() < needed:
+        return _first_roster_result(instance, policy, full_pairs, settings, run,
+                                    f"the stage-by-stage solve needs about {needed:.1f} s "
+                                    "before its first roster")
     solving = time.perf_counter()
-    solve = _solve(instance, policy, full_pairs, settings, hint, run)
+    try:
+        solve = _solve(instance, policy, full_pairs, settings, hint, run)
+    except TimeLimitError:  # building the models took the time
+        solve = None
     _time_solve(clock, run, time.perf_counter() - solving)
+    if solve is None or _out_of_time(solve):
+        clock.release()  # the steps after the solver degrade to make room
+        return _first_roster_result(instance, policy, full_pairs, settings, run,
+                                    "the stage-by-stage solve found none in time")
     if solve.solution is None:
         with clock.step("explain"):
             _raise_infeasible(instance, policy, solve, settings, explain)
     with clock.step("check"):
-        assignments = solve.roster()
-        for rule in policy.rule_objects():
-            assignments = rule.finish(instance, assignments)
-        roster = Roster(assignments=assignments)
+        roster = finished(instance, policy, solve.roster())
         report = check(instance, policy, roster)
-    if not report.ok:
-        raise StaffingError(
-            "the engine produced a roster that breaks hard rules (please report): "
-            + "; ".join(v.message for v in report.hard_violations[:5])
-        )
+    _raise_if_broken(report)
     stages = _fill_values(solve, report.stages)
     proven = all(r.status == "optimal" for r in solve.results) and not solve.timed_out
     status: Status = "optimal" if proven else "feasible"
@@ -333,6 +348,73 @@ def allocate(
     manifest = allocation_manifest(instance, policy, settings, run, records, status, solve.model)
     return AllocationResult(roster=roster, status=status, stages=stages, report=report,
                             manifest=manifest)
+
+
+def _raise_if_broken(report: CheckReport) -> None:
+    """The checker's certificate of every roster the engine returns."""
+    if not report.ok:
+        raise StaffingError(
+            "the engine produced a roster that breaks hard rules (please report): "
+            + "; ".join(v.message for v in report.hard_violations[:5])
+        )
+
+
+# Seconds per candidate pair that the stage-by-stage solve takes before its first roster
+# (building the stable-only and the unpruned model, the first stage's presolve) on the
+# reference machine: about 3 s for the 15,000 pairs of the generated 3,000-person county
+# (benchmarks/README.md, "Time limits").
+STAGED_FIRST_ROSTER_PER_PAIR = 0.0002
+
+
+def staged_first_roster_seconds(pairs: int, pace: float = 1.0) -> float:
+    """The estimated seconds before the stage-by-stage solve has a roster (``pace``: how much
+    slower the machine runs now than the reference, `RunClock.pace`)."""
+    return pairs * STAGED_FIRST_ROSTER_PER_PAIR * pace
+
+
+def _out_of_time(solve: StagedSolve) -> bool:
+    """Whether the stage-by-stage solve ended with no roster because the time ran out."""
+    return (solve.solution is None and solve.failed is not None
+            and solve.failed.status == "unknown")
+
+
+def _first_roster_result(instance: Instance, policy: Policy, pairs: Pairs,
+                         settings: SolveSettings, run: AllocationRun,
+                         why: str) -> AllocationResult:
+    """The time left would not hold, or did not hold, the stage-by-stage solve (``why``): a
+    first roster that meets every hard rule (`staffing.allocation.first_roster`), recorded
+    as cut short, no stage proven.
+
+    Raises `TimeLimitError` when none was found in time.
+    """
+    clock = settings.clock
+    assert clock is not None  # `allocate` always gives one
+    left = clock.solver_remaining()
+    if left <= 0:
+        clock.raise_if_used_up("a first roster was found")
+    with clock.step("solve"):
+        first = first_roster(instance, policy, pairs, settings, extract_assignments)
+    if first is None:
+        raise TimeLimitError(f"no roster found within the time limit ({clock.limit:g} s): "
+                             f"{left:.1f} s were left for solving and {why}; allow more time")
+    _raise_if_broken(first.report)
+    clock.cut("solve", f"{left:.1f} s were left for solving and {why}: a roster meeting every "
+              f"hard rule ({first.solved_with}), no stage optimised or proven")
+    report = first.report
+    wall, dtime = first.wall_time, first.deterministic_time
+    stages = []
+    for stage in policy.objective:
+        value = report.stages[stage.value]
+        exact = value if isinstance(value, int) else None
+        stages.append(StageResult(stage, None, exact, None, "feasible", wall, dtime, value=value,
+                                  solved_with=first.solved_with))
+        wall = dtime = 0.0
+    run.pruning = "off: a first roster, the time limit being short"
+    records = [r.to_dict(timings=not settings.deterministic) for r in stages]
+    manifest = allocation_manifest(instance, policy, settings, run, records, "feasible",
+                                   first.model)
+    return AllocationResult(roster=first.roster, status="feasible", stages=stages,
+                            report=report, manifest=manifest)
 
 
 def _plain_market_roster(instance: Instance, policy: Policy, settings: SolveSettings,
@@ -468,7 +550,7 @@ def _solve_pruned_first(instance: Instance, policy: Policy, full_pairs: Pairs,
         run.pruning = "certified: a stable roster is perfect on the earlier stages"
         pruned.solve_through()
         return pruned
-    full = StagedSolve(instance, policy, full_pairs, settings)
+    full = StagedSolve(instance, policy, full_pairs, settings, first=False)
     run.build_time += full.build_time
     full.hint_from(Roster(assignments=pruned.roster()))
     if not full.solve_through(blocking - 1):
@@ -510,7 +592,7 @@ def _raise_infeasible(instance: Instance, policy: Policy, solve: StagedSolve,
     failed = solve.failed
     assert settings.clock is not None  # `allocate` always gives one
     if failed is not None and failed.status == "unknown":
-        raise StaffingError(
+        raise TimeLimitError(
             f"no roster found within the time limit ({settings.clock.limit:g} s) at stage "
             f"'{failed.stage}'; allow more time"
         )

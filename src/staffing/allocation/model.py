@@ -15,6 +15,7 @@ model decides, by its mode and the rule's hardness, what that becomes:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -208,8 +209,12 @@ class AllocationModel:
 
     # -- rule emission -----------------------------------------------------------------------
 
-    def emit_rules(self) -> None:
+    def emit_rules(self, between: Callable[[], None] | None = None) -> None:
+        """Every rule's constraints; ``between`` is called before each rule (a deadline check
+        that may raise)."""
         for rule in self.policy.rule_objects():
+            if between is not None:
+                between()
             rule.emit(self)
 
     def at_least(self, rule: Rule, key: tuple, expr: Expr, bound: int, *, unit: str, detail: str,

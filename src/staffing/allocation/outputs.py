@@ -180,14 +180,16 @@ def roster_workbook(tables: list[OutputTable]) -> Workbook:
 
 def write_solve_outputs(out: Path, instance: Instance, policy: Policy, result: AllocationResult,
                         reasons: list[Reason], extra_files: dict[str, str] | None = None, *,
-                        last_files: Callable[[], dict[str, str]] | None = None) -> list[str]:
+                        last_files: Callable[[], dict[str, str]] | None = None,
+                        workbooks: bool = True) -> list[str]:
     """Write every output of a solve into ``out`` at once (atomically); return the file names.
 
     CSV tables are written as Excel reads them (UTF-8 with BOM); ``extra_files``
     (name -> text, e.g. the report) are written with them, as UTF-8, in the same folder move.
     ``last_files`` is called once every other file is written and gives the last ones
     (name -> text; by default ``manifest.json`` of the result), so a manifest can record
-    how long the writes took.
+    how long the writes took. ``workbooks`` False leaves out roster.xlsx and reasons.xlsx
+    (a run short of time: the CSV files hold the same tables).
     """
     roster, report = result.roster, result.report
     rows = reason_rows(instance, policy, reasons)
@@ -209,14 +211,16 @@ def write_solve_outputs(out: Path, instance: Instance, policy: Policy, result: A
             (staging / name).write_text(text, encoding=CSV_ENCODING)
         for name, text in texts.items():
             (staging / name).write_text(text, encoding="utf-8")
-        from staffing.io.workbook import save_book  # lazy: it imports openpyxl
+        books = {"reasons.xlsx": lambda: reasons_workbook(rows),
+                 "roster.xlsx": lambda: roster_workbook(tables)} if workbooks else {}
+        for name, book in books.items():
+            from staffing.io.workbook import save_book  # lazy: it imports openpyxl
 
-        save_book(reasons_workbook(rows), staging / "reasons.xlsx")
-        save_book(roster_workbook(tables), staging / "roster.xlsx")
+            save_book(book(), staging / name)
         last = last_files() if last_files is not None else {"manifest.json": manifest_text(result)}
         for name, text in last.items():
             (staging / name).write_text(text, encoding="utf-8")
-    return [*files, *texts, "reasons.xlsx", "roster.xlsx", *last]
+    return [*files, *texts, *books, *last]
 
 
 def solve_manifest(result: AllocationResult) -> dict[str, Any]:
@@ -251,3 +255,11 @@ def write_infeasibility(out: Path, explanation: Any) -> None:
             json.dumps(explanation.to_dict(), ensure_ascii=False, indent=1) + "\n",
             encoding="utf-8")
         (staging / "infeasibility.txt").write_text(str(explanation) + "\n", encoding="utf-8")
+
+
+def write_stopped(out: Path, files: Callable[[], dict[str, str]]) -> None:
+    """Write the files of a run the time limit stopped before any roster (name -> text, as
+    ``files`` gives them when called: its manifest), atomically."""
+    with atomic_dir(out) as staging:
+        for name, text in files().items():
+            (staging / name).write_text(text, encoding="utf-8")

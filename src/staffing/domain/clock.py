@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from staffing.errors import Cancelled
+from staffing.errors import Cancelled, TimeLimitError
 
 Clock = Callable[[], float]
 
@@ -88,6 +88,8 @@ class RunClock:
         self.clock = clock
         self.started = clock()
         self.reserve = 0.0  # seconds kept for the steps after the solver
+        self.least_reserve = 0.0  # what they need at the very least (the final writes)
+        self.pace = 1.0  # how much slower than the reference machine steps run now (>= 1)
         self.steps: dict[str, float] = {}
         self.cut_short: dict[str, str] = {}  # step -> what it gave up
         self.wall_capped: list[str] = []  # deterministic solves stopped by the wall clock
@@ -114,10 +116,17 @@ class RunClock:
         """Seconds left for the solver: what is left less the reserve (never below 0)."""
         return max(0.0, self.solver_end - self.clock())
 
-    def keep(self, seconds: float) -> None:
+    def keep(self, seconds: float, least: float = 0.0) -> None:
         """Keep ``seconds`` of the limit for the steps after the solver (at most half of what
-        is left, so the solver always gets a share)."""
+        is left, so the solver always gets a share); ``least``: what they need at the very
+        least, cut to the minimum (see `release`)."""
         self.reserve = max(0.0, min(seconds, 0.5 * self.remaining()))
+        self.least_reserve = min(self.reserve, least)
+
+    def release(self) -> None:
+        """Give the solver what the steps after it can do without: the reserve falls to the
+        least they need (they then degrade: outcome-only reasons, no report)."""
+        self.reserve = self.least_reserve
 
     def add(self, step: str, seconds: float) -> None:
         """Count ``seconds`` towards ``step`` (steps keep the order they first ran in)."""
@@ -135,6 +144,21 @@ class RunClock:
             self._open = outer
             self.add(name, self.clock() - started)
         self.check_stop()
+
+    def used_up(self) -> bool:
+        """Whether nothing is left for the solver (the limit less the reserve is spent)."""
+        return self.limit is not None and self.solver_remaining() <= 0
+
+    def raise_if_used_up(self, before: str = "solving") -> None:
+        """Raise `TimeLimitError` when the solver's share is spent (before ``before``), naming
+        what each step took; a stop request is honoured first."""
+        self.check_stop()
+        if self.used_up():
+            spent = ", ".join(f"{step} {seconds:.1f} s" for step, seconds
+                              in self.timings().items())
+            raise TimeLimitError(f"the time limit ({self.limit:g} s) was used up before "
+                                 f"{before} ({spent}); allow more time",
+                                 step=self._open[0] if self._open else before)
 
     def check_stop(self) -> None:
         if self.stop is not None:

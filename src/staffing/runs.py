@@ -180,13 +180,15 @@ def _roster(roster: RosterSource, instance: Instance) -> Roster:
     return roster if isinstance(roster, Roster) else read_roster(roster, instance)
 
 
-# Seconds of each step after the solver (fixed, per person) when loading takes
-# LOAD_PER_PERSON; the estimate scales them by how much slower loading went (a loaded
+# Seconds of each step after the solver (fixed, per person) when loading takes LOAD_FIXED
+# and LOAD_PER_PERSON a person; the estimate scales them by how much slower loading went (a loaded
 # machine is slower at every step). Measured on the demo and the generated 3,000-person
 # county (see benchmarks/README.md, "Time limits"). Reasons: in full.
 LOAD_PER_PERSON = 0.0003
+LOAD_FIXED = 0.05  # reading any bundle (files, tables), whatever its size
+FIT_PER_PERSON = 0.00007  # checking that the instance fits the policy (1.4 s at 20,000)
 # Write: the CSV files and the manifest; workbooks: roster.xlsx and reasons.xlsx.
-AFTER_SOLVER = {"check": (0.05, 0.0003), "reasons": (0.05, 0.0008), "report": (1.0, 0.0008),
+AFTER_SOLVER = {"check": (0.05, 0.00005), "reasons": (0.05, 0.0008), "report": (1.0, 0.0008),
                 "write": (0.1, 0.0001), "workbooks": (0.1, 0.0006)}
 
 
@@ -200,7 +202,7 @@ def machine_pace(people: int, load_seconds: float | None = None) -> float:
     how long loading ``people`` took (``load_seconds``; None: inputs given as objects)."""
     if load_seconds is None or not people:
         return 1.0
-    return max(1.0, load_seconds / (people * LOAD_PER_PERSON))
+    return max(1.0, load_seconds / (LOAD_FIXED + people * LOAD_PER_PERSON))
 
 
 def after_solver_seconds(people: int, load_seconds: float | None = None) -> dict[str, float]:
@@ -279,7 +281,10 @@ def solve_run(instance: InstanceSource, policy: PolicySource, out: str | Path,
         with _step(clock, progress, "load"):
             inst, policy_model = load_inputs(instance, policy, rotation_plan)
         loaded += [inst, policy_model]
-        clock.raise_if_used_up("fitting the policy to the instance")
+        clock.pace = machine_pace(len(inst.staff), None if isinstance(instance, Instance)
+                                  else clock.steps["load"])
+        clock.raise_if_used_up("fitting the policy to the instance",
+                               needs=FIT_PER_PERSON * len(inst.staff) * clock.pace)
         with _step(clock, progress, "fit"):
             raise_if_errors(policy_problems(inst, policy_model))
             start = _roster(hint, inst) if hint is not None else None
@@ -399,8 +404,10 @@ def _writes(after: dict[str, float]) -> float:
 
 def _workbooks_fit(clock: RunClock, after: dict[str, float]) -> bool:
     """Whether roster.xlsx and reasons.xlsx fit in what is left; else they are left out
-    (the CSV files hold the same tables), recorded as cut short."""
-    if clock.remaining() >= _writes(after):
+    (the CSV files hold the same tables), recorded as cut short. The estimates are generous
+    (by a third at 3,000 people) and the reasons stop just when the writes' share is left,
+    so nine tenths of the estimate will do."""
+    if clock.remaining() >= 0.9 * _writes(after):
         return True
     clock.cut("write", f"roster.xlsx and reasons.xlsx not written: {clock.remaining():.1f} s "
               f"were left of the time limit, the writes need about {_writes(after):.1f} s "

@@ -315,6 +315,8 @@ def allocate(
         plain = _plain_market_roster(instance, policy, settings, run, started)
     if plain is not None:
         return plain
+    clock.raise_if_used_up("building the candidate pairs",
+                           needs=PAIRS_PER_PERSON * len(instance.staff) * clock.pace)
     with clock.step("pairs"):
         full_pairs = build_pairs(instance, policy)
     run.pairs_total = len(full_pairs)
@@ -364,6 +366,7 @@ def _raise_if_broken(report: CheckReport) -> None:
 # reference machine: about 3 s for the 15,000 pairs of the generated 3,000-person county
 # (benchmarks/README.md, "Time limits").
 STAGED_FIRST_ROSTER_PER_PAIR = 0.0002
+PAIRS_PER_PERSON = 0.00005  # building the candidate pairs (1 s at 20,000 people)
 
 
 def staged_first_roster_seconds(pairs: int, pace: float = 1.0) -> float:

@@ -145,15 +145,17 @@ class RunClock:
             self.add(name, self.clock() - started)
         self.check_stop()
 
-    def used_up(self) -> bool:
-        """Whether nothing is left for the solver (the limit less the reserve is spent)."""
-        return self.limit is not None and self.solver_remaining() <= 0
+    def used_up(self, needs: float = 0.0) -> bool:
+        """Whether the solver's share (the limit less the reserve) is spent, or would be by a
+        step of ``needs`` seconds that cannot be interrupted."""
+        return self.limit is not None and self.solver_remaining() <= needs
 
-    def raise_if_used_up(self, before: str = "solving") -> None:
-        """Raise `TimeLimitError` when the solver's share is spent (before ``before``), naming
-        what each step took; a stop request is honoured first."""
+    def raise_if_used_up(self, before: str = "solving", needs: float = 0.0) -> None:
+        """Raise `TimeLimitError` when the solver's share is spent, or too short for the next
+        step (``before``, estimated to take ``needs`` seconds), naming what each step took; a
+        stop request is honoured first."""
         self.check_stop()
-        if self.used_up():
+        if self.used_up(needs):
             spent = ", ".join(f"{step} {seconds:.1f} s" for step, seconds
                               in self.timings().items())
             raise TimeLimitError(f"the time limit ({self.limit:g} s) was used up before "

@@ -323,9 +323,11 @@ def allocate(
     clock.raise_if_used_up("building the model")
     needed = staged_first_roster_seconds(len(full_pairs), clock.pace)
     if clock.limit is not None and clock.solver_remaining() < needed:
+        improve_for = clock.solver_remaining()  # then the steps after the solver's share
+        clock.release()  # the search for a first roster may take their share
         return _first_roster_result(instance, policy, full_pairs, settings, run,
                                     f"the stage-by-stage solve needs about {needed:.1f} s "
-                                    "before its first roster")
+                                    "before its first roster", improve_for)
     solving = time.perf_counter()
     try:
         solve = _solve(instance, policy, full_pairs, settings, hint, run)
@@ -382,11 +384,12 @@ def _out_of_time(solve: StagedSolve) -> bool:
 
 
 def _first_roster_result(instance: Instance, policy: Policy, pairs: Pairs,
-                         settings: SolveSettings, run: AllocationRun,
-                         why: str) -> AllocationResult:
+                         settings: SolveSettings, run: AllocationRun, why: str,
+                         improve_for: float | None = None) -> AllocationResult:
     """The time left would not hold, or did not hold, the stage-by-stage solve (``why``): a
     first roster that meets every hard rule (`staffing.allocation.first_roster`), recorded
-    as cut short, no stage proven.
+    as cut short, no stage proven. ``improve_for``: seconds after which a roster found is
+    no longer brought nearer the designer's (`first_roster`).
 
     Raises `TimeLimitError` when none was found in time.
     """
@@ -396,7 +399,8 @@ def _first_roster_result(instance: Instance, policy: Policy, pairs: Pairs,
     if left <= 0:
         clock.raise_if_used_up("a first roster was found")
     with clock.step("solve"):
-        first = first_roster(instance, policy, pairs, settings, extract_assignments)
+        first = first_roster(instance, policy, pairs, settings, extract_assignments,
+                             improve_for)
     if first is None:
         raise TimeLimitError(f"no roster found within the time limit ({clock.limit:g} s): "
                              f"{left:.1f} s were left for solving and {why}; allow more time")

@@ -13,6 +13,7 @@ and none has a bound.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,12 +55,14 @@ def finished(instance: Instance, policy: Policy, assignments: list[Assignment]) 
 
 def first_roster(instance: Instance, policy: Policy, pairs: Pairs, settings: SolveSettings,
                  extract: Callable[[AllocationModel, list[int]], list[Assignment]],
-                 ) -> FirstRoster | None:
+                 improve_for: float | None = None) -> FirstRoster | None:
     """The designer's roster when it meets every hard rule, else the nearest roster that does
     found within ``settings``' time (None when none was found in time).
 
     ``extract`` turns a solution of the model into assignments
-    (`staffing.allocation.engine.extract_assignments`).
+    (`staffing.allocation.engine.extract_assignments`). ``improve_for``: once a roster is
+    found, bringing it nearer stops after these seconds (the search for the first one may
+    take all of ``settings``' time).
     """
     started = time.perf_counter()
     outcome = extended_seat_da(Market.of(instance, policy, pairs), master_list(instance, policy))
@@ -76,13 +79,38 @@ def first_roster(instance: Instance, policy: Policy, pairs: Pairs, settings: Sol
     hint.values.extend(near.tolist())
     solver = cp_model.CpSolver()
     _light(solver, settings)
-    status = _run_solver(solver, model, settings, None)
+    found = _Found()
+    timer = None
+    if improve_for is not None:
+        timer = threading.Timer(max(0.0, improve_for), found.stop_if_found, args=(solver,))
+        timer.daemon = True
+        timer.start()
+    try:
+        status = _run_solver(solver, model, settings, found)
+    finally:
+        if timer is not None:
+            timer.cancel()
     settings.deterministic_used += solver.deterministic_time
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     roster = finished(instance, policy, extract(model, list(solver.response_proto.solution)))
     return FirstRoster(roster, check(instance, policy, roster), REPAIRED, model,
                        time.perf_counter() - started, solver.deterministic_time)
+
+
+class _Found(cp_model.CpSolverSolutionCallback):
+    """Notes that a roster was found, so the search can be stopped once time is short."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = threading.Event()
+
+    def on_solution_callback(self) -> None:
+        self.found.set()
+
+    def stop_if_found(self, solver: cp_model.CpSolver) -> None:
+        if self.found.is_set():
+            solver.stop_search()
 
 
 def hard_rules_model(instance: Instance, policy: Policy, pairs: Pairs,

@@ -174,9 +174,9 @@ class TimeLimitError(StaffingError):
 
     A run that stops so still writes its manifest (what ran, how long each step took)."""
 
-    def __init__(self, message: str, step: str = "solve"):
+    def __init__(self, message: str, step: str = "solve", *, message_zh: str = ""):
         self.step = step
-        super().__init__(message)
+        super().__init__(message, message_zh=message_zh)
 
 
 class Cancelled(Exception):

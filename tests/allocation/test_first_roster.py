@@ -94,8 +94,9 @@ def test_model_building_stops_once_the_limit_is_used_up(
     whole, so the roster found stands."""
     settings = _settings(limit=1e-9)
     pairs = build_pairs(county, chongqing)
-    with pytest.raises(TimeLimitError, match="used up before building the model"):
+    with pytest.raises(TimeLimitError, match="used up before building the model") as stopped:
         StagedSolve(county, chongqing, pairs, settings)
+    assert "建立模型之前已用完" in stopped.value.message_zh
     assert StagedSolve(county, chongqing, pairs, settings, first=False).model.records
 
 

@@ -403,7 +403,9 @@ def _first_roster_result(instance: Instance, policy: Policy, pairs: Pairs,
                              improve_for)
     if first is None:
         raise TimeLimitError(f"no roster found within the time limit ({clock.limit:g} s): "
-                             f"{left:.1f} s were left for solving and {why}; allow more time")
+                             f"{left:.1f} s were left for solving and {why}; allow more time",
+                             message_zh=f"在时间限制（{clock.limit:g} 秒）内未找到方案：求解只剩 "
+                             f"{left:.1f} 秒；请放宽时间限制")
     _raise_if_broken(first.report)
     clock.cut("solve", f"{left:.1f} s were left for solving and {why}: a roster meeting every "
               f"hard rule ({first.solved_with}), no stage optimised or proven")
@@ -601,8 +603,9 @@ def _raise_infeasible(instance: Instance, policy: Policy, solve: StagedSolve,
     if failed is not None and failed.status == "unknown":
         raise TimeLimitError(
             f"no roster found within the time limit ({settings.clock.limit:g} s) at stage "
-            f"'{failed.stage}'; allow more time"
-        )
+            f"'{failed.stage}'; allow more time",
+            message_zh=f"在时间限制（{settings.clock.limit:g} 秒）内、目标阶段“{failed.stage}”"
+            "未找到方案；请放宽时间限制")
     if not explain:
         raise InfeasibleError("no roster obeys every hard rule of the policy")
     deadline = settings.clock.end - _EXPLANATION_WRITE  # the explanation is the run's last step

@@ -24,6 +24,11 @@ from staffing.errors import Cancelled, TimeLimitError
 
 Clock = Callable[[], float]
 
+# The steps a run may stop before, in Chinese (`RunClock.raise_if_used_up`).
+BEFORE_ZH = {"solving": "求解", "fitting the policy to the instance": "检查实例与政策是否相符",
+             "building the candidate pairs": "生成候选配对", "building the model": "建立模型",
+             "a first roster was found": "找到第一个方案"}
+
 
 class StopToken:
     """Asks a running job to stop: at once for a running solve, else between steps."""
@@ -160,7 +165,10 @@ class RunClock:
                               in self.timings().items())
             raise TimeLimitError(f"the time limit ({self.limit:g} s) was used up before "
                                  f"{before} ({spent}); allow more time",
-                                 step=self._open[0] if self._open else before)
+                                 step=self._open[0] if self._open else before,
+                                 message_zh=f"时间限制（{self.limit:g} 秒）在"
+                                 f"{BEFORE_ZH.get(before, before)}之前已用完（{spent}）；"
+                                 "请放宽时间限制")
 
     def check_stop(self) -> None:
         if self.stop is not None:

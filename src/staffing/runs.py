@@ -195,6 +195,7 @@ AFTER_SOLVER = {"check": (0.05, 0.00005), "reasons": (0.05, 0.0008), "report": (
 # The steps after the solver that a run short of time cannot leave out: the check and the
 # CSV files with the manifest (reasons then fall to outcome lines, report and workbooks go).
 LEAST_AFTER = ("check", "write")
+LEAST_MARGIN = 1.25  # a quarter more: the outcome-line reasons, the hand-over between steps
 
 
 def machine_pace(people: int, load_seconds: float | None = None) -> float:
@@ -379,7 +380,8 @@ def keep_for_after_solver(clock: RunClock, people: int, load_seconds: float | No
     return the estimate of each (`after_solver_seconds`; ``report`` False leaves it out)."""
     after = {step: seconds for step, seconds in after_solver_seconds(people, load_seconds).items()
              if step in steps and (report or step != "report")}
-    clock.keep(sum(after.values()), least=sum(after.get(step, 0.0) for step in LEAST_AFTER))
+    clock.keep(sum(after.values()),
+               least=LEAST_MARGIN * sum(after.get(step, 0.0) for step in LEAST_AFTER))
     clock.pace = machine_pace(people, load_seconds)
     return after
 

@@ -61,8 +61,8 @@ def first_roster(instance: Instance, policy: Policy, pairs: Pairs, settings: Sol
 
     ``extract`` turns a solution of the model into assignments
     (`staffing.allocation.engine.extract_assignments`). ``improve_for``: once a roster is
-    found, bringing it nearer stops after these seconds (the search for the first one may
-    take all of ``settings``' time).
+    found, bringing it nearer stops these seconds after the call (the search for the first
+    one may take all of ``settings``' time).
     """
     started = time.perf_counter()
     outcome = extended_seat_da(Market.of(instance, policy, pairs), master_list(instance, policy))
@@ -82,7 +82,8 @@ def first_roster(instance: Instance, policy: Policy, pairs: Pairs, settings: Sol
     found = _Found()
     timer = None
     if improve_for is not None:
-        timer = threading.Timer(max(0.0, improve_for), found.stop_if_found, args=(solver,))
+        left = improve_for - (time.perf_counter() - started)  # counted from the call
+        timer = threading.Timer(max(0.0, left), found.stop_if_found, args=(solver,))
         timer.daemon = True
         timer.start()
     try:

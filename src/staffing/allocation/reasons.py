@@ -47,6 +47,7 @@ from staffing.domain.ranking import TENURE, UNRANKED
 from staffing.domain.roster import Roster
 from staffing.domain.without_post import GROUPS, group_of
 from staffing.policy import Policy
+from staffing.rules.base import Rule
 from staffing.stages import STAGES
 
 BLOCKING_CODES = ("rule_required", "worse_objective", "equally_good", "not_proven")
@@ -129,6 +130,7 @@ class Explainer(Baseline):
         self.whole_roster_moves = whole_roster_moves  # check each move on the whole roster
         self.words = {lang: Words(instance, policy, lang) for lang in ("zh", "en")}
         self._effects: dict[Move, Effect] = {}
+        self.rules = policy.rule_objects()
         self._static: dict[tuple[str, str], Cause | None] = {}
         self._holder_ranks: dict[str, Holders] = {}
 
@@ -340,29 +342,25 @@ class Explainer(Baseline):
         holders = self._holder_ranks[post]
         return holders.without(person) if person in holders.ranks else holders
 
+    @cached_property
+    def _forbidding(self) -> list[Rule]:
+        """The hard rules that may forbid a pair outright."""
+        return [rule for rule in self.rules if rule.hard and (
+            rule.forbidden_pairs(self.instance) is not None
+            or type(rule).forbid_reason is not Rule.forbid_reason)]
+
     def _forbidden(self, person: str, post: str) -> Cause | None:
-        found = []
-        for rule in self.policy.rule_objects():
-            if rule.hard and rule.forbid_reason(self.instance, person, post) is not None:
-                found.append(rule.name)
+        found = [(rule.name, message) for rule in self._forbidding
+                 if (message := rule.forbid_reason(self.instance, person, post)) is not None]
         if not found:
             return None
-        rules = tuple(found)
+        rules = tuple(name for name, _ in found)
         texts = {"zh": f"受{self.words['zh'].rules(rules)}规则限制，本轮不能担任该岗位。",
                  "en": f"the rule {self.words['en'].rules(rules)} does not allow this post "
                        "this round: " + "; ".join(
-                           self.words["en"].plain(r) for r in self._forbid_messages(person,
-                                                                                     post)) + "."}
+                           self.words["en"].plain(message) for _, message in found) + "."}
         claims = [Claim("forbids", {"rule": r, "person": person, "post": post}) for r in rules]
         return Cause("rule_forbids", texts, claims, rules)
-
-    def _forbid_messages(self, person: str, post: str) -> list[str]:
-        out = []
-        for rule in self.policy.rule_objects():
-            message = rule.forbid_reason(self.instance, person, post) if rule.hard else None
-            if message is not None:
-                out.append(message)
-        return out
 
     def _filled(self, person: str, post: str) -> Cause | None:
         mine = self.ranks.rank(post, person)
@@ -463,12 +461,12 @@ class Explainer(Baseline):
             if before_value == after_value:
                 continue
             kind = "move_worsens" if worse(name, before_value, after_value) else "move_improves"
-            grown = tuple(sorted(rule.name for rule in self.policy.rule_objects()
+            grown = tuple(sorted(rule.name for rule in self.rules
                                  if rule.stage.value == name
                                  and amounts[rule.name] > self.amounts[rule.name]))
             messages: tuple[str, ...] = ()
             if STAGES[Stage(name)].quotes_breaches:
-                grown_rules = [rule for rule in self.policy.rule_objects() if rule.name in grown]
+                grown_rules = [rule for rule in self.rules if rule.name in grown]
                 messages = tuple(v.message for v in
                                  delta.new_soft(grown_rules, self.soft_keys))[:2]
             improved = next((later for later in order[k + 1:]

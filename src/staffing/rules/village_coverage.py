@@ -18,7 +18,7 @@ from staffing.domain.enums import Discipline, Tier
 from staffing.domain.instance import Instance, Institution
 from staffing.domain.roster import Assignment
 from staffing.rules.base import Around, Placement, Rule, RuleModel, RuleParams, Violation
-from staffing.rules.moves import Moves, MovesEffect
+from staffing.rules.moves import Moves, MovesEffect, key_changes
 
 
 class VillageCoverageParams(RuleParams):
@@ -60,20 +60,47 @@ class VillageCoverage(Rule[VillageCoverageParams]):
         return self._check(placement, villages, set(around.people))
 
     def moves_effect(self, placement: Placement, moves: Moves) -> MovesEffect:
-        """A move changes no village's coverage and no tour load unless a person it changes
-        tours villages or holds a village post before or after it: those moves are checked one
-        by one."""
-        a = placement.instance.arrays
-        changed = moves.changed
-        village = np.append(a.post_tier == TIERS.index(Tier.VILLAGE), False)  # post -1: none
+        """A move whose people tour no village changes no tour: only the resident coverers of
+        the villages its people leave or join, so a village breaks the rule after it when it
+        has no coverer left and its tour (as on the roster) does not cover it. Moves of a tour
+        doctor are checked one by one."""
+        instance, changed = placement.instance, moves.changed
+        a = instance.arrays
+        village_posts = a.post_tier == TIERS.index(Tier.VILLAGE)
+        key = np.append(np.where(village_posts, a.post_institution, -1), -1)  # post -1: none
+        covers = a.licence_covers_village
+        resident = np.flatnonzero((placement.post_index >= 0) & covers)
+        resident = resident[village_posts[placement.post_index[resident]]]
+        counts = np.bincount(a.post_institution[placement.post_index[resident]],
+                             minlength=len(a.institution_ids))
+        mine = covers[changed.who]
+        changes = key_changes(moves, counts, key[changed.post_before], key[changed.post_after],
+                              mine, mine)
+        uncovered = self._tour_fails(placement)[changes.key]
+        before = uncovered & (changes.before == 0)
+        after = uncovered & (changes.after == 0)
+        count = len(moves)
+        if self.hard:
+            effect = MovesEffect(np.zeros(count, dtype=np.int64),
+                                 changes.any_per_move(after & ~before, count))
+        else:
+            effect = MovesEffect(changes.per_move(after.astype(np.int64) - before, count),
+                                 np.zeros(count, dtype=bool))
         touring = np.zeros(len(a.person_ids), dtype=bool)
         touring[[a.person_index[x.person] for x in placement.roster.assignments
                  if x.tour_villages]] = True
-        touched = (touring[changed.who] | village[changed.post_before]
-                   | village[changed.post_after])
-        effect = MovesEffect.none(moves)
-        effect.unsure[changed.move[touched]] = True
+        effect.unsure[changed.move[touring[changed.who]]] = True
         return effect
+
+    def _tour_fails(self, placement: Placement) -> np.ndarray:
+        """Per institution: a village whose tour on the roster does not cover it."""
+        instance = placement.instance
+        index = {k: n for n, k in enumerate(instance.arrays.institution_ids)}
+        fails = np.zeros(len(index), dtype=bool)
+        for village in self.villages(instance):
+            doctor = placement.roster.tours.get(village.id)
+            fails[index[village.id]] = self.tour_problem(placement, village, doctor) is not None
+        return fails
 
     def _check(self, placement: Placement, villages: list[Institution],
                doctors: set[str] | None) -> list[Violation]:

@@ -24,7 +24,7 @@ from staffing.check import CheckReport, audit_lines
 from staffing.domain.instance import Instance
 from staffing.domain.roster import Roster
 from staffing.io.atomic import CSV_ENCODING, atomic_dir
-from staffing.io.formulas import csv_row
+from staffing.io.formulas import csv_row, guarded_cells
 from staffing.io.roster_io import ROSTER_COLUMNS, ROSTER_TABLE, roster_rows
 from staffing.io.spec import SHEET_SEP
 from staffing.io.tables import cell_text
@@ -147,34 +147,35 @@ def blocking_rows(reasons: list[Reason], instance: Instance | None = None,
 
 
 def reasons_workbook(rows: list[list[Any]]) -> Workbook:
+    """One sheet, a row per reason (written in openpyxl's write-only mode: a county has tens of
+    thousands of reasons)."""
     from openpyxl import Workbook  # lazy: openpyxl (0.2 s to import) only when writing xlsx
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "原因 reasons"
-    sheet.append(["工号 person", "姓名 name", "类别 kind", "代码 code", "岗位 post", "志愿 rank",
-                  "规则 rules", "目标阶段 stage", "详细 detailed", "说明 text", "说明（中文）"])
-    for row in rows:
-        sheet.append(row)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("原因 reasons")
     sheet.freeze_panes = "A2"
     sheet.column_dimensions["J"].width = 90
     sheet.column_dimensions["K"].width = 90
+    sheet.append(["工号 person", "姓名 name", "类别 kind", "代码 code", "岗位 post", "志愿 rank",
+                  "规则 rules", "目标阶段 stage", "详细 detailed", "说明 text", "说明（中文）"])
+    for row in rows:
+        sheet.append(guarded_cells(sheet, row))
     return book
 
 
 def roster_workbook(tables: list[OutputTable]) -> Workbook:
-    """One sheet per table, bilingual headers (``工号 / person``), frozen header row."""
+    """One sheet per table, bilingual headers (``工号 / person``), frozen header row (written
+    in openpyxl's write-only mode)."""
     from openpyxl import Workbook  # lazy: openpyxl (0.2 s to import) only when writing xlsx
 
-    from staffing.io.workbook import write_header  # lazy: imports openpyxl
+    from staffing.io.workbook import write_only_header  # lazy: imports openpyxl
 
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)
     for table in tables:
         sheet = book.create_sheet(table.sheet_name)
-        write_header(sheet, [f"{zh} / {code}" for code, zh in table.columns])
+        write_only_header(sheet, [f"{zh} / {code}" for code, zh in table.columns])
         for row in table.rows:
-            sheet.append(row)
+            sheet.append(guarded_cells(sheet, row))
     return book
 
 

@@ -58,7 +58,8 @@ MOVES = {"give": ("如把该岗位给您", "giving it to you"),
          "keep": ("如让您留任原岗位", "keeping you there"),
          "none": ("如不给您安排岗位", "leaving you without a post")}
 PREFERENCE = {"move_improves": 0, "move_ties": 1, "move_worsens": 2, "move_breaks": 3}
-BATCH = 2000  # people whose moves are evaluated in one batch when a deadline is set
+FIRST_BATCH, BATCH = 250, 4000  # people whose moves are evaluated in one batch when a
+# deadline is set: a small first batch measures the time per person, later ones grow
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ class Explainer(Baseline):
         line, then the outcome line alone for each person left (the deadline can be passed by
         at most the first batch of people's detailed reasons, which include checking the
         roster). The moves the reasons rest on are evaluated in batches of people
-        (`prepare`)."""
+        (`prepare`), each as large as the time left allows at the time per person measured."""
         staff = [p.id for p in self.instance.staff]
         if deadline is None:
             self.prepare(staff)
@@ -171,14 +172,22 @@ class Explainer(Baseline):
         sample = [self.brief_outcome(person) for person in staff[:20]]
         per_brief = 1.5 * (time.perf_counter() - started) / max(len(sample), 1)
         out: list[Reason] = []
-        per_batch = 0.0  # the longest one batch of people's moves took so far
+        per_prepared = 0.0  # the most one person's moves took in a batch so far
         per_person = 0.0  # the longest one person's detailed reasons took so far
+        prepared = 0  # people whose moves are evaluated (or found no time for)
         for k, person in enumerate(staff):
             now = time.perf_counter()
-            if k % BATCH == 0 and now + per_batch + (len(staff) - k) * per_brief < deadline:
-                self.prepare(staff[k:k + BATCH])
-                per_batch = max(per_batch, time.perf_counter() - now)
-                now = time.perf_counter()
+            if k == prepared:
+                room = deadline - now - (len(staff) - k) * per_brief
+                size = min(BATCH, max(FIRST_BATCH, 4 * k), len(staff) - k)
+                if per_prepared:
+                    size = min(size, int(room / per_prepared))
+                prepared = k + 1
+                if size > 0 and room > 0:
+                    self.prepare(staff[k:k + size])
+                    per_prepared = max(per_prepared, (time.perf_counter() - now) / size)
+                    prepared = k + size
+                    now = time.perf_counter()
             if now + per_person + (len(staff) - k) * per_brief < deadline:
                 out.extend(self.reasons(person))
                 per_person = max(per_person, time.perf_counter() - now)

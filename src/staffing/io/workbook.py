@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -173,6 +174,21 @@ def write_header(sheet: Any, headers: list[str]) -> None:
         cell.fill = _HEADER_FILL
         sheet.column_dimensions[get_column_letter(index)].width = max(12, len(header) + 4)
     sheet.freeze_panes = "A2"
+
+
+def write_only_header(sheet: Any, headers: list[str]) -> None:
+    """`write_header` for a write-only sheet (before any other row: the column widths and the
+    frozen row are set first)."""
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, len(header) + 4)
+    sheet.freeze_panes = "A2"
+    cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cells.append(cell)
+    sheet.append(cells)
 
 
 def _write_header(sheet: Any, spec: TableSpec) -> None:

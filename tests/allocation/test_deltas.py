@@ -138,12 +138,15 @@ def _assert_as_checked(base: Baseline, delta: MoveDelta, moved: Roster) -> None:
     assert [violation_key(v) for v in soft] == want["new_soft"]
 
 
+# random counties, policy models with rules flipped hard or soft, current or random rosters
+roster_cases = given(staff=st.integers(12, 40), seed=st.integers(0, 10_000),
+                     model=st.sampled_from(sorted(MODELS)),
+                     hard=st.lists(st.booleans(), min_size=1, max_size=8), current=st.booleans())
+
+
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(staff=st.integers(12, 40), seed=st.integers(0, 10_000),
-       model=st.sampled_from(sorted(MODELS)), hard=st.lists(st.booleans(), min_size=1,
-                                                            max_size=8),
-       current=st.booleans())
+@roster_cases
 def test_move_deltas_equal_a_full_recheck(staff: int, seed: int, model: str, hard: list[bool],
                                            current: bool) -> None:
     """Tests that for random rosters and moves, the new hard violations (in order), each rule's
@@ -161,10 +164,7 @@ def test_move_deltas_equal_a_full_recheck(staff: int, seed: int, model: str, har
 
 @settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(staff=st.integers(12, 40), seed=st.integers(0, 10_000),
-       model=st.sampled_from(sorted(MODELS)), hard=st.lists(st.booleans(), min_size=1,
-                                                            max_size=8),
-       current=st.booleans())
+@roster_cases
 def test_moves_in_batch_equal_a_full_recheck(staff: int, seed: int, model: str,
                                              hard: list[bool], current: bool) -> None:
     """Tests that many moves evaluated in one batch (each rule's `moves_effect`, the residual

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ortools.sat.python import cp_model
+
+from staffing.allocation.engine import extract_assignments
+from staffing.allocation.model import AllocationModel
+from staffing.allocation.pairs import build_pairs
 from staffing.domain.instance import Instance
+from staffing.domain.objective import Stage
+from staffing.domain.roster import Roster
 from staffing.policy import Policy
 from tests.builders import (
     assert_compliant,
@@ -111,3 +121,73 @@ def test_cli_check_names_the_rule(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     assert RULE in result.output
     assert "p1 and post A block: p1 prefers A to B" in result.output
+
+
+@st.composite
+def tiny_markets(draw: st.DrawFn) -> tuple[Instance, Policy]:
+    """2-3 posts of 1-3 places (some with a hard floor), 2-4 people, incumbents among them
+    (tenure when they did not apply), up to 3 choices each, panel ties; soft stability."""
+    post_ids = [f"P{j}" for j in range(draw(st.integers(2, 3)))]
+    posts = []
+    for post_id in post_ids:
+        places = draw(st.integers(1, 3))
+        posts.append(post(post_id, "H", places=places, floor=draw(st.integers(0, 1))))
+    people, chosen_by = [], {}
+    for i in range(draw(st.integers(2, 4))):
+        current = draw(st.none() | st.sampled_from(post_ids))
+        people.append(person(f"p{i}", current_post=current, new_recruit=current is None))
+        chosen = draw(st.lists(st.sampled_from(post_ids), unique=True, max_size=3,
+                               min_size=0 if current is not None else 1))
+        if chosen:
+            chosen_by[f"p{i}"] = chosen
+    rankings = []
+    for post_id in post_ids:
+        applicants = [p for p, chosen in chosen_by.items() if post_id in chosen]
+        rankings += ranks(post_id, **{p: draw(st.integers(1, 2)) for p in applicants})
+    inst = instance([county(headcount_county=50)], posts, people,
+                    choices=[c for p, chosen in chosen_by.items() for c in choices(p, *chosen)],
+                    rankings=rankings)
+    rules = Policy.model_validate({"name": "test", "objective": ["blocking_pairs"], "rules": {
+        "stability": {}, "min_staffing": {"hard": True},
+        "continuity": {"directed_scope": draw(st.sampled_from(["none", "area"]))}}})
+    return inst, rules
+
+
+def _fewest_blocking_pairs(inst: Instance, rules: Policy, model: AllocationModel) -> int | None:
+    """The fewest blocking pairs (checker's count) over every roster of the model's pairs that
+    meets the hard rules; None when none does."""
+    options = [[None, *(inst.arrays.post_ids[j] for j in model.pairs.post[model.person_pairs(i)])]
+               for i in range(len(inst.staff))]
+    best = None
+    for outcome in itertools.product(*options):
+        placed = {p.id: post_id for p, post_id in zip(inst.staff, outcome)}
+        report = run_check(inst, rules, roster(inst, placed))
+        if report.ok:
+            best = report.blocking_pairs if best is None else min(best, report.blocking_pairs)
+    return best
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(market=tiny_markets())
+def test_emitted_blocking_pairs_are_the_checkers_count(market: tuple[Instance, Policy]) -> None:
+    """Tests that minimising the emitted blocking-pair count reaches the fewest blocking pairs
+    of any roster meeting the hard rules (brute force), and that the count at the optimum is
+    the checker's count on the solver's roster."""
+    inst, rules = market
+    model = AllocationModel(inst, rules, build_pairs(inst, rules))
+    model.emit_rules()
+    model.model.minimize(sum(model.stage_terms(Stage.BLOCKING_PAIRS)))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    status = solver.solve(model.model)
+    reference = _fewest_blocking_pairs(inst, rules, model)
+    if reference is None:
+        assert status == cp_model.INFEASIBLE
+        return
+    assert status == cp_model.OPTIMAL
+    assert round(solver.objective_value) == reference
+    solution = list(solver.response_proto.solution)
+    report = run_check(inst, rules, Roster(assignments=extract_assignments(model, solution)))
+    assert report.ok
+    assert report.blocking_pairs == reference

@@ -18,6 +18,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from staffing.allocation.model import AllocationModel
+from staffing.allocation.polish import polish, reads_more_than_pairs
 from staffing.allocation.result import StageResult, stage_label
 from staffing.domain.clock import RunClock
 from staffing.domain.objective import Stage
@@ -212,6 +213,7 @@ def solve_objective(m: AllocationModel, objective: Objective, settings: SolveSet
     if constant and hint is not None and len(hint) == len(m.model.proto.variables):
         value = int(objective.expr)
         return [objective.result(value, value, "optimal", 0.0, 0.0)], hint
+    hint = polished_hint(m, objective, settings, hint)
     if constant:
         m.model.clear_objective()
     else:
@@ -237,6 +239,8 @@ def solve_objective(m: AllocationModel, objective: Objective, settings: SolveSet
         value = bound = int(objective.expr)
     else:
         value = round(solver.objective_value)
+        if state == "feasible" and not objective.members:
+            solution, value = polished_value(m, objective, settings, solution, value)
         bound = min(value, int(np.ceil(solver.best_objective_bound - 1e-6)))
     if objective.members:
         results = _member_results(objective, solver, bound, state, wall)
@@ -246,6 +250,28 @@ def solve_objective(m: AllocationModel, objective: Objective, settings: SolveSet
         for result in results:
             settings.progress(result.event())
     return results, solution
+
+
+def polished_hint(m: AllocationModel, objective: Objective, settings: SolveSettings,
+                  hint: list[int] | None) -> list[int] | None:
+    """The hint with everything but its pairs at their best for ``objective``
+    (`staffing.allocation.polish`); the hint itself when that changes nothing or fails."""
+    if hint is None or objective.constant or not reads_more_than_pairs(m, objective.expr):
+        return hint
+    polished = polish(m, objective.expr, objective.name, hint, settings)
+    return hint if polished is None else polished[0]
+
+
+def polished_value(m: AllocationModel, objective: Objective, settings: SolveSettings,
+                   solution: list[int], value: int) -> tuple[list[int], int]:
+    """A solution the time limit stopped, with everything but its pairs at their best: the
+    stage is then fixed at the value its roster has, not at what the search last wrote."""
+    if not reads_more_than_pairs(m, objective.expr):
+        return solution, value
+    polished = polish(m, objective.expr, objective.name, solution, settings)
+    if polished is None or polished[1] >= value:
+        return solution, value
+    return polished
 
 
 def _run_solver(solver: cp_model.CpSolver, m: AllocationModel, settings: SolveSettings,

@@ -31,6 +31,8 @@ from staffing.allocation.stages import (
     SolveSettings,
     _set_hint,
     configure,
+    polished_hint,
+    polished_value,
     solve_objective,
 )
 from staffing.stages import base as stage_base
@@ -106,6 +108,7 @@ def solve_near(m: AllocationModel, objective: Objective, near: np.ndarray,
     if objective.constant or objective.members or objective.parts or weight is None:
         return solve_objective(m, objective, settings, hint)
     started = time.perf_counter()
+    hint = polished_hint(m, objective, settings, hint)
     coefficients = (1 - 2 * near).tolist()
     distance = cp_model.LinearExpr.weighted_sum(m.x, coefficients) + int(near.sum())
     m.model.minimize(weight * objective.expr + distance)
@@ -121,12 +124,15 @@ def solve_near(m: AllocationModel, objective: Objective, near: np.ndarray,
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         name = "infeasible" if status == cp_model.INFEASIBLE else "unknown"
         return [objective.result(None, None, name, wall, solver.deterministic_time)], None
+    solution = list(solver.response_proto.solution)
     value = int(solver.value(objective.expr))
     proven = status == cp_model.OPTIMAL or callback.proven
+    if not proven:
+        solution, value = polished_value(m, objective, settings, solution, value)
     bound = value if proven else min(value, max(int(objective.low or 0),
                                                 callback.stage_bound(solver.best_objective_bound)))
     result = objective.result(value, bound, "optimal" if proven else "feasible", wall,
                               solver.deterministic_time)
     if settings.progress is not None:
         settings.progress(result.event())
-    return [result], list(solver.response_proto.solution)
+    return [result], solution

@@ -8,6 +8,7 @@ the unpruned model one stage at a time.
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from unittest import mock
 
 import pytest
@@ -18,12 +19,20 @@ from ortools.sat.python import cp_model
 import staffing
 from staffing.allocation import engine
 from staffing.allocation.pairs import build_pairs
-from staffing.allocation.stages import Objective, SolveSettings, _merge_runs
+from staffing.allocation.stages import (
+    Objective,
+    SolveSettings,
+    _merge_runs,
+    box_floor,
+    solve_floor_first,
+    solve_objective,
+)
 from staffing.check import check
 from staffing.domain.objective import Stage
 from staffing.domain.roster import Roster
 from staffing.errors import InfeasibleError
 from staffing.stages import base as stage_base
+from staffing.stages.continuity import ContinuityStage
 
 synth = pytest.importorskip("staffing.synth")
 
@@ -40,9 +49,11 @@ def _lexicographic_values(instance: staffing.Instance, policy: staffing.Policy,
 
 
 def _plain_full_solve(instance: staffing.Instance, policy: staffing.Policy) -> Roster:
-    """The unpruned model, one stage at a time (no certification, no merged stages)."""
+    """The unpruned model, one stage at a time (no certification, no merged stages, no stage
+    asked at its floor first)."""
     solve_settings = SolveSettings(time_limit=20, deterministic=True, workers=1)
-    with mock.patch.object(stage_base, "MAX_WEIGHT", 0):
+    with mock.patch.object(stage_base, "MAX_WEIGHT", 0), \
+            mock.patch.object(ContinuityStage, "floor_first", False):
         solve = engine._solve_plain(instance, policy, build_pairs(instance, policy),
                                     solve_settings, None, engine.AllocationRun(), "off")
     assert solve.solution is not None
@@ -114,3 +125,81 @@ def test_runs_too_wide_for_the_weights_stay_separate() -> None:
     plan = _plan([Stage.UNPLACED, Stage.PANEL_QUALITY], [(0, huge), (0, huge)])
     merged = _merge_runs(plan, 0)
     assert [len(objectives) for _stage, objectives in merged] == [1, 1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(terms=st.lists(st.tuples(st.integers(-4, 4), st.integers(-3, 3), st.integers(0, 3)),
+                      min_size=0, max_size=4),
+       offset=st.integers(-10, 10))
+def test_the_box_floor_is_the_least_value_over_the_domains(
+        terms: list[tuple[int, int, int]], offset: int) -> None:
+    """Tests that `box_floor` is the least value of a linear expression over its variables'
+    domains, as enumerating every assignment finds it."""
+    import itertools
+
+    model = cp_model.CpModel()
+    variables = [model.new_int_var(low, low + width, f"v{k}")
+                 for k, (_c, low, width) in enumerate(terms)]
+    expr = sum((c * v for (c, _low, _width), v in zip(terms, variables)), offset)
+    values = itertools.product(*[range(low, low + width + 1) for _c, low, width in terms])
+    least = min(offset + sum(c * x for (c, _l, _w), x in zip(terms, point)) for point in values)
+    assert box_floor(expr) == least
+
+
+def _stay_model(n: int, weights: list[int], caps: list[tuple[int, int, int]],
+                constant: int) -> tuple[SimpleNamespace, Objective]:
+    """A small model shaped like continuity: minimise ``constant + sum(w_i * (1 - x_i))``
+    where each ``(start, stop, cap)`` keeps at most ``cap`` of x[start:stop] at 1."""
+    model = cp_model.CpModel()
+    x = [model.new_bool_var(f"x{i}") for i in range(n)]
+    for start, stop, cap in caps:
+        model.add(sum(x[min(start, stop):max(start, stop) + 1]) <= cap)
+    expr = cp_model.LinearExpr.sum([w * (1 - v) for w, v in zip(weights, x)]) + constant
+    return (SimpleNamespace(model=model, x=x),
+            Objective(Stage.CONTINUITY, expr, low=0, floor_first=True))
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), n=st.integers(1, 8), constant=st.integers(0, 3))
+def test_a_stage_asked_at_its_floor_first_reaches_the_plain_optimum(
+        data: st.DataObject, n: int, constant: int) -> None:
+    """Tests that `solve_floor_first` proves the same optimum as minimising the objective
+    directly, whether the floor holds or a constraint forces the objective above it (the
+    floor is then dropped: the roster obeys the model alone)."""
+    weights = data.draw(st.lists(st.integers(1, 3), min_size=n, max_size=n))
+    caps = data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1),
+                                        st.integers(0, n)), max_size=3))
+    plain_model, plain_objective = _stay_model(n, weights, caps, constant)
+    floor_model, floor_objective = _stay_model(n, weights, caps, constant)
+    solve_settings = SolveSettings(time_limit=5, deterministic=True, workers=1)
+    (plain,), _ = solve_objective(plain_model, plain_objective, solve_settings, None)
+    (first,), solution = solve_floor_first(floor_model, floor_objective, solve_settings, None,
+                                           solve_objective)
+    assert plain.status == first.status == "optimal"
+    assert first.objective == first.bound == plain.objective
+    assert solution is not None
+    chosen = solution[:n]
+    for start, stop, cap in caps:
+        assert sum(chosen[min(start, stop):max(start, stop) + 1]) <= cap
+    assert constant + sum(w * (1 - v) for w, v in zip(weights, chosen)) == plain.objective
+
+
+def test_a_floor_that_cannot_hold_is_dropped_and_both_solves_are_timed() -> None:
+    """Tests that when a constraint forces the objective above its floor, the floor-first
+    solve falls back to the plain one, counts both solves' time and leaves the model
+    without the floor (a later solve may move the objective above it)."""
+    m, objective = _stay_model(3, [1, 1, 1], [(0, 2, 1)], 0)
+    solve_settings = SolveSettings(time_limit=5, deterministic=True, workers=1)
+    calls: list[float] = []
+
+    def counted(*args: object) -> tuple[list, list[int] | None]:
+        results, solution = solve_objective(*args)  # type: ignore[arg-type]
+        calls.append(results[0].deterministic_time)
+        return results, solution
+
+    (result,), _ = solve_floor_first(m, objective, solve_settings, None, counted)
+    assert len(calls) == 2 and result.objective == 2 and result.status == "optimal"
+    assert result.deterministic_time == pytest.approx(sum(calls))
+    m.model.minimize(objective.expr)
+    solver = cp_model.CpSolver()
+    assert solver.solve(m.model) == cp_model.OPTIMAL and solver.objective_value == 2

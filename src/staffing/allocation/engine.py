@@ -37,8 +37,10 @@ from staffing.allocation.pruning import dominated_mask
 from staffing.allocation.result import AllocationResult, StageResult, Status
 from staffing.allocation.stages import (
     Objective,
+    Solve,
     SolveSettings,
     fix_objective,
+    solve_floor_first,
     solve_objective,
     stage_objectives,
 )
@@ -127,9 +129,16 @@ class StagedSolve:
 
     def _solve_objective(self, objective: Objective,
                          hint: list[int] | None) -> tuple[list[StageResult], list[int] | None]:
+        solve: Solve = solve_objective
         if self.near is not None and self.position < self.near_stages:
-            return solve_near(self.model, objective, self.near, self.settings, hint)
-        return solve_objective(self.model, objective, self.settings, hint)
+            near = self.near
+            def solve(m: AllocationModel, objective: Objective, settings: SolveSettings,
+                      hint: list[int] | None) -> tuple[list[StageResult], list[int] | None]:
+                return solve_near(m, objective, near, settings, hint)
+        if objective.floor_first and not (objective.constant or objective.members
+                                          or objective.parts):
+            return solve_floor_first(self.model, objective, self.settings, hint, solve)
+        return solve(self.model, objective, self.settings, hint)
 
     def _report(self, results: list[StageResult]) -> None:
         if self.settings.progress is not None:
@@ -474,8 +483,12 @@ def _solve(instance: Instance, policy: Policy, full_pairs: Pairs, settings: Solv
     dominated = dominated_mask(instance, policy, full_pairs)
     run.prune_time += time.perf_counter() - pruning
     run.pairs_pruned = int(dominated.sum())
-    pruned = StagedSolve(instance, policy, full_pairs.without(dominated), settings,
-                         stable_only=True)
+    stable_pairs = full_pairs.without(dominated)
+    blocking = None if stability.hard else policy.objective.index(Stage.BLOCKING_PAIRS)
+    if blocking and _adoptable(policy, blocking):
+        return _solve_unpruned_first(instance, policy, full_pairs, stable_pairs, settings,
+                                     hint, run)
+    pruned = StagedSolve(instance, policy, stable_pairs, settings, stable_only=True)
     run.build_time += pruned.build_time
     if hint is not None:
         pruned.hint_from(hint)
@@ -483,7 +496,6 @@ def _solve(instance: Instance, policy: Policy, full_pairs: Pairs, settings: Solv
         run.pruning = "exact: stability is hard"
         pruned.solve_through()
         return pruned
-    blocking = policy.objective.index(Stage.BLOCKING_PAIRS)
     if blocking == 0:
         # Exact when a stable roster obeys the hard rules; otherwise blocking pairs are counted.
         if pruned.solve_through():
@@ -491,9 +503,14 @@ def _solve(instance: Instance, policy: Policy, full_pairs: Pairs, settings: Solv
             return pruned
         return _solve_plain(instance, policy, full_pairs, settings, hint, run,
                             "dropped: no stable roster obeys the hard rules")
-    if not pruned.can_adopt(blocking):
-        return _solve_pruned_first(instance, policy, full_pairs, pruned, settings, hint, run)
-    return _solve_unpruned_first(instance, policy, full_pairs, pruned, settings, hint, run)
+    return _solve_pruned_first(instance, policy, full_pairs, pruned, settings, hint, run)
+
+
+def _adoptable(policy: Policy, blocking: int) -> bool:
+    """Whether the stages before stability carry from one model to the other as bounds
+    (`StagedSolve.can_adopt`) whatever the models: no rank profile among them (its weights
+    depend on the ranks each model contains)."""
+    return Stage.RANK_PROFILE not in policy.objective[:blocking]
 
 
 def _weakly_stable_start(instance: Instance, policy: Policy, full_pairs: Pairs,
@@ -515,14 +532,16 @@ def _weakly_stable_start(instance: Instance, policy: Policy, full_pairs: Pairs,
 
 
 def _solve_unpruned_first(instance: Instance, policy: Policy, full_pairs: Pairs,
-                          pruned: StagedSolve, settings: SolveSettings, hint: Roster | None,
+                          stable_pairs: Pairs, settings: SolveSettings, hint: Roster | None,
                           run: AllocationRun) -> StagedSolve:
     """Solve the stages before stability on the unpruned model, then ask the pruned one to match.
 
     The unpruned model reaches the best values of the earlier stages (its presolve is light:
-    stability is soft there). The pruned model is then a feasibility question: does a stable
-    roster reach those values? If so it is exact and carries on; if not (or no answer in
-    time) the unpruned model carries on from where it stopped.
+    stability is soft there). The pruned model (on ``stable_pairs``) is then a feasibility
+    question: does a stable roster reach those values? If so it is exact and carries on; if
+    not (or no answer in time) the unpruned model carries on from where it stopped. The
+    pruned model is built only then: while the earlier stages are solved it would hold
+    memory for nothing, and it is never built when they are not proven.
     """
     blocking = policy.objective.index(Stage.BLOCKING_PAIRS)
     full = StagedSolve(instance, policy, full_pairs, settings)
@@ -533,6 +552,8 @@ def _solve_unpruned_first(instance: Instance, policy: Policy, full_pairs: Pairs,
     if not full.solve_through(blocking - 1) or full.timed_out:
         run.pruning = "dropped: the stages before stability were not proven"
         return full
+    pruned = StagedSolve(instance, policy, stable_pairs, settings, stable_only=True, first=False)
+    run.build_time += pruned.build_time
     if pruned.adopt(full, blocking) and pruned.solve_through():
         run.pruning = "certified: a stable roster reaches the unpruned model's earlier stages"
         return pruned

@@ -4,18 +4,20 @@ Each stage of the catalogue (`staffing.stages`) gives its CP-SAT objective;
 they are minimised in the policy's order: a stage's optimum (or, at the time
 limit, its best value) is then fixed as an upper bound and the next stage is
 solved from the previous solution as a hint. A run of small stages is merged
-into one weighted solve when the weights fit in 2**40.
+into one weighted solve when the weights fit in 2**40. A stage nearly always at
+its floor (continuity) is first asked for a roster there (`solve_floor_first`).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model, cp_model_helper
 
 from staffing.allocation.model import AllocationModel
 from staffing.allocation.polish import polish, reads_more_than_pairs
@@ -48,6 +50,7 @@ class Objective:
     members: list[Objective] = field(default_factory=list)  # stages merged into this solve
     weights: list[int] = field(default_factory=list)        # their weights, most important first
     sub: int | None = None  # the rank, for one rank of a rank profile solved rank by rank
+    floor_first: bool = False  # asked for a roster at its floor first (`solve_floor_first`)
 
     def __post_init__(self) -> None:
         self.stage = Stage(self.stage)
@@ -56,7 +59,7 @@ class Objective:
     def of(cls, stage: Stage, minimise: Minimise) -> Objective:
         """The objective of one stage (or sub-stage) as the catalogue gives it."""
         return cls(stage, minimise.expr, parts=minimise.parts, low=minimise.low,
-                   high=minimise.high, sub=minimise.sub)
+                   high=minimise.high, sub=minimise.sub, floor_first=minimise.floor_first)
 
     @property
     def name(self) -> str:
@@ -91,12 +94,23 @@ class SolveSettings:
     started: float = field(default_factory=time.perf_counter)
     deterministic_used: float = 0.0
     clock: RunClock | None = None  # the whole run's clock: it caps the wall time in every mode
+    share: float = 1.0  # the part of the budget left that the next solve may take
 
     def remaining(self) -> float:
-        """Budget left: wall seconds, or deterministic time units in deterministic mode."""
+        """Budget left for the next solve: its ``share`` of the wall seconds left, or of the
+        deterministic time units left in deterministic mode."""
         if self.deterministic:
-            return max(0.0, self.time_limit - self.deterministic_used)
-        return self.wall_remaining()
+            return self.share * max(0.0, self.time_limit - self.deterministic_used)
+        return self.share * self.wall_remaining()
+
+    @contextmanager
+    def sharing(self, share: float) -> Iterator[None]:
+        """Solves inside take at most ``share`` of the budget left."""
+        before, self.share = self.share, share
+        try:
+            yield
+        finally:
+            self.share = before
 
     def wall_remaining(self) -> float:
         """Wall seconds left for the solver: the run's clock less its reserve, or the limit."""
@@ -306,6 +320,51 @@ def _member_results(objective: Objective, solver: cp_model.CpSolver, bound: int,
             value, member_bound, state, wall if k == 0 else 0.0,
             solver.deterministic_time if k == 0 else 0.0, solved_with=objective.name))
     return results
+
+
+Solve = Callable[[AllocationModel, Objective, SolveSettings, list[int] | None],
+                 tuple[list[StageResult], list[int] | None]]
+FLOOR_SHARE = 0.5  # of the budget left, at most, for the roster at the floor
+
+
+def box_floor(expr: Any) -> int:
+    """The least value of a linear expression over its variables' domains."""
+    if is_constant(expr):
+        return int(expr)
+    flat = cp_model_helper.FlatIntExpr(expr)
+    floor = int(flat.offset)
+    for var, coefficient in zip(flat.vars, flat.coeffs):
+        domain = list(var.proto.domain)  # (the proto's own list reads no negative index)
+        floor += coefficient * (domain[0] if coefficient > 0 else domain[-1])
+    return floor
+
+
+def solve_floor_first(m: AllocationModel, objective: Objective, settings: SolveSettings,
+                      hint: list[int] | None,
+                      solve: Solve) -> tuple[list[StageResult], list[int] | None]:
+    """``solve`` the objective, first with it held at its floor (`box_floor`).
+
+    A roster at the floor is optimal with no bound to search for, and holding the
+    objective there fixes its variables (for continuity every stay of a person who did
+    not apply: the presolved model is a fraction of the full one). When no roster is at
+    the floor (infeasible, or none found within ``FLOOR_SHARE`` of the budget left) the
+    constraint is dropped and ``solve`` runs as usual; the results then count both solves'
+    time.
+    """
+    floor = box_floor(objective.expr)
+    at_floor = m.model.add(objective.expr <= floor)
+    with settings.sharing(FLOOR_SHARE):
+        tried, solution = solve(m, objective, settings, hint)
+    if solution is not None:
+        for result in tried:
+            if result.stage is objective.stage and result.sub == objective.sub:
+                result.bound, result.status = result.objective, "optimal"
+        return tried, solution
+    at_floor.proto.clear_linear()
+    results, solution = solve(m, objective, settings, hint)
+    results[0].wall_time += tried[0].wall_time
+    results[0].deterministic_time += tried[0].deterministic_time
+    return results, solution
 
 
 def fix_objective(m: AllocationModel, objective: Objective, results: list[StageResult],

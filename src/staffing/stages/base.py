@@ -27,7 +27,9 @@ class Minimise:
 
     ``low``/``high`` a proven range (None when unknown); ``parts`` the pairs at each rank
     (a weighted rank profile, fixed rank by rank afterwards); ``sub`` the rank when the
-    profile is solved one rank at a time.
+    profile is solved one rank at a time; ``floor_first``: the expression is nearly always
+    at its floor (its least value over its variables' domains), so the engine asks for a
+    roster there before it searches.
     """
 
     expr: Expr
@@ -35,6 +37,7 @@ class Minimise:
     high: int | None = None
     parts: list[np.ndarray] = field(default_factory=list)
     sub: int | None = None
+    floor_first: bool = False
 
 
 class StageModel(RuleModel, Protocol):
@@ -63,6 +66,7 @@ class ObjectiveStage:
     heading_zh: ClassVar[str]
     heading_en: ClassVar[str]
     quotes_breaches: ClassVar[bool] = False  # a reason quotes the new breaches it counts
+    floor_first: ClassVar[bool] = False  # nearly always at its floor (see `Minimise`)
 
     def objectives(self, model: StageModel) -> list[Minimise]:
         """What the engine minimises for this stage: one expression, or one per sub-stage."""
@@ -123,7 +127,8 @@ class CountedStage(ObjectiveStage):
 
     def objectives(self, model: StageModel) -> list[Minimise]:
         terms = model.stage_terms(self.name)
-        return [Minimise(sum_terms(terms), low=0, high=terms_high(model, terms))]
+        return [Minimise(sum_terms(terms), low=0, high=terms_high(model, terms),
+                         floor_first=self.floor_first)]
 
     def value(self, placement: Placement, soft: int) -> Any:
         return soft

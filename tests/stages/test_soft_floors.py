@@ -46,3 +46,17 @@ def test_the_objective_on_the_roster_equals_the_value(roster: str, expected: obj
 def test_more_is_worse_and_a_change_reads_with_its_label() -> None:
     """Tests that a larger value is worse and that a change names what the stage counts."""
     assert_more_is_worse(Stage.SOFT_FLOORS)
+
+
+def test_the_range_counts_each_shortfall_variable_up_to_its_largest_value() -> None:
+    """Tests that the stage's proven range reaches each shortfall variable's largest value
+    (what merged stages weigh by), read from the variable's domain."""
+    from types import SimpleNamespace
+
+    from ortools.sat.python import cp_model
+
+    from staffing.stages.base import terms_high
+
+    model = cp_model.CpModel()
+    terms = [model.new_int_var(0, 7, "shortfall"), model.new_bool_var("breach"), 2]
+    assert terms_high(SimpleNamespace(model=model), terms) == 10

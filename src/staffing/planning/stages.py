@@ -226,4 +226,4 @@ def _years_in_plan(facts: PlanFacts, start: np.ndarray, end: np.ndarray) -> np.n
 
 def _upper(m: StageModel, term: Any) -> int:
     domain = m.model.proto.variables[term.index].domain
-    return int(domain[-1])
+    return int(domain[len(domain) - 1])  # (the proto list reads no negative index)

@@ -115,7 +115,7 @@ def terms_high(model: StageModel, terms: list[Expr]) -> int | None:
             domain = model.model.proto.variables[term.index].domain
             if domain[0] < 0:
                 return None
-            high += int(domain[-1])
+            high += int(domain[len(domain) - 1])  # (the proto list reads no negative index)
         else:
             return None  # an expression: no cheap bound
     return high

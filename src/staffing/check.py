@@ -133,9 +133,9 @@ def check(instance: Instance, policy: Policy, roster: Roster,
     report = CheckReport(
         violations=violations,
         stages=stage_values(instance, policy, roster, violations, placement),
-        indicators=indicators(instance, roster),
+        indicators=indicators(instance, roster, placement.post_index),
         blocking_rules=frozenset(r.name for r in policy.rules_counted_in(Stage.BLOCKING_PAIRS)),
-        without_post=without_post(instance, roster),
+        without_post=without_post(instance, roster, placement.post_index),
     )
     if pay is not None:
         report.pay_violations, report.pay_figures = check_pay(instance, policy, roster, pay)

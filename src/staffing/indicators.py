@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from staffing.domain.enums import Discipline, Education, Pool, Tier, Title
 from staffing.domain.instance import Instance
+from staffing.domain.ranking import choice_order
 from staffing.domain.roster import Roster
 
 
@@ -39,8 +42,10 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def indicators(instance: Instance, roster: Roster) -> list[Indicator]:
-    """Fill rates, village coverage, GP and staff density, doctor:nurse, title and degree shares."""
+def indicators(instance: Instance, roster: Roster,
+               post_index: np.ndarray | None = None) -> list[Indicator]:
+    """Fill rates, village coverage, GP and staff density, doctor:nurse, title and degree shares
+    (``post_index``: each person's post index on the roster, -1 none, when the caller has it)."""
     people = instance.person_by_id
     placed = {a.person: a.post for a in roster.assignments if a.post is not None}
     tier = {p: instance.tier_of_post(post) for p, post in placed.items()}
@@ -86,7 +91,7 @@ def indicators(instance: Instance, roster: Roster) -> list[Indicator]:
     out.append(Indicator("county_hired_township_used", "new physician recruits county-hired, "
                          "township-used", "新招录医师县聘乡用占比",
                          _share(county_township, len(recruits)), ">= 80%", "%"))
-    out.extend(_choices(instance, roster))
+    out.extend(_choices(instance, roster, post_index))
     return out
 
 
@@ -110,15 +115,25 @@ def _villages(instance: Instance, roster: Roster, placed: dict[str, str]) -> lis
     ]
 
 
-def _choices(instance: Instance, roster: Roster) -> list[Indicator]:
-    applicants = instance.choices_of
-    by_person = roster.by_person
-    held = [(by_person[p].post if p in by_person else None, c) for p, c in applicants.items()]
-    first = sum(1 for post, c in held if c and post == c[0])
-    any_choice = sum(1 for post, c in held if post in c)
+def _choices(instance: Instance, roster: Roster,
+             post_index: np.ndarray | None) -> list[Indicator]:
+    person, post, position = choice_order(instance)
+    if post_index is None:
+        post_index = _post_index(instance, roster)
+    got = post_index[person] == post
+    applicants = len(np.unique(person))
+    first = int((got & (position == 1)).sum())
+    any_choice = len(np.unique(person[got]))
     return [
         Indicator("first_choice_share", "applicants given their first choice", "获第一志愿比例",
-                  _share(first, len(applicants)), unit="%"),
+                  _share(first, applicants), unit="%"),
         Indicator("any_choice_share", "applicants given one of their choices", "获任一志愿比例",
-                  _share(any_choice, len(applicants)), unit="%"),
+                  _share(any_choice, applicants), unit="%"),
     ]
+
+
+def _post_index(instance: Instance, roster: Roster) -> np.ndarray:
+    """Each person's post index on the roster (-1 none)."""
+    a = instance.arrays
+    return np.asarray([a.post_index.get(roster.post_of(p) or "", -1) for p in a.person_ids],
+                      dtype=np.int64)

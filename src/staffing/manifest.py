@@ -32,8 +32,9 @@ def versions() -> dict[str, str]:
 
 def instance_hash(instance: Instance) -> str:
     """SHA-256 of the instance's content (the same for any bundle format it was read from)."""
-    return instance.cached("hash", lambda: hashlib.sha256(instance.model_dump_json().encode())
-                           .hexdigest())
+    # the serializer's bytes: those of model_dump_json().encode(), without the str between
+    return instance.cached("hash", lambda: hashlib.sha256(
+        instance.__pydantic_serializer__.to_json(instance)).hexdigest())
 
 
 def roster_hash(roster: Any) -> str:

@@ -52,6 +52,23 @@ def test_ties_broken_any_way_give_a_weakly_stable_roster(people: int, posts: int
     assert report.ok and report.blocking_pairs == 0
 
 
+@FAST
+@given(people=st.integers(2, 80), posts=st.integers(1, 12), seed=st.integers(0, 10_000),
+       tie_break=st.integers(0, 10_000), ties=st.booleans())
+def test_deferred_acceptance_is_extended_seat_da_without_floors(people: int, posts: int,
+                                                                 seed: int, tie_break: int,
+                                                                 ties: bool) -> None:
+    """Tests that deferred acceptance gives the roster of extended-seat deferred acceptance
+    with every floor zero, ties broken by the same master list."""
+    instance, rules = plain_market(people, posts, seed, ties=ties), plain_policy()
+    market = Market.of(instance, rules)
+    unfloored = Market(start=market.start, post=market.post, panel=market.panel,
+                       places=market.places, floors=np.zeros_like(market.floors))
+    priority = np.random.default_rng(tie_break).permutation(people)
+    assert (deferred_acceptance(market, priority).tolist()
+            == extended_seat_da(unfloored, priority).tolist())
+
+
 def _full_acceptance_market(people: int, floors: list[int], places: list[int],
                             seed: int) -> Instance:
     """Everyone lists every post (the setting of extended-seat deferred acceptance)."""

@@ -28,18 +28,16 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
-from pydantic import TypeAdapter
 
 from staffing.allocation.pairs import build_pairs
-from staffing.domain.arrays import POOLS
+from staffing.domain.arrays import POOLS, TIERS
 from staffing.domain.enums import Pool, Tier
 from staffing.domain.instance import Instance
 from staffing.domain.pairs import PairKind, Pairs
 from staffing.domain.ranking import score
-from staffing.domain.roster import Assignment, Roster
+from staffing.domain.roster import Roster, trusted_assignments
 from staffing.policy import Policy
 
 
@@ -90,11 +88,41 @@ def master_list(instance: Instance, policy: Policy) -> np.ndarray:
 def deferred_acceptance(market: Market, priority: np.ndarray | None = None) -> np.ndarray:
     """Person-proposing deferred acceptance, panel ties broken by ``priority`` (lower first).
 
-    Returns each person's post index, -1 for no post.
+    Returns each person's post index, -1 for no post: the roster of `extended_seat_da`
+    without floors, by a loop over list entries alone (no seat kinds, no overflow).
     """
-    none = np.zeros(len(market.places), dtype=np.int64)
-    return _propose(market, _priority(market, priority), standard=none,
-                    extended=market.places, extended_total=None)
+    n = market.people
+    start, post_of = market.start.tolist(), market.post.tolist()
+    key = (market.panel * (n + 1) + _priority(market, priority)[
+        np.repeat(np.arange(n), np.diff(market.start))]).tolist()
+    places = market.places.tolist()
+    held: list[list[tuple[int, int]]] = [[] for _ in places]
+    seat = [-1] * n  # the list entry held, -1 none
+    next_entry = start[:-1]
+    push, pop = heapq.heappush, heapq.heappop
+    free = list(range(n - 1, -1, -1))
+    while free:
+        i = free.pop()
+        while next_entry[i] < start[i + 1]:
+            entry = next_entry[i]
+            next_entry[i] += 1
+            j = post_of[entry]
+            if places[j] == 0:
+                continue
+            heap = held[j]
+            push(heap, (-key[entry], i))
+            if len(heap) <= places[j]:
+                seat[i] = entry
+                break
+            _key, loser = pop(heap)
+            if loser != i:
+                seat[i], seat[loser] = entry, -1
+                free.append(loser)
+                break
+    outcome = np.full(n, -1, dtype=np.int64)
+    seats = np.asarray(seat, dtype=np.int64)
+    outcome[seats >= 0] = market.post[seats[seats >= 0]]
+    return outcome
 
 
 def extended_seat_da(market: Market, priority: np.ndarray | None = None,
@@ -183,32 +211,23 @@ def _pop_extended(overflow: list[tuple[int, int]], seat: list[int], kind: list[i
             return person
 
 
-_ASSIGNMENTS = TypeAdapter(list[Assignment])
-
-
-def assignments_of(rows: list[dict[str, Any]]) -> list[Assignment]:
-    """Assignments from field dicts, validated in one call (about half the time of one
-    `Assignment(...)` per person: what a whole roster is built with)."""
-    return _ASSIGNMENTS.validate_python(rows)
-
-
 def roster_of(instance: Instance, policy: Policy, outcome: np.ndarray) -> Roster:
     """A roster from post indices: incumbents keep their pool; a placed recruit without one is
     charged to the grassroots pool below the county tier and to the county pool at it, when
     the policy allows that pool for recruits (else to the first pool it allows)."""
     a = instance.arrays
     allowed = list(policy.recruit_pools() or [Pool.COUNTY, Pool.GRASSROOTS])
-    tier = {inst.id: inst.tier for inst in instance.institutions}
-    rows: list[dict[str, Any]] = []
+    county = TIERS.index(Tier.COUNTY)
+    recruit_pool = [p if p in allowed else allowed[0] for p in (Pool.GRASSROOTS, Pool.COUNTY)]
+    post_ids, post_tier = a.post_ids, a.post_tier.tolist()
+    rows: list[tuple[str, str | None, Pool | None]] = []
     pools, recruits, dispatched = a.pool.tolist(), a.recruit.tolist(), a.dispatched.tolist()
     for i, (person, j) in enumerate(zip(a.person_ids, outcome.tolist())):
-        post = a.post_ids[j] if j >= 0 else None
+        post = post_ids[j] if j >= 0 else None
         pool: Pool | None = None
         if pools[i] >= 0 and (post is not None or not recruits[i]):
             pool = POOLS[pools[i]]
         elif post is not None and not dispatched[i]:
-            wanted = (Pool.COUNTY if tier[instance.posts[j].institution] is Tier.COUNTY
-                      else Pool.GRASSROOTS)
-            pool = wanted if wanted in allowed else allowed[0]
-        rows.append({"person": person, "post": post, "pool": pool, "tour_villages": []})
-    return Roster(assignments=assignments_of(rows))
+            pool = recruit_pool[post_tier[j] == county]
+        rows.append((person, post, pool))
+    return Roster.model_construct(assignments=trusted_assignments(rows))

@@ -23,7 +23,6 @@ from pydantic import ValidationError
 
 from staffing.allocation.deferred import (
     Market,
-    assignments_of,
     deferred_acceptance,
     master_list,
     roster_of,
@@ -52,7 +51,7 @@ from staffing.domain.instance import Instance
 from staffing.domain.objective import Stage
 from staffing.domain.pairs import Pairs
 from staffing.domain.params import SolveParams
-from staffing.domain.roster import Assignment, Roster
+from staffing.domain.roster import Assignment, Roster, trusted_assignments
 from staffing.errors import (
     ArgumentError,
     InfeasibleError,
@@ -214,9 +213,9 @@ def extract_assignments(m: AllocationModel, solution: list[int]) -> list[Assignm
     rows = []
     for i, person in enumerate(a.person_ids):
         j = post_of.get(i)
-        rows.append({"person": person, "post": a.post_ids[j] if j is not None else None,
-                     "pool": _pool_of(m, solution, i, j is not None), "tour_villages": []})
-    return assignments_of(rows)
+        rows.append((person, a.post_ids[j] if j is not None else None,
+                     _pool_of(m, solution, i, j is not None)))
+    return trusted_assignments(rows)
 
 
 def _pool_of(m: AllocationModel, solution: list[int], i: int, placed: bool) -> Any:

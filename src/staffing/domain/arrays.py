@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from staffing.domain.enums import Discipline, Licence, Pool, TeamRole, Tier
+from staffing.domain.enums import Discipline, Licence, Pool, TeamRole, Tier, Title
 
 if TYPE_CHECKING:
     from staffing.domain.instance import Instance
@@ -18,6 +18,10 @@ DISCIPLINES = list(Discipline)
 LICENCES = list(Licence)
 TIERS = list(Tier)
 POOLS = list(Pool)
+POOL_INDEX = {pool: k for k, pool in enumerate(POOLS)}
+DISCIPLINE_INDEX = {discipline: k for k, discipline in enumerate(DISCIPLINES)}
+LICENCE_INDEX = {licence: k for k, licence in enumerate(LICENCES)}
+TITLE_LEVEL = {title: title.level for title in Title}
 ROLES = list(TeamRole)
 NO_POOL = -1
 NO_POST = -1
@@ -71,15 +75,16 @@ class InstanceArrays:
         def arr(values: list, dtype: type = np.int64) -> np.ndarray:
             return np.asarray(values, dtype=dtype)
 
+        person_ids = [p.id for p in people]
         return cls(
-            person_ids=[p.id for p in people],
+            person_ids=person_ids,
             post_ids=[p.id for p in posts],
-            person_index={p.id: i for i, p in enumerate(people)},
+            person_index={pid: i for i, pid in enumerate(person_ids)},
             post_index=post_index,
-            discipline=arr([DISCIPLINES.index(p.discipline) for p in people]),
-            title=arr([p.title.level for p in people]),
-            licence=arr([LICENCES.index(p.licence) for p in people]),
-            pool=arr([POOLS.index(p.pool) if p.pool is not None else NO_POOL for p in people]),
+            discipline=arr([DISCIPLINE_INDEX[p.discipline] for p in people]),
+            title=arr([TITLE_LEVEL[p.title] for p in people]),
+            licence=arr([LICENCE_INDEX[p.licence] for p in people]),
+            pool=arr([POOL_INDEX[p.pool] if p.pool is not None else NO_POOL for p in people]),
             current_post=arr([
                 post_index.get(p.current_post, NO_POST) if p.current_post else NO_POST
                 for p in people

@@ -86,7 +86,7 @@ class PanelRanks:
     @classmethod
     def of(cls, instance: Instance, policy: PanelPolicy) -> PanelRanks:
         """The ranks of an instance under a policy, computed once per scoring rule."""
-        key = ("panel_ranks", policy.panel_scoring.model_dump_json(), policy.tenure)
+        key = ("panel_ranks", policy.panel_scoring, policy.tenure)  # frozen: hashable
         return instance.cached(key, lambda: cls(instance, policy))
 
     def rank(self, post_id: str, person_id: str) -> int:
@@ -123,21 +123,17 @@ class ChoiceTable:
     @classmethod
     def of(cls, instance: Instance, policy: PanelPolicy) -> ChoiceTable:
         """The table of an instance under a policy's scoring rule, computed once."""
-        key = ("choice_table", policy.panel_scoring.model_dump_json(), policy.tenure)
+        key = ("choice_table", policy.panel_scoring, policy.tenure)  # frozen: hashable
         return instance.cached(key, lambda: cls._build(instance, policy))
 
     @classmethod
     def _build(cls, instance: Instance, policy: PanelPolicy) -> ChoiceTable:
-        a = instance.arrays
-        ranks = PanelRanks.of(instance, policy)
-        people, posts, positions, panel = [], [], [], []
-        for person, chosen in instance.choices_of.items():
-            for position, post in enumerate(chosen, start=1):
-                people.append(a.person_index[person])
-                posts.append(a.post_index[post])
-                positions.append(position)
-                panel.append(ranks.applicant_rank(post, person) or UNRANKED)
-        return cls(*(np.asarray(x, dtype=np.int64) for x in (people, posts, positions, panel)))
+        """Vectorised: the choices coded once, people in order of their first choice row,
+        each person's choices by rank (input order among equal ranks), as
+        ``instance.choices_of``; ranks as `PanelRanks.applicant_rank` (UNRANKED for none)."""
+        person, post, position = choice_order(instance)
+        panel = _panel_ranks(instance, policy, person, post)
+        return cls(person, post, position, panel)
 
     def rows_of_people(self, people: Iterable[int]) -> np.ndarray:
         """The rows of the choices of these people (person indices), ascending."""
@@ -171,3 +167,75 @@ def _rows(index: tuple[np.ndarray, np.ndarray], keys: Iterable[int]) -> np.ndarr
     last = len(starts) - 1
     slices = [order[starts[k]:starts[k + 1]] for k in {int(k) for k in keys} if 0 <= k < last]
     return np.sort(np.concatenate(slices)) if slices else np.zeros(0, dtype=np.int64)
+
+
+def choice_order(instance: Instance) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every choice as (person index, post index, position: 1 = first choice) arrays, in the
+    order of ``instance.choices_of`` (people in order of their first choice row, each
+    person's choices by rank, input order among equal ranks); computed once per instance."""
+    def build() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        a = instance.arrays
+        choices, people, posts = instance.choices, a.person_index, a.post_index
+        n = len(choices)
+        person = np.fromiter([people[c.person] for c in choices], np.int64, n)
+        post = np.fromiter([posts[c.post] for c in choices], np.int64, n)
+        choice_rank = np.fromiter([c.rank for c in choices], np.int64, n)
+        first_row = np.full(len(a.person_ids), n, dtype=np.int64)
+        np.minimum.at(first_row, person, np.arange(n))
+        order = np.lexsort((choice_rank, first_row[person]))
+        person, post = person[order], post[order]
+        starts = np.flatnonzero(np.r_[True, person[1:] != person[:-1]]) if n else order
+        position = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n])) + 1
+        columns = person, post, position.astype(np.int64)
+        for column in columns:
+            column.flags.writeable = False  # shared by the choice table of every policy
+        return columns
+
+    found: tuple[np.ndarray, np.ndarray, np.ndarray] = instance.cached(("choice_order",), build)
+    return found
+
+
+def _panel_ranks(instance: Instance, policy: PanelPolicy, person: np.ndarray,
+                 post: np.ndarray) -> np.ndarray:
+    """The panel's rank of each (person, post) choice: the explicit rank where the post was
+    ranked (the last entry for a pair given twice; UNRANKED for an applicant left out), the
+    policy score's dense rank among the post's applicants (highest first) where it was not."""
+    a = instance.arrays
+    n_people = len(a.person_ids)
+    rankings, posts, people = instance.rankings, a.post_index, a.person_index
+    coded = np.stack([np.fromiter([posts.get(r.post, -1) for r in rankings], np.int64),
+                      np.fromiter([people.get(r.person, -1) for r in rankings], np.int64),
+                      np.fromiter([r.rank for r in rankings], np.int64)], axis=1)
+    ranked_post = np.zeros(len(a.post_ids), dtype=bool)
+    panel = np.full(len(person), UNRANKED, dtype=np.int64)
+    if len(coded):
+        ranked_post[coded[coded[:, 0] >= 0, 0]] = True
+        coded = coded[(coded[:, 0] >= 0) & (coded[:, 1] >= 0)]
+        keys = coded[:, 0] * n_people + coded[:, 1]
+        by_key = np.argsort(keys, kind="stable")
+        sorted_keys = keys[by_key]
+        wanted = post * n_people + person
+        at = np.searchsorted(sorted_keys, wanted, side="right") - 1
+        found = (at >= 0) & (sorted_keys[np.maximum(at, 0)] == wanted) if len(keys) else at < -1
+        panel[found] = coded[by_key[at[found]], 2]
+    scored = ~ranked_post[post]
+    if scored.any():
+        panel[scored] = _scored_ranks(instance, policy, person[scored], post[scored])
+    return panel
+
+
+def _scored_ranks(instance: Instance, policy: PanelPolicy, person: np.ndarray,
+                  post: np.ndarray) -> np.ndarray:
+    """Each applicant's place among the distinct scores at their post (1 = highest)."""
+    people, back = np.unique(person, return_inverse=True)
+    scores = np.asarray([score(instance.staff[i], policy.panel_scoring) for i in people.tolist()],
+                        dtype=float)[back]
+    order = np.lexsort((-scores, post))
+    new_post = np.r_[True, post[order][1:] != post[order][:-1]]
+    new_score = new_post | np.r_[True, scores[order][1:] != scores[order][:-1]]
+    dense = np.cumsum(new_score)
+    post_starts = np.flatnonzero(new_post)
+    base = np.repeat(dense[post_starts], np.diff(np.r_[post_starts, len(order)]))
+    ranks = np.empty(len(person), dtype=np.int64)
+    ranks[order] = dense - base + 1
+    return ranks

@@ -7,6 +7,8 @@ beside it, so that console, manifest, audit, report and reasons agree on every f
 
 from __future__ import annotations
 
+import numpy as np
+
 from staffing.domain.instance import Instance, Staff
 from staffing.domain.roster import Roster
 
@@ -25,12 +27,18 @@ def group_of(person: Staff) -> str:
     return "new_recruits" if person.new_recruit else "city_dispatched"
 
 
-def without_post(instance: Instance, roster: Roster) -> dict[str, int]:
-    """How many people of each group hold no post, and their ``total``."""
-    counts = dict.fromkeys(GROUPS, 0)
-    for person in instance.staff:
-        if roster.post_of(person.id) is None:
-            counts[group_of(person)] += 1
+def without_post(instance: Instance, roster: Roster,
+                 post_index: np.ndarray | None = None) -> dict[str, int]:
+    """How many people of each group hold no post, and their ``total`` (``post_index``: each
+    person's post index on the roster, -1 none, when the caller has it)."""
+    a = instance.arrays
+    if post_index is None:
+        post_index = np.asarray([-1 if roster.post_of(person) is None else 0
+                                 for person in a.person_ids], dtype=np.int64)
+    free = post_index < 0
+    counts = {"incumbents": int((free & a.incumbent).sum()),
+              "new_recruits": int((free & a.recruit).sum()),
+              "city_dispatched": int((free & ~a.recruit & a.dispatched).sum())}
     counts["total"] = sum(counts.values())
     return counts
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 import numpy as np
 
 from staffing.catalogue import CatalogueEntry, EntryParams
-from staffing.domain.arrays import POOLS, InstanceArrays
+from staffing.domain.arrays import POOL_INDEX, POOLS, InstanceArrays
 from staffing.domain.enums import Pool, Tier
 from staffing.domain.instance import Instance, Institution, Post
 from staffing.domain.objective import Stage
@@ -288,21 +288,23 @@ class Placement:
     def post_index(self) -> np.ndarray:
         """Post index of each person (``instance.staff`` order), -1 for no post."""
         a = self.instance.arrays
-        out = np.full(len(a.person_ids), -1, dtype=np.int64)
+        people, posts = a.person_index, a.post_index
+        out = [-1] * len(a.person_ids)
         for assignment in self.roster.assignments:
             if assignment.post is not None:
-                out[a.person_index[assignment.person]] = a.post_index[assignment.post]
-        return out
+                out[people[assignment.person]] = posts[assignment.post]
+        return np.asarray(out, dtype=np.int64)
 
     @cached_property
     def pool_index(self) -> np.ndarray:
         """Index in ``POOLS`` of the pool each person is charged to on the roster, -1 for none."""
         a = self.instance.arrays
-        out = np.full(len(a.person_ids), -1, dtype=np.int64)
+        people = a.person_index
+        out = [-1] * len(a.person_ids)
         for assignment in self.roster.assignments:
             if assignment.pool is not None:
-                out[a.person_index[assignment.person]] = POOLS.index(assignment.pool)
-        return out
+                out[people[assignment.person]] = POOL_INDEX[assignment.pool]
+        return np.asarray(out, dtype=np.int64)
 
     @cached_property
     def choice_outcomes(self) -> tuple[np.ndarray, np.ndarray]:

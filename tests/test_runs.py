@@ -16,6 +16,7 @@ import staffing.runs as runs
 from staffing import SolveParams
 from staffing.check import check
 from staffing.cli import app
+from staffing.domain.clock import RunClock
 from staffing.errors import InfeasibleError, InputError
 from staffing.pay.check import check_pay
 from staffing.runs import SolveOutputs, pay_run, plan_run, solve_run
@@ -198,3 +199,36 @@ def test_short_time_degrades_reasons_and_report_visibly(
     with open(out / "reasons.csv", encoding="utf-8") as handle:
         assert {row["detailed"] for row in csv.DictReader(handle)} == {"no"}
 
+
+
+def test_reasons_leave_time_only_for_the_steps_that_will_run() -> None:
+    """Tests that the reasons always leave the CSV writes their time, and the workbooks and
+    then the report only while each still fits beside reasons in full."""
+    now = [0.0]
+    after = {"check": 0.0, "reasons": 2.0, "write": 1.0, "workbooks": 3.0, "report": 4.0}
+
+    def left_with(remaining: float) -> float:
+        clock = RunClock(remaining, clock=lambda: now[0])
+        return runs.left_after_reasons(clock, after)
+
+    assert left_with(100.0) == 8.0  # everything fits
+    assert left_with(9.0) == 4.0  # the report would not fit: it takes nothing
+    assert left_with(5.0) == 1.0  # nor would the workbooks
+    assert left_with(1.0) == 1.0  # the CSV writes always keep theirs
+    assert runs.left_after_reasons(RunClock(9.0, clock=lambda: now[0]),
+                                   {"reasons": 2.0, "write": 1.0}) == 1.0
+
+
+def test_a_report_that_cannot_be_written_does_not_cut_the_reasons(
+        county: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests that when only the report would not fit, reasons are still given in full and
+    the workbooks written, and the report alone is recorded as cut short."""
+    monkeypatch.setattr(runs, "after_solver_seconds", lambda people, load=None: {
+        "check": 0.01, "reasons": 0.5, "report": 1000.0, "write": 0.5, "workbooks": 0.5})
+    out = tmp_path / "out"
+    run = solve_run(county, MODEL, out, SolveParams(time_limit=20),
+                    extra_outputs=lambda outputs: {"report.html": "<html></html>"})
+    assert not (out / "report.html").exists()
+    assert (out / "roster.xlsx").exists() and (out / "reasons.xlsx").exists()
+    assert all(r.detailed for r in run.reasons)
+    assert set(run.record["cut_short"]) == {"report"}

@@ -184,12 +184,12 @@ def _roster(roster: RosterSource, instance: Instance) -> Roster:
 # and LOAD_PER_PERSON a person; the estimate scales them by how much slower loading went (a loaded
 # machine is slower at every step). Measured on the demo and the generated 3,000-person
 # county (see benchmarks/README.md, "Time limits"). Reasons: in full.
-LOAD_PER_PERSON = 0.0003
+LOAD_PER_PERSON = 0.00012
 LOAD_FIXED = 0.05  # reading any bundle (files, tables), whatever its size
 FIT_PER_PERSON = 0.00007  # checking that the instance fits the policy (1.4 s at 20,000)
 # Write: the CSV files and the manifest; workbooks: roster.xlsx and reasons.xlsx.
-AFTER_SOLVER = {"check": (0.05, 0.00005), "reasons": (0.05, 0.0008), "report": (1.0, 0.0008),
-                "write": (0.1, 0.0001), "workbooks": (0.1, 0.0006)}
+AFTER_SOLVER = {"check": (0.05, 0.00005), "reasons": (0.05, 0.0003), "report": (1.2, 0.0004),
+                "write": (0.1, 0.0001), "workbooks": (0.1, 0.0004)}
 
 
 # The steps after the solver that a run short of time cannot leave out: the check and the
@@ -309,7 +309,7 @@ def solve_run(instance: InstanceSource, policy: PolicySource, out: str | Path,
         raise
     with _step(clock, progress, "reasons"):
         reasons = reasons_within(clock, inst, policy_model, result.roster,
-                                 later=after.get("report", 0.0) + _writes(after))
+                                 later=left_after_reasons(clock, after))
     extra = None
     if extra_outputs is not None:
         extra = _extra_files(clock, progress, extra_outputs, after, SolveOutputs(
@@ -397,6 +397,24 @@ def reasons_within(clock: RunClock, instance: Instance, policy: Policy, roster: 
         clock.cut("reasons", f"{len(brief)} of {people} people given the outcome line alone "
                   "(detailed: no in reasons.csv): the time limit came first")
     return reasons
+
+
+# What the reasons leave time for, beyond the CSV files and the manifest, in this order.
+OPTIONAL_AFTER_REASONS = ("workbooks", "report")
+
+
+def left_after_reasons(clock: RunClock, after: dict[str, float]) -> float:
+    """The seconds the reasons leave for the steps after them (``after``: their estimates):
+    always the CSV files and the manifest; then the workbooks, then the report (which the
+    report's own check counts the workbooks for), each only while it still fits beside
+    reasons in full. A step that will be left out anyway takes no time from the reasons."""
+    left = clock.remaining() - after.get("reasons", 0.0)
+    later = after["write"]
+    for step in OPTIONAL_AFTER_REASONS:
+        if later + after.get(step, 0.0) > left:
+            break  # this step and the ones after it will be left out
+        later += after.get(step, 0.0)
+    return later
 
 
 def _writes(after: dict[str, float]) -> float:

@@ -496,7 +496,8 @@ def _create_job(store: JobStore, sub: Submission, who: str) -> JobRecord:
 
 
 def _refuse_when_full(store: JobStore, pool: Pool, config: ServiceConfig) -> None:
-    queued = store.count("queued")
+    # Jobs the free workers are about to take are not waiting for a worker.
+    queued = store.count("queued") - pool.free_workers()
     if queued < config.limits.max_queue:
         return
     remaining = pool.running_remaining()

@@ -133,6 +133,11 @@ class Pool:
                        for w in self.workers]
         return {"workers": workers, "replaced": self.replaced}
 
+    def free_workers(self) -> int:
+        """Workers with no job (ready, or still starting): each takes a queued job next."""
+        with self.lock:
+            return sum(w.job is None for w in self.workers)
+
     def running_remaining(self) -> list[float]:
         """Seconds each running job has left before its time limit."""
         now = time.monotonic()

@@ -5,9 +5,11 @@
 seed=1)``, read back from its CSV bundle as the policies section does) under each
 policy model with one worker and a deterministic time limit, and writes every stage's
 value, status and bound, with the source commit. Run on an older commit (for
-example with ``PYTHONPATH=<checkout>/src``), it records the answers a change must keep:
-the policies section compares its rows with ``results/reference_stages.json`` stage by
-stage wherever both are proven.
+example with ``PYTHONPATH=<checkout>/src``), it records the answers a change must keep.
+Written to ``results/reference_stages.json``, it gives the early section the optimum of a
+blocking-pairs stage that no policies run proved (none is committed now: the early rows
+then compare with the best bound); the targets compare stage values with
+``results/stages_before.csv``.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ LARGE_PEOPLE, LARGE_SECONDS, LARGE_GAP, LARGE_MIB = 20000, 120.0, 0.005, 1024.0
 PLAIN_PEOPLE, PLAIN_DA_TIMES, PLAIN_MATCHING_FASTER = 5000, 3.0, 10.0
 FLOOR_POLICY, FLOOR_TIMES = "nanxun-2024", 50.0
 SFAS_FIRST_S, SFAS_PROVEN_S = 1.0, 60.0
+WITHIN_LIMIT = 1.1  # a run's total may pass its time limit by a tenth (section 12's target)
 
 
 def rows(out: Path, failures: list[str]) -> list[dict[str, Any]]:
@@ -37,6 +38,8 @@ def rows(out: Path, failures: list[str]) -> list[dict[str, Any]]:
             *_sfas(read_csv(out / "sfas.csv")), *_designer(policies),
             *_same_stages(policies + read_csv(out / "scaling.csv"),
                           read_csv(out / BEFORE)),
+            _within_limits(policies + read_csv(out / "early.csv")
+                           + read_csv(out / "scaling.csv")),
             _row("every roster passes the checker", "every section", f"{len(failures)} failed",
                  "none fails", not failures, "met" if not failures else "; ".join(failures),
                  None)]
@@ -270,6 +273,23 @@ def _designer(policies: list[dict[str, str]]) -> list[dict[str, Any]]:
     dates = sorted({r.get("date", "") for r in compared + without})
     return [_row(target, "every policies row", measured, goal, not fair_losses and not without,
                  "; ".join(short) or "met", " / ".join(dates))]
+
+
+def _within_limits(runs: list[dict[str, str]]) -> dict[str, Any]:
+    """Whether every end-to-end run ended within its time limit (by `WITHIN_LIMIT`)."""
+    timed = [r for r in runs if _f(r, "total_s") is not None and _f(r, "time_limit")]
+    over = [r for r in timed if _f(r, "total_s") > WITHIN_LIMIT * _f(r, "time_limit")]
+    goal = f"total <= {WITHIN_LIMIT:g} x the limit"
+    if not timed:
+        return _missing("every run within its time limit", goal, "timed runs")
+    worst = max(timed, key=lambda r: _f(r, "total_s") / _f(r, "time_limit"))
+    ratio = _f(worst, "total_s") / _f(worst, "time_limit")
+    verdict = "met" if not over else "; ".join(
+        f"{int(r['people']):,} {r['policy']}: {_f(r, 'total_s'):.1f} s of "
+        f"{_f(r, 'time_limit'):g}" for r in over)
+    return _row("every run within its time limit", "policies, early, scaling",
+                f"{len(over)} of {len(timed)} over; largest {ratio:.2f} x", goal, not over,
+                verdict, max(r.get("date") or "" for r in timed) or None)
 
 
 def _same_stages(rows_now: list[dict[str, str]],

@@ -137,7 +137,7 @@ def test_targets_table_heads_the_page(smoke: tuple[int, Path]) -> None:
 
 def test_targets_say_met_or_how_far(tmp_path: Path) -> None:
     """Tests that each target row is judged from the section figures: met, or by how much not."""
-    from benchmarks import plain_da, policies, targets
+    from benchmarks import early, plain_da, policies, targets
     from benchmarks.common import write_csv
 
     def county(policy: str, total: float, proof: str, **more: object) -> dict[str, object]:
@@ -166,3 +166,12 @@ def test_targets_say_met_or_how_far(tmp_path: Path) -> None:
     assert found[(plain, "`matching` / engine")]["met"]
     designer = found[("the market designer's baseline", "every policies row")]
     assert not designer["met"] and "blocking_pairs" in designer["verdict"]
+    limits = found[("every run within its time limit", "policies, early, scaling")]
+    assert limits["met"] and limits["measured"] == "0 of 3 over; largest 1.02 x"
+    write_csv(tmp_path / "early.csv", early.COLUMNS, [
+        {**county("guangdong-2019", 12.0, "time limit in soft_floors"), "time_limit": 10}])
+    found = {(r["target"], r["case"]): r for r in targets.rows(tmp_path, [])}
+    limits = found[("every run within its time limit", "policies, early, scaling")]
+    assert not limits["met"] and limits["measured"] == "1 of 4 over; largest 1.20 x"
+    assert limits["verdict"] == "3,000 guangdong-2019: 12.0 s of 10"
+

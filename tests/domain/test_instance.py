@@ -27,3 +27,26 @@ def test_a_copy_does_not_write_into_the_original_cache() -> None:
     assert copy.cached("probe", lambda: "copy") == "copy"
     copy.cached("only on the copy", lambda: 1)
     assert original.cached("only on the copy", lambda: 2) == 2
+
+
+def test_large_cached_arrays_are_released_and_rebuilt_on_demand() -> None:
+    """Tests that release_large drops only the cached arrays of at least the given size,
+    says how many bytes it released, and that a released one is rebuilt when asked for."""
+    import numpy as np
+
+    instance = generate(staff=30, seed=1)
+    builds: list[str] = []
+
+    def build(name: str, size: int) -> np.ndarray:
+        builds.append(name)
+        return np.zeros(size, dtype=bool)
+
+    big = instance.cached("big", lambda: build("big", 4096))
+    small = instance.cached("small", lambda: build("small", 16))
+    instance.cached("not an array", lambda: "kept")
+    assert instance.release_large(1024) == big.nbytes
+    assert instance.cached("small", lambda: build("small", 16)) is small
+    assert instance.cached("not an array", lambda: "rebuilt") == "kept"
+    assert instance.cached("big", lambda: build("big", 4096)) is not big
+    assert builds == ["big", "small", "big"]
+    assert instance.release_large(1 << 30) == 0

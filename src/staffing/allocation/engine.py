@@ -35,10 +35,12 @@ from staffing.allocation.pairs import build_pairs
 from staffing.allocation.pruning import dominated_mask
 from staffing.allocation.result import AllocationResult, StageResult, Status
 from staffing.allocation.stages import (
+    RELEASED_DURING_SOLVE,
     Objective,
     Solve,
     SolveSettings,
     fix_objective,
+    return_freed_memory,
     solve_floor_first,
     solve_objective,
     stage_objectives,
@@ -128,6 +130,8 @@ class StagedSolve:
 
     def _solve_objective(self, objective: Objective,
                          hint: list[int] | None) -> tuple[list[StageResult], list[int] | None]:
+        self.model.instance.release_large(RELEASED_DURING_SOLVE)
+        return_freed_memory()
         solve: Solve = solve_objective
         if self.near is not None and self.position < self.near_stages:
             near = self.near

@@ -314,6 +314,20 @@ class Instance(BaseModel):
             cache[key] = factory()
         return cache[key]
 
+    def release_large(self, min_bytes: int) -> int:
+        """Drop every cached array of at least ``min_bytes`` (at county scale the dense
+        person x post masks), to be rebuilt on demand; return the bytes released. A solver
+        holds its own copy of what it was given, so releasing them lowers its peak."""
+        private = self.__pydantic_private__
+        assert private is not None
+        cache = private["_cache"]
+        large = [key for key, value in cache.items()
+                 if getattr(value, "nbytes", 0) >= min_bytes and hasattr(value, "dtype")]
+        released = sum(cache[key].nbytes for key in large)
+        for key in large:
+            del cache[key]
+        return released
+
     @property
     def warnings(self) -> list[Any]:
         """Non-fatal problems noted while loading (`staffing.errors.Problem`)."""

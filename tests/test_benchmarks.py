@@ -174,4 +174,3 @@ def test_targets_say_met_or_how_far(tmp_path: Path) -> None:
     limits = found[("every run within its time limit", "policies, early, scaling")]
     assert not limits["met"] and limits["measured"] == "1 of 4 over; largest 1.20 x"
     assert limits["verdict"] == "3,000 guangdong-2019: 12.0 s of 10"
-

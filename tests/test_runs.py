@@ -200,7 +200,6 @@ def test_short_time_degrades_reasons_and_report_visibly(
         assert {row["detailed"] for row in csv.DictReader(handle)} == {"no"}
 
 
-
 def test_reasons_leave_time_only_for_the_steps_that_will_run() -> None:
     """Tests that the reasons always leave the CSV writes their time, and the workbooks and
     then the report only while each still fits beside reasons in full."""

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Annotated, Any, Self
 
+import numpy as np
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -322,11 +323,8 @@ class Instance(BaseModel):
         assert private is not None
         cache = private["_cache"]
         large = [key for key, value in cache.items()
-                 if getattr(value, "nbytes", 0) >= min_bytes and hasattr(value, "dtype")]
-        released = sum(cache[key].nbytes for key in large)
-        for key in large:
-            del cache[key]
-        return released
+                 if isinstance(value, np.ndarray) and value.nbytes >= min_bytes]
+        return sum(cache.pop(key).nbytes for key in large)
 
     @property
     def warnings(self) -> list[Any]:

@@ -19,11 +19,13 @@ from ortools.sat.python import cp_model
 import staffing
 from staffing.allocation import engine
 from staffing.allocation.pairs import build_pairs
+from staffing.allocation.result import StageResult
 from staffing.allocation.stages import (
     Objective,
     SolveSettings,
     _merge_runs,
     box_floor,
+    settle_open_stages,
     solve_floor_first,
     solve_objective,
 )
@@ -203,3 +205,60 @@ def test_a_floor_that_cannot_hold_is_dropped_and_both_solves_are_timed() -> None
     m.model.minimize(objective.expr)
     solver = cp_model.CpSolver()
     assert solver.solve(m.model) == cp_model.OPTIMAL and solver.objective_value == 2
+
+
+
+def _open_stage(stage: Stage, objective: int, bound: int, sub: int | None = None) -> StageResult:
+    return StageResult(stage, sub, objective, bound, "feasible", 1.0, 1.0)
+
+
+def test_an_open_stage_takes_its_objective_on_the_returned_roster() -> None:
+    """Tests that a stage the solver left above the roster's value is reported at the
+    roster's value and its gap measured from there, that one whose roster reaches its bound
+    is proven, and that proven and unsolved stages, and a weighted rank profile (its value
+    does not tell its objective), are left as they are."""
+    lowered = _open_stage(Stage.BLOCKING_PAIRS, 261, 24)
+    reached = _open_stage(Stage.SOFT_FLOORS, 9, 4)
+    rank = _open_stage(Stage.RANK_PROFILE, -30, -40, sub=2)
+    weighted = _open_stage(Stage.RANK_PROFILE, -5000, -6000)
+    proven = StageResult(Stage.MOVES, None, 5, 5, "optimal", 1.0, 1.0)
+    unsolved = StageResult(Stage.UNPLACED, None, None, None, "unknown", 1.0, 1.0)
+    values = {"blocking_pairs": 187, "soft_floors": 4, "rank_profile": [50, 33, 2],
+              "moves": 5, "unplaced": 3}
+    settle_open_stages([lowered, reached, rank, weighted, proven, unsolved], values)
+    assert (lowered.objective, lowered.bound, lowered.status) == (187, 24, "feasible")
+    assert lowered.gap == pytest.approx((187 - 24) / 187)
+    assert (reached.objective, reached.bound, reached.status, reached.gap) == (
+        4, 4, "optimal", 0.0)
+    assert (rank.objective, rank.status) == (-33, "feasible")
+    assert (weighted.objective, weighted.status) == (-5000, "feasible")
+    assert (proven.objective, proven.status) == (5, "optimal")
+    assert (unsolved.objective, unsolved.status) == (None, "unknown")
+
+
+def test_the_engine_reports_an_open_stage_at_the_returned_roster() -> None:
+    """Tests that when a stage's solve ends above the roster's value (here the blocking-pair
+    solve is made to report 10 more than it found, unproven, while later stages are held to
+    what it found), the result, its manifest and its gap give the returned roster's checker
+    value instead."""
+    instance = synth.generate(staff=200, seed=3)
+    policy = POLICIES["shenzhen-luohu-2017"]
+
+    def overstated(m, objective, solve_settings, hint):  # type: ignore[no-untyped-def]
+        results, solution = solve_objective(m, objective, solve_settings, hint)
+        if objective.stage is Stage.BLOCKING_PAIRS and solution is not None:
+            m.model.add(objective.expr <= results[0].objective)
+            results[0].objective += 10
+            results[0].bound = 0
+            results[0].status = "feasible"
+        return results, solution
+
+    with mock.patch.object(engine, "solve_objective", overstated):
+        result = staffing.allocate(instance, policy, time_limit=60, deterministic=True,
+                                   workers=1, seed=0)
+    stage = next(s for s in result.stages if s.stage is Stage.BLOCKING_PAIRS)
+    assert stage.value == check(instance, policy, result.roster).stages["blocking_pairs"]
+    assert stage.objective == stage.value > 0
+    assert stage.status == "feasible" and stage.gap == pytest.approx(1.0)
+    record = next(r for r in result.manifest["stages"] if r["stage"] == "blocking_pairs")
+    assert (record["objective"], record["gap"]) == (stage.value, 1.0)

@@ -41,6 +41,7 @@ from staffing.allocation.stages import (
     SolveSettings,
     fix_objective,
     return_freed_memory,
+    settle_open_stages,
     solve_floor_first,
     solve_objective,
     stage_objectives,
@@ -356,6 +357,7 @@ def allocate(
     with clock.step("check"):
         roster = finished(instance, policy, solve.roster())
         report = check(instance, policy, roster)
+        settle_open_stages(solve.results, report.stages)
     _raise_if_broken(report)
     stages = _fill_values(solve, report.stages)
     proven = all(r.status == "optimal" for r in solve.results) and not solve.timed_out

@@ -32,7 +32,8 @@ def stage_label(stage: Stage, sub: int | None = None) -> str:
 class StageResult:
     """One solved objective stage, or sub-stage (one rank of a rank profile solved rank by rank).
 
-    ``objective`` is the solver's value of the minimised expression and ``bound`` its proven
+    ``objective`` is the minimised expression's value on the returned roster (a later stage
+    may have lowered it below what the stage's own solve found) and ``bound`` its proven
     lower bound (None when unknown); ``value`` the stage's value in the user's terms,
     recomputed from the roster (a list per rank for the rank profile, one count per rank for a
     sub-stage); ``status`` optimal, feasible, infeasible or unknown (the time limit came

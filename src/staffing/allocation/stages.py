@@ -418,6 +418,26 @@ def fix_objective(m: AllocationModel, objective: Objective, results: list[StageR
         m.model.add(member.expr <= result.objective)
 
 
+def settle_open_stages(results: list[StageResult], values: dict[str, Any]) -> None:
+    """Give each stage left open the value of its objective on the returned roster.
+
+    The solver's value of an open stage can be above the roster's: a later stage may lower
+    the stage below what its own solve found (it is only held at or under it), and indicator
+    variables the search stopped on may count more than the roster has. ``values`` are the
+    checker's stage values of the roster; a stage whose roster reaches its proven bound is
+    proven, and the gap of the others is measured from the roster.
+    """
+    for result in results:
+        if result.status != "feasible" or result.objective is None:
+            continue
+        settled = STAGES[result.stage].objective_of(values.get(result.stage.value), result.sub)
+        if settled is None:
+            continue
+        result.objective = settled
+        if settled == result.bound:
+            result.status = "optimal"
+
+
 def _set_hint(m: AllocationModel, hint: list[int] | None) -> None:
     m.model.clear_hints()
     if hint is None:

@@ -77,6 +77,11 @@ class ObjectiveStage:
         of the rules counted in this stage, summed)."""
         raise NotImplementedError
 
+    def objective_of(self, value: Any, sub: int | None = None) -> int | None:
+        """The least value this stage's objective (or sub-stage ``sub``'s) takes on a roster
+        whose stage value is ``value``; None when the value alone does not tell it."""
+        return value if isinstance(value, int) and sub is None else None
+
     def worse(self, before: Any, after: Any) -> bool:
         """Whether ``after`` is worse than ``before`` (more of what it counts)."""
         return bool(after > before)

@@ -55,6 +55,11 @@ class RankProfile(ObjectiveStage):
         counts = np.bincount(table.position[got], minlength=policy.max_choices + 1)
         return [int(c) for c in counts[1 : policy.max_choices + 1]]
 
+    def objective_of(self, value: Any, sub: int | None = None) -> int | None:
+        """A rank solved on its own minimises minus the people at that rank; the weighted
+        profile's weights depend on the ranks the model holds, so it is not told here."""
+        return -int(value[sub - 1]) if sub is not None and value else None
+
     def worse(self, before: Any, after: Any) -> bool:
         """Fewer people at the first rank where the two differ."""
         return list(after) < list(before)

@@ -7,17 +7,19 @@ import json
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from typer.testing import CliRunner
 
 import staffing
+import staffing.planning.engine as plan_engine
 import staffing.runs as runs
 from staffing import SolveParams
 from staffing.check import check
 from staffing.cli import app
 from staffing.domain.clock import RunClock
-from staffing.errors import InfeasibleError, InputError
+from staffing.errors import InfeasibleError, InputError, TimeLimitError
 from staffing.pay.check import check_pay
 from staffing.runs import SolveOutputs, pay_run, plan_run, solve_run
 from staffing.synth import generate
@@ -147,6 +149,68 @@ def test_plan_run_without_a_plan_writes_the_explanation(tmp_path: Path) -> None:
                                                                "infeasibility.json"}
     assert "grassroots_coverage" in (tmp_path / "plan" / "infeasibility.txt").read_text(
         encoding="utf-8")
+
+
+def _ticking(step: float) -> RunClock:
+    """A run clock of a 10 s limit on a fake time source that moves ``step`` s a reading."""
+    now = [0.0]
+
+    def tick() -> float:
+        now[0] += step
+        return now[0]
+
+    return RunClock(10.0, clock=tick)
+
+
+def test_a_plan_run_out_of_time_stops_before_the_model_and_writes_its_manifest(
+        tmp_path: Path) -> None:
+    """Tests that a plan run whose time is gone by the end of loading stops before building
+    the model, with `TimeLimitError` naming the whole run's limit, and writes only its
+    manifest, which says where it stopped."""
+    inst = case(doctors("D1", "D2"), plan_needs=needs("T1-GP", 2025))
+    guangdong = staffing.load_policy(ROOT / "models" / "guangdong-2019.yaml")
+    built: list[int] = []
+    original = plan_engine.PlanModel
+
+    def counted(*args: object, **kwargs: object) -> object:
+        built.append(1)
+        return original(*args, **kwargs)
+
+    with mock.patch.object(plan_engine, "PlanModel", counted), \
+            pytest.raises(TimeLimitError, match=r"time limit \(10 s\)"):
+        plan_run(inst, guangdong, tmp_path / "plan", 3, SolveParams(time_limit=10),
+                 clock=_ticking(3.0))
+    assert built == []
+    assert {p.name for p in (tmp_path / "plan").iterdir()} == {"manifest.json"}
+    manifest = json.loads((tmp_path / "plan" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["solver"]["status"] == "time_limit"
+    assert manifest["run"]["time_limit"] == 10.0
+
+
+def test_a_plan_run_gives_the_solver_what_is_left_of_the_whole_run(tmp_path: Path) -> None:
+    """Tests that each stage solve of a plan run is given what is left of the run's limit less
+    the reserve for the steps after it, not the limit itself: the run's clock started 12 s
+    before the call (as the command line's starts with the process)."""
+    inst = case(doctors("D1", "D2"), plan_needs=needs("T1-GP", 2025),
+                plan_staff=targets(D1=2026))
+    guangdong = staffing.load_policy(ROOT / "models" / "guangdong-2019.yaml")
+    clock = RunClock(30.0)
+    clock.started -= 12.0
+    limits: list[float] = []
+    original = plan_engine.TimeBudget.configure
+
+    def recorded(budget: plan_engine.TimeBudget, solver: object, hinted: bool = False) -> None:
+        original(budget, solver, hinted)  # type: ignore[arg-type]
+        limits.append(solver.parameters.max_time_in_seconds)  # type: ignore[attr-defined]
+
+    with mock.patch.object(plan_engine.TimeBudget, "configure", recorded):
+        run = plan_run(inst, guangdong, tmp_path / "plan", 3, SolveParams(time_limit=30),
+                       clock=clock)
+    assert run.result.report.ok and limits
+    assert clock.reserve == pytest.approx(runs.PLAN_AFTER_SOLVER[0]
+                                          + runs.PLAN_AFTER_SOLVER[1] * len(inst.staff))
+    assert all(limit <= 18.0 - clock.reserve for limit in limits)
+    assert clock.steps["load"] > 0 and "write" in clock.steps
 
 
 def test_the_steps_add_up_to_the_run_and_the_console_says_the_same(

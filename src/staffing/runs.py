@@ -135,7 +135,9 @@ class PlanRun:
     seconds: float
 
 
-WRITE_RESERVE = 2.0  # seconds of a plan run's limit kept back from the solver for the outputs
+# seconds (fixed, per person) of a plan run's steps after the solver (check, statuses, manifest,
+# every file and the workbook), on the reference machine: 1.2 s measured at 20,000 people
+PLAN_AFTER_SOLVER = (0.3, 0.00006)
 
 
 def load_inputs(instance: InstanceSource, policy: PolicySource,
@@ -489,14 +491,17 @@ def pay_run(instance: InstanceSource, roster: RosterSource, policy: PolicySource
 
 def plan_run(instance: InstanceSource, policy: PolicySource, out: str | Path,
              years: int | None = None, params: SolveParams | None = None, *,
-             progress: Progress | None = None) -> PlanRun:
+             progress: Progress | None = None, clock: RunClock | None = None) -> PlanRun:
     """One multi-year rotation plan from the inputs to the written outputs (the plan year by
     year, rotations, candidates' statuses, departments, coverage, audit, directed placements,
     manifest, all or nothing).
 
-    ``params.time_limit`` bounds the whole run: what loading took and a reserve for writing
-    (at most 2 s, a tenth of the limit) come off the solver's share, except in deterministic
-    mode, where the limit is the solver's deterministic time (identical outputs).
+    ``params.time_limit`` bounds the whole run, from loading to the last file written
+    (``clock``: the run's clock when it started earlier, as the command line starts it with
+    the process): loading, building the model and an estimate of the steps after the solver
+    come off the solver's share, and a run that cannot find a plan in time stops and writes
+    only its manifest (`TimeLimitError`). In deterministic mode the limit is the solver's
+    deterministic time instead (identical outputs).
 
     Raises
     ------
@@ -506,31 +511,48 @@ def plan_run(instance: InstanceSource, policy: PolicySource, out: str | Path,
         the policy has no ``planning`` section.
     InfeasibleError
         no plan obeys the hard plan rules; ``infeasibility.txt`` and ``.json`` are written.
+    TimeLimitError
+        the time limit ran out before any plan was found; ``manifest.json`` says where.
     """
     from staffing.planning.check import planning_of  # lazy: plan runs only
     from staffing.planning.engine import plan_rotations  # lazy: plan runs only
     from staffing.planning.inputs import plan_input_problems  # lazy: plan runs only
     from staffing.planning.outputs import write_plan  # lazy: plan runs only
 
-    started = time.perf_counter()
     params = params or SolveParams()
-    inst, policy_model = load_inputs(instance, policy)
-    source = policy.name if isinstance(policy, Path) else str(policy or "policy")
-    planning = planning_of(policy_model, source)
-    problems = list(inst.warnings) + plan_input_problems(inst, policy_model, years)
-    raise_if_errors(problems)
-    if progress is not None:
-        progress({"event": "loaded", "instance": inst.meta.name, "policy": policy_model.name,
-                  "people": len(inst.staff), "years": years or planning.horizon})
-    if not params.deterministic:
-        spent = time.perf_counter() - started
-        reserve = min(WRITE_RESERVE, 0.1 * params.time_limit)
-        params = params.updated(time_limit=max(0.5, params.time_limit - spent - reserve))
+    clock = clock if clock is not None else RunClock(params.time_limit)
+    loaded: list[Any] = []  # the instance and the policy, once read
     try:
-        result = plan_rotations(inst, policy_model, years, params, progress=progress)
+        with clock.step("load"):
+            inst, policy_model = load_inputs(instance, policy)
+        loaded += [inst, policy_model]
+        clock.raise_if_used_up("checking the planning tables")
+        with clock.step("fit"):
+            source = policy.name if isinstance(policy, Path) else str(policy or "policy")
+            planning = planning_of(policy_model, source)
+            problems = list(inst.warnings) + plan_input_problems(inst, policy_model, years)
+            raise_if_errors(problems)
+        if progress is not None:
+            progress({"event": "loaded", "instance": inst.meta.name,
+                      "policy": policy_model.name, "people": len(inst.staff),
+                      "years": years or planning.horizon})
+        clock.pace = machine_pace(len(inst.staff), None if isinstance(instance, Instance)
+                                  else clock.steps["load"])
+        clock.keep(_plan_seconds_after_solver(clock.pace, len(inst.staff)))
+        result = plan_rotations(inst, policy_model, years, params, progress=progress,
+                                clock=None if params.deterministic else clock)
     except InfeasibleError as error:
         write_infeasibility(Path(out), error.explanation)
         raise
-    files = write_plan(out, result, planning, inst)
-    return PlanRun(inst, policy_model, result, problems, Path(out), files,
-                   time.perf_counter() - started)
+    except TimeLimitError as error:
+        write_stopped(Path(out), partial(stopped_files, clock, params, error, *loaded))
+        raise
+    with clock.step("write"):
+        files = write_plan(out, result, planning, inst)
+    return PlanRun(inst, policy_model, result, problems, Path(out), files, clock.elapsed())
+
+
+def _plan_seconds_after_solver(pace: float, people: int) -> float:
+    """Seconds to keep for a plan run's steps after the solver, at this machine's pace."""
+    fixed, per_person = PLAN_AFTER_SOLVER
+    return (fixed + per_person * people) * pace

@@ -15,7 +15,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from staffing.cli.args import InstanceArg, OutOpt, PolicyOpt
-from staffing.cli.common import console, err_console, examples, print_problems, stages_table
+from staffing.cli.common import (
+    console,
+    err_console,
+    examples,
+    print_problems,
+    run_clock,
+    stages_table,
+)
 from staffing.domain.params import SolveParams
 from staffing.errors import InfeasibleError, raise_if_errors
 from staffing.runs import load_inputs, plan_run
@@ -41,7 +48,8 @@ def rotation_plan(
     """Plan who rotates to grassroots when; write the plan year by year, statuses and coverage."""
     params = SolveParams(time_limit=time_limit, deterministic=deterministic, workers=workers)
     try:
-        run = plan_run(instance, policy, out, years, params, progress=PlanProgress(str(instance)))
+        run = plan_run(instance, policy, out, years, params, progress=PlanProgress(str(instance)),
+                       clock=run_clock(time_limit))
     except InfeasibleError as error:
         err_console.print(f"[red]no plan[/]: {escape(str(error.explanation))}")
         err_console.print(f"explanation written to {escape(str(out))}/infeasibility.txt")

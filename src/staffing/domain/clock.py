@@ -27,7 +27,8 @@ Clock = Callable[[], float]
 # The steps a run may stop before, in Chinese (`RunClock.raise_if_used_up`).
 BEFORE_ZH = {"solving": "求解", "fitting the policy to the instance": "检查实例与政策是否相符",
              "building the candidate pairs": "生成候选配对", "building the model": "建立模型",
-             "a first roster was found": "找到第一个方案"}
+             "a first roster was found": "找到第一个方案",
+             "checking the planning tables": "检查轮转计划表"}
 
 
 class StopToken:

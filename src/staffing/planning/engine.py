@@ -18,9 +18,10 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
+from staffing.domain.clock import RunClock
 from staffing.domain.instance import Instance
 from staffing.domain.params import SolveParams
-from staffing.errors import InfeasibleError, StaffingError
+from staffing.errors import InfeasibleError, StaffingError, TimeLimitError
 from staffing.manifest import base_manifest
 from staffing.planning.check import PlanReport, check_view, plan_facts, planning_of
 from staffing.planning.explain import explain_no_plan
@@ -34,14 +35,40 @@ from staffing.policy import Policy
 
 Progress = Callable[[dict[str, Any]], None]
 
+# CP-SAT runs past a wall-clock limit by up to about this much per model variable while it
+# loads and presolves (measured: 1.2-2.0 s at 278,000 variables, a 20,000-person county)
+OVERRUN_PER_VARIABLE = 7e-6
+# a later stage is begun only with at least this much time per variable: with less it finds
+# nothing better than its hint at county scale, and a short solve overruns the most (a 3.5 s
+# limit took 7.0 s once at 278,000 variables)
+LEAST_STAGE_PER_VARIABLE = 2e-5
+# seconds per person of the plan's facts and option space, built before the model's first
+# time check (2.0 s at 20,000 people on the reference machine)
+FACTS_PER_PERSON = 1e-4
+
 
 @dataclass
 class TimeBudget:
-    """The solve's `SolveParams` and what is spent of its time limit so far (whole call)."""
+    """The solve's `SolveParams` and what is spent of its time limit so far.
+
+    With a run's ``clock`` (wall time only) the solver gets what is left of the whole run
+    less the clock's reserve for the steps after it; without one the limit counts from the
+    call; in deterministic mode it is the solver's deterministic time.
+    """
 
     params: SolveParams
     started: float = field(default_factory=time.perf_counter)
     deterministic_used: float = 0.0
+    clock: RunClock | None = None
+    margin: float = 0.0  # wall seconds kept back for the solver's overrun (`OVERRUN_PER_VARIABLE`)
+    least_stage: float = 0.0  # the least time a later stage is begun with (wall time only)
+
+    @property
+    def limit(self) -> float:
+        """The limit as the caller gave it (the whole run's, with a clock)."""
+        if self.clock is not None and self.clock.limit is not None:
+            return self.clock.limit
+        return self.params.time_limit
 
     @property
     def workers(self) -> int:
@@ -50,14 +77,30 @@ class TimeBudget:
 
     def remaining(self) -> float:
         """Budget left: wall seconds, or deterministic time units in deterministic mode."""
-        used = (self.deterministic_used if self.params.deterministic
-                else time.perf_counter() - self.started)
-        return max(0.0, self.params.time_limit - used)
+        if self.params.deterministic:
+            return max(0.0, self.params.time_limit - self.deterministic_used)
+        if self.clock is not None:
+            return max(0.0, self.clock.solver_remaining() - self.margin)
+        return max(0.0, self.params.time_limit - (time.perf_counter() - self.started)
+                   - self.margin)
 
-    def configure(self, solver: cp_model.CpSolver) -> None:
+    def raise_if_used_up(self, before: str, needs: float = 0.0) -> None:
+        """Stop the run (`TimeLimitError`) once the solver's share of a wall-clock limit is
+        spent, or too short for an uninterruptible step of ``needs`` seconds at the reference
+        pace, before ``before``: a step that cannot lead to a plan in time is not begun."""
+        if self.clock is not None and not self.params.deterministic:
+            self.clock.raise_if_used_up(before, needs=self.margin + needs * self.clock.pace)
+
+    def configure(self, solver: cp_model.CpSolver, hinted: bool = False) -> None:
         """Workers, seed and limit; the full LP relaxation (level 2) proves the later stages
-        (fairness, extra rotations) that level 1 leaves open at county scale."""
+        (fairness, extra rotations) that level 1 leaves open at county scale.
+
+        A solve from a hint keeps symmetries in presolve instead of fixing variables by them:
+        each such fixing carries the whole hint along, which checks no limit and at county
+        scale (20,000 people, 278,000 variables) turned the lateness stage from proven in
+        22.6 s into unfinished after 24.7 s of a 21.5 s limit."""
         params = solver.parameters
+        params.keep_symmetry_in_presolve = hinted
         params.random_seed = self.params.seed
         params.linearization_level = 2
         params.num_workers = self.workers
@@ -130,7 +173,7 @@ class PlanResult:
 
 def plan_rotations(instance: Instance, policy: Policy, years: int | None = None,
                    params: SolveParams | None = None, *, progress: Progress | None = None,
-                   grouped: bool = True) -> PlanResult:
+                   grouped: bool = True, clock: RunClock | None = None) -> PlanResult:
     """Plan who rotates to grassroots when, over ``years`` years from the selection year.
 
     Parameters
@@ -145,6 +188,10 @@ def plan_rotations(instance: Instance, policy: Policy, years: int | None = None,
         receives ``{"event": "stage", "stage": ..., "value": ...}`` as each stage is solved.
     grouped
         solve interchangeable people as groups (exact; off only to compare).
+    clock
+        the run's clock, when the call is one step of a longer run (`staffing.runs.plan_run`):
+        the solver then gets what is left of the run's limit less the clock's reserve, and
+        building the model stops once that is spent (outside deterministic mode).
 
     Returns
     -------
@@ -159,16 +206,25 @@ def plan_rotations(instance: Instance, policy: Policy, years: int | None = None,
     InfeasibleError
         when no plan obeys the hard plan rules; its explanation names the conflicting
         rule instances.
+    TimeLimitError
+        when the time limit ran out before any plan was found.
     """
     params = params or SolveParams()
-    settings = TimeBudget(params)
+    settings = TimeBudget(params, clock=clock)
     planning = planning_of(policy)
+    settings.raise_if_used_up("building the model",
+                              needs=FACTS_PER_PERSON * len(instance.staff))
     facts = plan_facts(instance, policy, years)
     built = time.perf_counter()
-    m = PlanModel(facts, planning, grouped=grouped)
+    m = PlanModel(facts, planning, grouped=grouped,
+                  between=lambda: settings.raise_if_used_up("building the model"))
     stages = planning.stage_objects()
     objectives = [stage.objective(m) for stage in stages]
     build_time = time.perf_counter() - built
+    variables = len(m.model.proto.variables)
+    settings.margin = OVERRUN_PER_VARIABLE * variables
+    settings.least_stage = 0.0 if params.deterministic else LEAST_STAGE_PER_VARIABLE * variables
+    settings.raise_if_used_up("solving")
     outcomes, solution = _solve_stages(m, stages, objectives, settings, progress)
     if solution is None:
         _raise_no_plan(facts, planning, settings, outcomes)
@@ -209,7 +265,7 @@ def _solve_stages(m: PlanModel, stages: list[PlanStage], objectives: list[tuple[
             pending.append(StageOutcome(stage.name, stage.label_en, int(expr), int(expr),
                                         int(expr), "optimal"))
             continue
-        if solution is not None and settings.remaining() <= 0:
+        if solution is not None and settings.remaining() <= settings.least_stage:
             outcomes.append(StageOutcome(stage.name, stage.label_en, None, None, None,
                                          "not solved"))
             continue
@@ -246,7 +302,7 @@ def _solve_one(m: PlanModel, stage: PlanStage | None, expr: Any, settings: TimeB
         m.model.proto.solution_hint.vars.extend(range(len(hint)))
         m.model.proto.solution_hint.values.extend(hint)
     solver = cp_model.CpSolver()
-    settings.configure(solver)
+    settings.configure(solver, hinted=hint is not None)
     started = time.perf_counter()
     code = solver.solve(m.model)
     wall = time.perf_counter() - started
@@ -298,9 +354,9 @@ def _raise_no_plan(facts: PlanFacts, planning: Any, settings: TimeBudget,
                    outcomes: list[StageOutcome]) -> None:
     failed = outcomes[0] if outcomes else None
     if failed is not None and failed.status == "unknown":
-        limit = settings.params.time_limit
-        raise StaffingError(f"no plan found within the time limit ({limit:g} s) at stage "
-                            f"'{failed.stage}'; allow more time",
-                            message_zh=f"在时间限制（{limit:g} 秒）内未能在“{failed.stage}”阶段"
-                            "找到轮转计划；请放宽时间限制")
+        limit = settings.limit
+        raise TimeLimitError(f"no plan found within the time limit ({limit:g} s) at stage "
+                             f"'{failed.stage}'; allow more time",
+                             message_zh=f"在时间限制（{limit:g} 秒）内未能在“{failed.stage}”阶段"
+                             "找到轮转计划；请放宽时间限制")
     raise InfeasibleError(explain_no_plan(facts, planning, max(settings.remaining(), 0.5)))

@@ -15,6 +15,7 @@ plan rule emits its constraints through `at_least` / `at_most`:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -78,7 +79,9 @@ class PlanModel:
     """Variables, rule emission and stage objectives of one plan."""
 
     def __init__(self, facts: PlanFacts, planning: PlanningPolicy, *, mode: Mode = Mode.SOLVE,
-                 grouped: bool = True):
+                 grouped: bool = True, between: Callable[[], None] | None = None):
+        """``between`` is called before the variables and before each rule is emitted (a
+        run's time check: it raises to stop the build)."""
         self.facts = facts
         self.planning = planning
         self.mode = mode
@@ -87,9 +90,13 @@ class PlanModel:
         self.records: list[PlanRecord] = []
         self._terms: dict[str, list[Expr]] = defaultdict(list)
         sizes = self.space.size[self.space.options.group] if len(self.space.options) else []
+        if between is not None:
+            between()
         self.x = [self.model.new_bool_var("") if n == 1 else self.model.new_int_var(0, int(n), "")
                   for n in sizes]
         for rule in planning.rule_objects():
+            if between is not None:
+                between()
             rule.emit(self)
 
     # -- expressions -------------------------------------------------------------------------

@@ -115,6 +115,42 @@ def test_a_pay_run_reuses_the_results_report(county: Path, tmp_path: Path) -> No
     assert run.result.summary().startswith("optimal; ")
 
 
+def test_a_pay_run_out_of_time_writes_its_manifest_alone(county: Path, tmp_path: Path) -> None:
+    """Tests that a pay run whose time is gone by the end of loading raises `TimeLimitError`
+    naming the whole run's limit and writes only its manifest, which says where it stopped."""
+    solve_run(county, MODEL, tmp_path / "solve", SolveParams(time_limit=30, deterministic=True))
+    with pytest.raises(TimeLimitError, match=r"time limit \(10 s\)"):
+        pay_run(county, tmp_path / "solve" / "roster.csv", MODEL, tmp_path / "pay",
+                clock=_ticking(3.0))
+    assert {p.name for p in (tmp_path / "pay").iterdir()} == {"manifest.json"}
+    manifest = json.loads((tmp_path / "pay" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["solver"]["status"] == "time_limit"
+    assert manifest["run"]["time_limit"] == 10.0 and manifest["instance"]
+
+
+def test_a_short_pay_run_leaves_out_what_does_not_fit_and_says_so(
+        county: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests that when the estimates leave no room for the report and the workbooks, a pay
+    run writes the CSV files and the manifest only, the manifest and the run's record say
+    what was cut, and the plan still passes the checker."""
+    solve_run(county, MODEL, tmp_path / "solve", SolveParams(time_limit=30, deterministic=True))
+    estimates = {"round": 0.01, "report": 900.0, "write": 0.01, "workbooks": 900.0}
+    monkeypatch.setattr(runs, "pay_after_solver_seconds",
+                        lambda people, load_seconds=None, report=True: dict(estimates))
+    made: list[int] = []
+    run = pay_run(county, tmp_path / "solve" / "roster.csv", MODEL, tmp_path / "pay",
+                  time_limit=60, extra_outputs=lambda _: made.append(1) or {"x.txt": "x"})
+    names = {p.name for p in (tmp_path / "pay").iterdir()}
+    assert made == [] and "x.txt" not in names
+    assert not names & {"pay.xlsx", "pay_explained.xlsx"}
+    assert {"pay.csv", "pay_explained.csv", "manifest.json"} <= names
+    manifest = json.loads((tmp_path / "pay" / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["run"]["cut_short"]) == {"report", "write"} == set(
+        run.record["cut_short"])
+    violations, _ = check_pay(run.instance, run.policy, run.roster, run.result.plan)
+    assert violations == [] and run.seconds < 60
+
+
 PLAN_FILES = {"rotations.csv", "by_year.csv", "candidates.csv", "departments.csv",
               "coverage.csv", "directed_placements.csv", "audit.csv", "violations.csv",
               "plan.xlsx", "manifest.json"}

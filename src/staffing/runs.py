@@ -30,7 +30,6 @@ run.result.summary(); run.files
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -86,12 +85,14 @@ class SolveOutputs:
 
 @dataclass(frozen=True)
 class PayOutputs:
-    """What a pay run writes, handed to extra outputs drawn from it (a report)."""
+    """What a pay run writes, handed to extra outputs drawn from it (a report); ``clock``:
+    the run's, whose solver share is what the extra outputs may spend on solving (targets)."""
 
     instance: Instance
     policy: Policy
     roster: Roster
     result: PayResult
+    clock: RunClock | None = None
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,8 @@ class PayRun:
     result: PayResult
     out: Path
     files: list[str]
-    seconds: float
+    seconds: float  # from the start of loading to the last file written
+    record: dict[str, Any]  # the manifest's ``run``: limit, steps cut short
 
 
 @dataclass(frozen=True)
@@ -358,16 +360,25 @@ def stopped_files(clock: RunClock, params: SolveParams, error: TimeLimitError,
                   ) -> dict[str, str]:
     """The files of a run the time limit stopped before any roster: its manifest (what was
     read, the run's record, why it stopped) and, in deterministic mode, its timings."""
+    return _stopped_manifest(clock, {"time_limit": clock.limit,
+                                     "deterministic": params.deterministic,
+                                     "seed": params.seed}, params.deterministic, error,
+                             instance, policy)
+
+
+def _stopped_manifest(clock: RunClock, parameters: dict[str, Any], deterministic: bool,
+                      error: TimeLimitError, instance: Instance | None,
+                      policy: Policy | None) -> dict[str, str]:
+    """The manifest (and in deterministic mode the timings) of a run stopped by its limit,
+    with the run's ``parameters``."""
     timings = clock.timings()
     manifest: dict[str, Any] = {}
     if instance is not None and policy is not None:
-        manifest = base_manifest(instance, policy, {
-            "time_limit": clock.limit, "deterministic": params.deterministic,
-            "seed": params.seed})
+        manifest = base_manifest(instance, policy, parameters)
     manifest["solver"] = {"status": "time_limit", "stopped_at": error.step,
                           "message": str(error)}
-    manifest["run"] = clock.record(params.deterministic)
-    if params.deterministic:
+    manifest["run"] = clock.record(deterministic)
+    if deterministic:
         manifest["run"]["timings"] = TIMINGS_FILE
         return {"manifest.json": json_text(manifest),
                 TIMINGS_FILE: json_text({"time_limit": clock.limit, "timings": timings})}
@@ -451,16 +462,63 @@ def _extra_files(clock: RunClock, progress: Progress | None,
         return extra_outputs(outputs)
 
 
+# Seconds (fixed, per person) of a pay run's steps after the solver on the reference machine,
+# scaled by `machine_pace` like a solve run's. Measured on a quiet machine at 20,000 people
+# (chongqing-2024, pace 1.05): the report 2.7 s, the CSV files (each person's pay explained)
+# with the manifest 5.2 s, pay.xlsx and pay_explained.xlsx 17.3 s more (1.1 million cells in
+# openpyxl); at 3,000 people the report 0.6-1.4 s. The rounding is the engine's
+# (`staffing.pay.engine.round_seconds`).
+PAY_AFTER_SOLVER = {"report": (1.0, 0.00008), "write": (0.1, 0.00026),
+                    "workbooks": (0.7, 0.00083)}
+PAY_LEAST_AFTER = ("round", "write")  # what a pay run cannot leave out after the solver
+
+
+def pay_after_solver_seconds(people: int, load_seconds: float | None = None,
+                             report: bool = True) -> dict[str, float]:
+    """The estimated seconds of each step of a pay run after the solver: rounding, the
+    report (``report`` False: none), the CSV files with the manifest, the workbooks."""
+    from staffing.pay.engine import round_seconds  # lazy: pay runs only
+
+    slower = machine_pace(people, load_seconds)
+    out = {"round": round_seconds(people, slower)}
+    out.update({step: (fixed + people * per) * slower
+                for step, (fixed, per) in PAY_AFTER_SOLVER.items()
+                if report or step != "report"})
+    return out
+
+
+def keep_for_pay(clock: RunClock, people: int, load_seconds: float | None, *,
+                 report: bool = True) -> dict[str, float]:
+    """Keep the estimated steps after the pay solver from its share; return the estimates.
+
+    Raises `TimeLimitError` when what is left would not hold even the rounding and the CSV
+    files (the solve itself takes hundredths of a second)."""
+    after = pay_after_solver_seconds(people, load_seconds, report)
+    least = LEAST_MARGIN * sum(after[step] for step in PAY_LEAST_AFTER)
+    clock.keep(sum(after.values()), least=least)
+    clock.pace = machine_pace(people, load_seconds)
+    clock.raise_if_used_up("solving the pay plan", needs=max(0.0, least - clock.reserve))
+    return after
+
+
 def pay_run(instance: InstanceSource, roster: RosterSource, policy: PolicySource,
             out: str | Path, *, budget: Any = None, ratio_target: float | None = None,
             time_limit: float | None = None,
-            extra_outputs: Callable[[PayOutputs], dict[str, str]] | None = None) -> PayRun:
+            extra_outputs: Callable[[PayOutputs], dict[str, str]] | None = None,
+            clock: RunClock | None = None) -> PayRun:
     """One pay plan from the inputs to the written outputs (pay.csv, xlsx, totals, figures,
     manifest, all or nothing).
 
-    ``budget``, ``ratio_target`` and ``time_limit`` are those of
-    `staffing.pay.engine.distribute_pay`; ``extra_outputs`` gives more files (name -> text)
-    written in the same move (the report, ``targets.csv``).
+    ``budget`` and ``ratio_target`` are those of `staffing.pay.engine.distribute_pay`;
+    ``extra_outputs`` gives more files (name -> text) written in the same move (the report,
+    ``targets.csv``). ``time_limit`` bounds the whole run, from loading to the last file
+    written (``clock``: the run's clock when it started earlier, as the command line starts
+    it with the process): once the inputs are loaded, the steps after the solver are
+    estimated from the number of people and how fast loading went, and every solver call
+    gets what is left less that estimate. When time is short the extra outputs, then
+    pay.xlsx and pay_explained.xlsx (the CSV files hold the same tables) are left out, and
+    an explanation (of an infeasible plan, of the targets) gives up what it has no time
+    for; the manifest's ``run`` records what was cut short.
 
     Raises
     ------
@@ -468,25 +526,73 @@ def pay_run(instance: InstanceSource, roster: RosterSource, policy: PolicySource
         every problem of the inputs, located; nothing is written.
     InfeasibleError
         no plan meets every pay rule; ``infeasibility.txt`` and ``.json`` are written.
+    TimeLimitError
+        the time limit ran out before a plan was proven optimal, or left no time to write
+        one; only ``manifest.json`` is written, saying where.
     """
     from staffing.pay.engine import distribute_pay  # lazy: pay runs only
     from staffing.pay.io import write_pay, write_pay_infeasibility  # lazy: pay runs only
 
-    started = time.perf_counter()
-    inst, policy_model = load_inputs(instance, policy)
-    roster_model = _roster(roster, inst)
+    clock = clock if clock is not None else RunClock(time_limit)
+    began = clock.clock()
+    loaded: list[Any] = []  # the instance and the policy, once read
     try:
+        with clock.step("load"):
+            inst, policy_model = load_inputs(instance, policy)
+            loaded += [inst, policy_model]
+            roster_model = _roster(roster, inst)
+        after = keep_for_pay(clock, len(inst.staff), None if isinstance(instance, Instance)
+                             else clock.clock() - began, report=extra_outputs is not None)
         result = distribute_pay(inst, roster_model, policy_model, budget=budget,
-                                ratio_target=ratio_target, time_limit=time_limit)
+                                ratio_target=ratio_target, clock=clock)
     except InfeasibleError as error:
-        write_pay_infeasibility(Path(out), error.explanation)
+        with clock.step("write"):
+            write_pay_infeasibility(Path(out), error.explanation)
         raise
-    extra = None
-    if extra_outputs is not None:
-        extra = extra_outputs(PayOutputs(inst, policy_model, roster_model, result))
-    files = write_pay(Path(out), result.plan, inst, roster_model, policy_model, extra)
+    except TimeLimitError as error:
+        write_stopped(Path(out), partial(_stopped_manifest, clock, {
+            "time_limit": clock.limit, "ratio_target": ratio_target}, False, error, *loaded))
+        raise
+    extra = _pay_extra_files(clock, extra_outputs, after,
+                             PayOutputs(inst, policy_model, roster_model, result, clock))
+    workbooks = _pay_workbooks_fit(clock, after)
+    result.plan.manifest["run"] = record = clock.record(True)
+    with clock.step("write"):
+        files = write_pay(Path(out), result.plan, inst, roster_model, policy_model, extra,
+                          workbooks=workbooks)
     return PayRun(inst, policy_model, roster_model, result, Path(out), files,
-                  time.perf_counter() - started)
+                  clock.elapsed(), record)
+
+
+def _pay_extra_files(clock: RunClock,
+                     extra_outputs: Callable[[PayOutputs], dict[str, str]] | None,
+                     after: dict[str, float], outputs: PayOutputs) -> dict[str, str] | None:
+    """The extra outputs of a pay run, or None when what is left would not hold the report
+    and the CSV files (recorded as cut short). An explanation among them (targets) may spend
+    what is left beyond those (the workbooks' share too)."""
+    if extra_outputs is None:
+        return None
+    needed = after.get("report", 0.0) + after["write"]
+    if clock.remaining() < needed:
+        clock.cut("report", f"the extra outputs (the report, targets.csv) not written: "
+                  f"{clock.remaining():.1f} s were left of the time limit, they and the CSV "
+                  f"files need about {needed:.1f} s")
+        return None
+    clock.set_aside(needed)
+    with clock.step("report"):
+        return extra_outputs(outputs)
+
+
+def _pay_workbooks_fit(clock: RunClock, after: dict[str, float]) -> bool:
+    """Whether pay.xlsx and pay_explained.xlsx fit in what is left with the CSV files (the
+    whole estimate); else they are left out, recorded as cut short."""
+    writes = after["write"] + after["workbooks"]
+    if clock.remaining() >= writes:
+        return True
+    clock.cut("write", f"pay.xlsx and pay_explained.xlsx not written: "
+              f"{clock.remaining():.1f} s were left of the time limit, the writes need about "
+              f"{writes:.1f} s (the CSV files hold the same tables)")
+    return False
 
 
 def plan_run(instance: InstanceSource, policy: PolicySource, out: str | Path,

@@ -11,16 +11,22 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
+from unittest import mock
 
 from staffing import distribute_pay
+from staffing.domain.clock import RunClock
 from staffing.domain.instance import Instance, Institution, Meta, Post, Staff
 from staffing.domain.roster import Assignment, Roster
+from staffing.pay import model as model_module
 from staffing.pay.check import check_pay
 from staffing.pay.codes import LINES, Line
 from staffing.pay.data import PayData
+from staffing.pay.model import PayModel
 from staffing.pay.money import Yuan
 from staffing.pay.plan import PayPlan
 from staffing.pay.rules.rotation_no_loss import home_post_pay
@@ -185,3 +191,27 @@ def fund_paid(plan: PayPlan, fund: str) -> int:
     use = plan.fund(fund)
     assert use is not None, fund
     return Yuan(use.paid).fen
+
+
+@contextmanager
+def solves_taking(seconds: float, limit: float = 10.0) -> Iterator[tuple[RunClock, list[float]]]:
+    """A run clock of ``limit`` s whose time moves only with the pay model's solves, each
+    taking ``seconds``, and the CBC time limit of every solve started (in order)."""
+    now = [0.0]
+    clock = RunClock(limit, clock=lambda: now[0])
+    given: list[float] = []
+    original_run, original_cmd = PayModel.run, model_module.pulp.PULP_CBC_CMD
+
+    def run(model: PayModel, run_clock: RunClock | None = None) -> str:
+        try:
+            return original_run(model, run_clock)
+        finally:
+            now[0] += seconds
+
+    def cmd(*args: Any, timeLimit: float | None = None, **kwargs: Any) -> Any:
+        given.append(timeLimit)
+        return original_cmd(*args, timeLimit=timeLimit, **kwargs)
+
+    with mock.patch.object(PayModel, "run", run), \
+            mock.patch.object(model_module.pulp, "PULP_CBC_CMD", cmd):
+        yield clock, given

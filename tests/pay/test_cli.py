@@ -1,7 +1,9 @@
-"""Tests that ``staffing pay`` writes a plan, explains an impossible one, and refuses bad input."""
+"""Tests that ``staffing pay`` writes a plan, explains an impossible one, refuses bad input and
+keeps to its time limit."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -59,6 +61,29 @@ def test_budget_option(case: Path) -> None:
                     "--budget", "performance=40000000.5", "--out", case / "big")
     assert result.exit_code == 0, result.output
     assert "40,000,000.50" in result.output
+
+
+def test_a_time_limit_too_short_for_the_run_exits_2_with_the_manifest(case: Path) -> None:
+    """Tests that ``--time-limit`` bounds the whole run: 0.1 s is gone during loading, so the
+    command exits 2 saying so, with no traceback, and writes only the manifest."""
+    model = ROOT / "models" / "nanxun-2024.yaml"
+    result = invoke("pay", case / "demo", case / "roster.csv", "--policy", model,
+                    "--out", case / "short", "--time-limit", "0.1", "--lang", "en")
+    assert result.exit_code == 2, result.output
+    assert "time limit (0.1 s)" in result.output and "Traceback" not in result.output
+    assert {p.name for p in (case / "short").iterdir()} == {"manifest.json"}
+
+
+def test_a_time_limit_with_room_writes_the_plan_and_records_it(case: Path) -> None:
+    """Tests that a 60 s limit on the demo writes the whole plan, and the manifest records
+    the limit with nothing cut short."""
+    model = ROOT / "models" / "nanxun-2024.yaml"
+    result = invoke("pay", case / "demo", case / "roster.csv", "--policy", model,
+                    "--out", case / "timed", "--time-limit", "60")
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((case / "timed" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["run"]["time_limit"] == 60.0 and manifest["run"]["cut_short"] == {}
+    assert (case / "timed" / "pay.xlsx").exists() and (case / "timed" / "report.html").exists()
 
 
 def test_bad_input_exits_2_without_output(case: Path, tmp_path: Path) -> None:

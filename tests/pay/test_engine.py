@@ -1,4 +1,5 @@
-"""Tests that the demo county gets a pay plan under every policy model, exact to the fen."""
+"""Tests that the demo county gets a pay plan under every policy model, exact to the fen, and
+that a time limit bounds the whole call."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ import numpy as np
 import pytest
 
 import staffing
+from staffing.domain.clock import RunClock
 from staffing.domain.roster import Roster
+from staffing.errors import ArgumentError, TimeLimitError
+from staffing.pay.engine import round_seconds
 from staffing.pay.money import Yuan
-from tests.pay.builders import build, pay_policy, person, plan_ok, solve
+from tests.pay.builders import build, pay_policy, person, plan_ok, solve, solves_taking
 
 MODEL_NAMES = ["chongqing-2024", "guangdong-2019", "nanxun-2024", "shenzhen-luohu-2017"]
 
@@ -100,3 +104,51 @@ def test_table_values_reach_the_lines(demo, demo_roster, models) -> None:
     plan = solve(demo, demo_roster, models["shenzhen-luohu-2017"])
     fd = np.array([float(pl.family_doctor) for pl in plan.lines])
     assert fd.sum() > 0 and np.all(np.mod(np.round(fd * 100), 12000) == 0)
+
+
+def _ratio_case() -> tuple[staffing.Instance, Roster, staffing.Policy]:
+    people = [person(f"H{i}", "H-J", 80 + i) for i in range(3)] + \
+        [person(f"T{i}", "T-J", 40 + i) for i in range(3)]
+    inst, roster = build(people, {"performance": "400000.00"})
+    return inst, roster, pay_policy(rules={"tier_ratio": {"target": 0.8}})
+
+
+def test_a_time_limit_bounds_the_whole_call_not_each_solve() -> None:
+    """Tests that ``time_limit`` is the whole call's: each CBC call is given what is left of
+    it less the rounding's share, the second less than the first, and the manifest records
+    the limit."""
+    inst, roster, policy = _ratio_case()
+    with solves_taking(0.0) as (_, given):
+        plan = staffing.distribute_pay(inst, roster, policy, time_limit=5.0).plan
+    plan_ok(inst, policy, roster, plan)
+    assert len(given) == 2
+    assert given[1] < given[0] <= 5.0 - round_seconds(len(plan.lines))
+    assert plan.manifest["run"]["time_limit"] == 5.0
+
+
+def test_a_plan_stopped_in_its_even_spread_is_stage_ones_and_says_so() -> None:
+    """Tests that when the limit stops the even spread, the plan is stage 1's (it passes the
+    checker) and the manifest's ``run.cut_short`` says the spread was stopped."""
+    inst, roster, policy = _ratio_case()
+    with solves_taking(9.99) as (clock, _):
+        plan = staffing.distribute_pay(inst, roster, policy, clock=clock).plan
+    plan_ok(inst, policy, roster, plan)
+    assert "spread" in plan.manifest["run"]["cut_short"]
+
+
+def test_a_run_whose_time_is_gone_raises_before_solving() -> None:
+    """Tests that a run clock with nothing left raises `TimeLimitError` naming the run's limit
+    before the pay model is solved."""
+    inst, roster, policy = _ratio_case()
+    clock = RunClock(3.0, clock=lambda: 4.0)
+    clock.started = 0.0
+    with solves_taking(0.0) as (_, given), pytest.raises(TimeLimitError, match=r"\(3 s\)"):
+        staffing.distribute_pay(inst, roster, policy, clock=clock)
+    assert given == []
+
+
+def test_a_clock_that_is_not_a_run_clock_is_refused() -> None:
+    """Tests that a ``clock`` other than a `RunClock` raises `ArgumentError`, not later."""
+    inst, roster, policy = _ratio_case()
+    with pytest.raises(ArgumentError, match="RunClock"):
+        staffing.distribute_pay(inst, roster, policy, clock=5.0)  # type: ignore[arg-type]

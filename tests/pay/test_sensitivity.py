@@ -12,8 +12,8 @@ from staffing import InfeasibleError, distribute_pay
 from staffing.io.roster_io import write_roster
 from staffing.pay.check import plan_data
 from staffing.pay.money import Yuan
-from staffing.pay.sensitivity import explain_targets
-from tests.pay.builders import build, pay_policy, person, solve
+from staffing.pay.sensitivity import NOT_ANALYSED, explain_targets
+from tests.pay.builders import build, pay_policy, person, solve, solves_taking
 from tests.pay.conftest import ROOT
 from tests.pay.test_cli import invoke
 
@@ -81,3 +81,27 @@ def test_cli_writes_targets_csv(tmp_path: Path) -> None:
     rows = (tmp_path / "out" / "targets.csv").read_text(encoding="utf-8").splitlines()
     names = [row.split(",")[0] for row in rows[1:]]
     assert names == ["budget", "reward_share", "monotone_points", "rotation_no_loss"]
+
+
+def test_rules_the_time_limit_leaves_no_room_for_are_not_analysed() -> None:
+    """Tests that when the clock runs out after the first solves, the rules left are given as
+    not analysed (binds None, their target kept, the note says why), the budget rule is still
+    reported, and the clock records how many were cut."""
+    inst, roster = case()
+    policy = pay_policy(rules={"tier_ratio": {"target": 0.5},
+                               "living_floor": {"annual_floor": 80000}})
+    plan = solve(inst, roster, policy, budget=600_000)
+    full = {t.rule: t for t in explain_targets(plan_data(inst, policy, roster, plan), plan)}
+    with solves_taking(4.0) as (clock, given):
+        cut = {t.rule: t for t in explain_targets(plan_data(inst, policy, roster, plan), plan,
+                                                  clock)}
+    assert set(cut) == set(full) and len(given) == 3
+    left = [t for t in cut.values() if t.binds is None]
+    assert left and all(t.note == NOT_ANALYSED for t in left)
+    assert cut["budget"].binds == full["budget"].binds
+    assert cut["living_floor"].binds is None and cut["living_floor"].target == 80000
+    assert cut["living_floor"].row(0)["binds"] == ""
+    assert clock.cut_short["targets"].startswith(f"{len(left)} of {len(cut)} pay rules")
+    analysed = [t for t in cut.values() if t.binds is not None and t.rule != "budget"]
+    for t in analysed:  # what was analysed is the full answer
+        assert t.binds == full[t.rule].binds and t.cost_of_step == full[t.rule].cost_of_step

@@ -146,7 +146,7 @@ def note_process_start() -> None:
     _ENTRY["started"] = time.perf_counter() - ago
 
 
-def run_clock(limit: float) -> RunClock:
+def run_clock(limit: float | None) -> RunClock:
     """The clock of a command's run: started when the process started (see
     `note_process_start`), or now; the time before the command is its ``start`` step."""
     clock = RunClock(limit)

@@ -10,10 +10,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from staffing.cli.args import InstanceArg, LangOpt, OutOpt, PolicyOpt, RosterArg
-from staffing.cli.common import console, err_console, page_language
+from staffing.cli.common import console, err_console, page_language, run_clock
 from staffing.errors import InfeasibleError, InputError, Problem
 from staffing.pay.money import Yuan
-from staffing.runs import PayOutputs, load_inputs, pay_run
+from staffing.runs import PayOutputs, pay_run
 
 if TYPE_CHECKING:
     from staffing.pay.plan import PayPlan
@@ -42,11 +42,11 @@ def _budget(text: str | None) -> object:
     return out
 
 
-def pay_outputs(lang: str | None, targets: bool, time_limit: float | None,
+def pay_outputs(lang: str | None, targets: bool,
                 found: list[TargetSensitivity]) -> Callable[[PayOutputs], dict[str, str]]:
     """The extra files of a pay run: ``targets.csv`` (``--explain-targets``: what each pay
-    rule's sensitivity is, also appended to ``found``) and ``report.json`` / ``report.html``
-    in ``lang`` (None: no report)."""
+    rule's sensitivity is, also appended to ``found``; its solves within the run's clock)
+    and ``report.json`` / ``report.html`` in ``lang`` (None: no report)."""
 
     def files(run: PayOutputs) -> dict[str, str]:
         from staffing.pay.check import judged_policy, plan_data  # lazy: pay outputs only
@@ -59,7 +59,7 @@ def pay_outputs(lang: str | None, targets: bool, time_limit: float | None,
         out = {}
         if targets:
             data = plan_data(run.instance, run.policy, run.roster, plan)
-            found.extend(explain_targets(data, plan, time_limit))
+            found.extend(explain_targets(data, plan, run.clock))
             out["targets.csv"] = targets_csv(found, plan)
         if lang is not None:
             view = pay_view(run.instance, judged_policy(run.policy, plan), plan,
@@ -78,7 +78,8 @@ def _targets_table(found: list[TargetSensitivity], plan: PayPlan) -> Table:
     current = sum(Yuan(f.budget).fen for f in plan.funds)
     for t in found:
         row = t.row(current)
-        cost = row["cost_of_step"] or ("" if not t.step else "no budget reaches it"
+        cost = row["cost_of_step"] or ("not analysed (time limit)" if t.binds is None
+                                       else "" if not t.step else "no budget reaches it"
                                        if t.step_allowed else "outside the rule's range")
         table.add_row(t.rule, row["binds"], row["target"], row["value"], row["slack"],
                       row["step"], cost)
@@ -96,7 +97,12 @@ def pay(
     ratio_target: Annotated[float | None, typer.Option(
         "--ratio-target",
         help="grassroots / lead pay ratio target instead of the policy's")] = None,
-    time_limit: Annotated[float | None, typer.Option(help="seconds per solver call")] = None,
+    time_limit: Annotated[float | None, typer.Option(
+        "--time-limit", "-t", min=0.1,
+        help="seconds for the whole run, from loading to the last file written (default: no "
+             "limit); when it is short the report, targets.csv and the workbooks are left "
+             "out, as the manifest records; exit 2 when it runs out before a plan is proven "
+             "optimal")] = None,
     targets: Annotated[bool, typer.Option(
         "--explain-targets", help="for each pay rule: whether it binds, its slack and what one "
         "more unit of its target costs (targets.csv)")] = False,
@@ -106,13 +112,12 @@ def pay(
 ) -> None:
     """Split the performance-pay total and earmarked funds; exit 1 (and explain) if impossible."""
     page_lang = page_language(lang)
-    inst, policy_model = load_inputs(instance, policy)
     found: list[TargetSensitivity] = []
     try:
-        run = pay_run(inst, roster, policy_model, out, budget=_budget(budget),
-                      ratio_target=ratio_target, time_limit=time_limit,
+        run = pay_run(instance, roster, policy, out, budget=_budget(budget),
+                      ratio_target=ratio_target, clock=run_clock(time_limit),
                       extra_outputs=pay_outputs(None if no_report else page_lang, targets,
-                                                time_limit, found))
+                                                found))
     except InfeasibleError as error:
         err_console.print(f"[red]infeasible[/]: {escape(str(error.explanation))}")
         err_console.print(f"explanation written to {escape(str(out))}/infeasibility.txt")
@@ -124,9 +129,11 @@ def pay(
     for soft in report.violations:
         if not soft.hard:
             err_console.print(f"[yellow]note[/]: {escape(soft.message)}")
+    for step, what in run.record["cut_short"].items():
+        err_console.print(f"[yellow]cut short[/] {step}: {escape(what)}")
     if targets:
         console.print(_targets_table(found, plan))
-    table = Table(title=f"Funds ({escape(policy_model.name)})")
+    table = Table(title=f"Funds ({escape(run.policy.name)})")
     for col in ("fund", "budget", "paid", "left over"):
         table.add_column(col, justify="right" if col != "fund" else "left")
     for f in plan.funds:

@@ -28,7 +28,8 @@ Clock = Callable[[], float]
 BEFORE_ZH = {"solving": "求解", "fitting the policy to the instance": "检查实例与政策是否相符",
              "building the candidate pairs": "生成候选配对", "building the model": "建立模型",
              "a first roster was found": "找到第一个方案",
-             "checking the planning tables": "检查轮转计划表"}
+             "checking the planning tables": "检查轮转计划表",
+             "solving the pay plan": "求解薪酬方案", "solving the pay model": "求解薪酬模型"}
 
 
 class StopToken:
@@ -129,6 +130,12 @@ class RunClock:
         self.reserve = max(0.0, min(seconds, 0.5 * self.remaining()))
         self.least_reserve = min(self.reserve, least)
 
+    def set_aside(self, seconds: float) -> None:
+        """Keep ``seconds`` for the steps still to come, not capped at half of what is left: an
+        optional step before them (an explanation) gets what is left beyond them, maybe
+        nothing, and gives up what it cannot do in it."""
+        self.reserve = self.least_reserve = max(0.0, seconds)
+
     def release(self) -> None:
         """Give the solver what the steps after it can do without: the reserve falls to the
         least they need (they then degrade: outcome-only reasons, no report)."""
@@ -162,14 +169,26 @@ class RunClock:
         stop request is honoured first."""
         self.check_stop()
         if self.used_up(needs):
-            spent = ", ".join(f"{step} {seconds:.1f} s" for step, seconds
-                              in self.timings().items())
-            raise TimeLimitError(f"the time limit ({self.limit:g} s) was used up before "
-                                 f"{before} ({spent}); allow more time",
-                                 step=self._open[0] if self._open else before,
-                                 message_zh=f"时间限制（{self.limit:g} 秒）在"
-                                 f"{BEFORE_ZH.get(before, before)}之前已用完（{spent}）；"
-                                 "请放宽时间限制")
+            raise self._limit_error(f"was used up before {before}",
+                                    f"在{BEFORE_ZH.get(before, before)}之前已用完", before)
+
+    def ran_out(self, during: str) -> TimeLimitError:
+        """The error of a step the time limit stopped before it was done (``during``: what it
+        was doing), naming what each step took."""
+        return self._limit_error(f"ran out while {during}",
+                                 f"在{BEFORE_ZH.get(during, during)}时已用完", during)
+
+    def _limit_error(self, what: str, what_zh: str, step: str) -> TimeLimitError:
+        """`TimeLimitError` saying what happened to the limit and what each step took; its
+        ``step`` is the one running now, else ``step``."""
+        spent = self._spent()
+        return TimeLimitError(f"the time limit ({self.limit:g} s) {what} ({spent}); "
+                              "allow more time", step=self._open[0] if self._open else step,
+                              message_zh=f"时间限制（{self.limit:g} 秒）{what_zh}（{spent}）；"
+                              "请放宽时间限制")
+
+    def _spent(self) -> str:
+        return ", ".join(f"{step} {seconds:.1f} s" for step, seconds in self.timings().items())
 
     def check_stop(self) -> None:
         if self.stop is not None:

@@ -66,11 +66,13 @@ EXPLAINED_TABLE = TableSpec("pay_explained", PayExplained, "工资说明",
 
 
 def write_pay(out: str | Path, plan: PayPlan, instance: Instance, roster: Roster,
-              policy: Policy, extra_files: dict[str, str] | None = None) -> list[str]:
+              policy: Policy, extra_files: dict[str, str] | None = None, *,
+              workbooks: bool = True) -> list[str]:
     """Write every pay output into folder ``out`` (atomically); return the file names.
 
     ``extra_files`` (name -> text) are written with them, in the same folder move
-    (``targets.csv`` of ``--explain-targets``, the report).
+    (``targets.csv`` of ``--explain-targets``, the report); ``workbooks`` False leaves out
+    pay.xlsx and pay_explained.xlsx (a run short of time: the CSV files hold the same tables).
     """
     view = PayView(plan_data(instance, policy, roster, plan), plan)
     by_institution = totals(view, "institution")
@@ -92,9 +94,10 @@ def write_pay(out: str | Path, plan: PayPlan, instance: Instance, roster: Roster
         for name, text in files.items():
             encoding = CSV_ENCODING if name.endswith(".csv") else "utf-8"
             (staging / name).write_text(text, encoding=encoding, newline="")
-        save_book(_workbook(plan, by_institution, by_tier), staging / "pay.xlsx")
-        save_book(_explained_book(explained), staging / "pay_explained.xlsx")
-    return [*files, "pay.xlsx", "pay_explained.xlsx"]
+        if workbooks:
+            save_book(_workbook(plan, by_institution, by_tier), staging / "pay.xlsx")
+            save_book(_explained_book(explained), staging / "pay_explained.xlsx")
+    return [*files, *(("pay.xlsx", "pay_explained.xlsx") if workbooks else ())]
 
 
 def _json(data: Any) -> str:

@@ -19,6 +19,9 @@ For each pay rule of a plan's policy, `explain_targets` answers:
 The figures are the plan's own (`staffing.pay.figures`); every solve is the
 pay model of `staffing.pay.model`, so the costs are exact to the LP and
 rounded up to the fen.
+
+Every solve draws on the run's clock: a rule whose solves the time limit stops is given
+as *not analysed* (``binds`` None, the note says so), and the clock records how many.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from typing import TYPE_CHECKING, Any
 import pulp
 from pydantic import ValidationError
 
+from staffing.domain.clock import RunClock
+from staffing.errors import TimeLimitError
 from staffing.pay.codes import VARIABLE_LINES, Fund
 from staffing.pay.explain import param_value
 from staffing.pay.model import PayModel
@@ -44,6 +49,7 @@ if TYPE_CHECKING:
     from staffing.pay.rules.base import PayRule, Reach
 
 BINDS_FEN = 1  # yuan of deviation / 100: a rule binds when dropping it saves more than a fen
+NOT_ANALYSED = "not analysed: the time limit came first"
 
 
 @dataclass
@@ -52,7 +58,7 @@ class TargetSensitivity:
 
     rule: str
     label: str
-    binds: bool
+    binds: bool | None          # None: not analysed (the time limit came first)
     target: Any = None          # the policy's value (None: the rule has no target)
     value: Any = None           # the plan's figure held against it
     slack: float | Decimal | None = None  # in the target's unit, on the easy side (yuan: exact)
@@ -74,7 +80,8 @@ class TargetSensitivity:
         extra = None if self.budget_needed_next is None else \
             max(0, self.budget_needed_next - current_fen)
         return {
-            "rule": self.rule, "label": self.label, "binds": "yes" if self.binds else "no",
+            "rule": self.rule, "label": self.label,
+            "binds": "" if self.binds is None else "yes" if self.binds else "no",
             "target": "" if self.target is None else str(self.target),
             "value": "" if self.value is None else str(self.value),
             "slack": "" if self.slack is None else (
@@ -88,32 +95,61 @@ class TargetSensitivity:
 
 
 def explain_targets(data: PayData, plan: PayPlan,
-                    time_limit: float | None = None) -> list[TargetSensitivity]:
+                    clock: RunClock | None = None) -> list[TargetSensitivity]:
     """Every constraint rule of the plan's policy: binds, slack, cost of one more unit.
 
-    ``data`` are the pay facts the plan was made from (`staffing.pay.check.plan_data`).
+    ``data`` are the pay facts the plan was made from (`staffing.pay.check.plan_data`);
+    ``clock``: the run's, whose solver share bounds every solve (None: no limit). A rule the
+    time limit leaves no room for is not analysed, recorded on the clock as cut short.
     """
+    clock = clock if clock is not None else RunClock(None)
     rules = data.rules()
-    base = _deviation(data, rules, time_limit)
+    constraints = [rule for rule in rules if rule.kind == "constraint"]
+    try:
+        base: float | None = _deviation(data, rules, clock)
+        short = False
+    except TimeLimitError:
+        base, short = None, True
     out = []
-    for rule in rules:
-        if rule.kind != "constraint":
-            continue
+    for rule in constraints:
         if rule.is_budget:
             out.append(_budget(data, plan, rule))
             continue
-        reach = rule.reachable()
-        if reach is None:
-            others = [r for r in rules if r is not rule]
-            out.append(TargetSensitivity(rule.name, rule.label,
-                                         _binds(base, _deviation(data, others, time_limit))))
+        if short:
+            out.append(_not_analysed(rule))
             continue
-        out.append(_target(data, plan, rules, rule, reach, base, time_limit))
+        try:
+            out.append(_sensitivity(data, plan, rules, rule, base, clock))
+        except TimeLimitError:
+            out.append(_not_analysed(rule))
+    missing = sum(t.binds is None for t in out)
+    if missing:
+        clock.cut("targets", f"{missing} of {len(out)} pay rules not analysed (targets.csv "
+                  "says which): the time limit came first")
     return out
 
 
+def _sensitivity(data: PayData, plan: PayPlan, rules: list[PayRule], rule: PayRule,
+                 base: float | None, clock: RunClock) -> TargetSensitivity:
+    """One rule other than the budget: binds, and for a rule with a target its slack and
+    costs (`_target`)."""
+    reach = rule.reachable()
+    if reach is None:
+        others = [r for r in rules if r is not rule]
+        return TargetSensitivity(rule.name, rule.label,
+                                 _binds(base, _deviation(data, others, clock)))
+    return _target(data, plan, rules, rule, reach, base, clock)
+
+
+def _not_analysed(rule: PayRule) -> TargetSensitivity:
+    """A rule the time limit left no room for: its target alone, and the note."""
+    reach = rule.reachable()
+    target = None if reach is None else getattr(rule.params, reach.param)
+    return TargetSensitivity(rule.name, rule.label, None, target=target, note=NOT_ANALYSED)
+
+
 def _target(data: PayData, plan: PayPlan, rules: list[PayRule], rule: PayRule, reach: Reach,
-            base: float | None, time_limit: float | None) -> TargetSensitivity:
+            base: float | None, clock: RunClock) -> TargetSensitivity:
     asked = getattr(rule.params, reach.param)
     money = isinstance(asked, Decimal)
     harder = 1.0 if reach.direction == "max" else -1.0
@@ -122,7 +158,7 @@ def _target(data: PayData, plan: PayPlan, rules: list[PayRule], rule: PayRule, r
         moved = type(rule)(rule.with_param(**{reach.param: param_value(value, money, reach)}))
         return [moved if r is rule else r for r in rules]
 
-    relaxed = _deviation(data, with_value(reach.neutral), time_limit)
+    relaxed = _deviation(data, with_value(reach.neutral), clock)
     stated = plan.figures.get(reach.figure)
     slack: float | Decimal | None = None
     if stated is not None and money:
@@ -139,9 +175,9 @@ def _target(data: PayData, plan: PayPlan, rules: list[PayRule], rule: PayRule, r
             e["msg"] for e in error.errors()) + ")"
     return TargetSensitivity(
         rule.name, rule.label, _binds(base, relaxed), target=asked, value=stated, slack=slack,
-        step=reach.step, budget_needed=_least_budget(data, rules, time_limit),
+        step=reach.step, budget_needed=_least_budget(data, rules, clock),
         budget_needed_next=None if harder_rules is None else _least_budget(
-            data, harder_rules, time_limit),
+            data, harder_rules, clock),
         step_allowed=harder_rules is not None, note=note)
 
 
@@ -162,11 +198,11 @@ def _variable(data: PayData, fund: Fund) -> bool:
     return any(line in VARIABLE_LINES for line in data.lines_of(fund))
 
 
-def _deviation(data: PayData, rules: list[PayRule], time_limit: float | None) -> float | None:
+def _deviation(data: PayData, rules: list[PayRule], clock: RunClock) -> float | None:
     """The least deviation from the plain formula under ``rules`` (None: no plan)."""
     model = PayModel(data, rules)
     assert model.l1 is not None
-    if model.minimise(dict(model.l1.items()), time_limit) != "optimal":
+    if model.minimise(dict(model.l1.items()), clock) != "optimal":
         return None
     return float(pulp.value(model.l1) or 0.0)
 
@@ -177,12 +213,12 @@ def _binds(base: float | None, without: float | None) -> bool:
     return base - without > BINDS_FEN / 100
 
 
-def _least_budget(data: PayData, rules: list[PayRule], time_limit: float | None) -> int | None:
+def _least_budget(data: PayData, rules: list[PayRule], clock: RunClock) -> int | None:
     """The least total of the funds (fen) with which ``rules`` hold (None: none does)."""
     model = PayModel(data, rules, extra_budget=True, extra_low=None, objective=False)
     weights = {var: (1.0 if fund is Fund.PERFORMANCE else 1.001)
                for fund, var in model.extra.items()}
-    if model.minimise(weights, time_limit) != "optimal":
+    if model.minimise(weights, clock) != "optimal":
         return None
     model.polish()
     extra = sum(value for value in model.extra_budget_values().values())

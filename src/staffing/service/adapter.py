@@ -197,11 +197,9 @@ def run_job(files: JobFiles, options: dict[str, Any], progress: Progress,
             summary["counts"] = counts(instance)
         assert roster is not None
         progress({"event": "step", "step": "pay", "elapsed": clock.elapsed()})
-        with clock.step("pay"):
-            plan = pay_run(instance, roster, policy, files.out / "pay",
-                           budget=_budget(options.get("budget")),
-                           time_limit=max(0.1, clock.remaining()),
-                           extra_outputs=pay_report()).result.plan
+        plan = pay_run(instance, roster, policy, files.out / "pay",
+                       budget=_budget(options.get("budget")), clock=clock,
+                       extra_outputs=pay_report()).result.plan
         summary["pay"] = {"status": plan.status, "people": len(plan.lines)}
     summary["timings"] = clock.timings()
     return summary

@@ -465,11 +465,11 @@ def _extra_files(clock: RunClock, progress: Progress | None,
 # Seconds (fixed, per person) of a pay run's steps after the solver on the reference machine,
 # scaled by `machine_pace` like a solve run's. Measured on a quiet machine at 20,000 people
 # (chongqing-2024, pace 1.05): the report 2.7 s, the CSV files (each person's pay explained)
-# with the manifest 5.2 s, pay.xlsx and pay_explained.xlsx 17.3 s more (1.1 million cells in
-# openpyxl); at 3,000 people the report 0.6-1.4 s. The rounding is the engine's
-# (`staffing.pay.engine.round_seconds`).
+# with the manifest 5.2 s, pay.xlsx and pay_explained.xlsx 7.6 s more (1.1 million cells,
+# openpyxl in write-only mode through lxml; 16.1 s before both); at 3,000 people the report
+# 0.6-1.4 s. The rounding is the engine's (`staffing.pay.engine.round_seconds`).
 PAY_AFTER_SOLVER = {"report": (1.0, 0.00008), "write": (0.1, 0.00026),
-                    "workbooks": (0.7, 0.00083)}
+                    "workbooks": (0.7, 0.00040)}
 PAY_LEAST_AFTER = ("round", "write")  # what a pay run cannot leave out after the solver
 
 

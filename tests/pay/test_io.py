@@ -103,7 +103,9 @@ def test_no_partial_output_on_failure(tmp_path: Path, monkeypatch) -> None:
     inst, roster = build([person("A", "T-J", 40)])
     plan = solve(inst, roster, pay_policy())
 
-    def broken(*args, **kwargs):
+    def broken(book, *args, **kwargs):
+        for sheet in book.worksheets:  # write-only sheets keep their rows in temporary
+            sheet.close()              # files until saved: close them, nothing is saved
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(pay_io, "save_book", broken)
@@ -122,3 +124,20 @@ def test_explanations_read_back_and_verify(written, demo, demo_roster) -> None:
     sheet = load_workbook(out / "pay_explained.xlsx", read_only=True)["工资说明／pay_explained"]
     cells = list(sheet.iter_rows(values_only=True))
     assert cells[0][0] == "工号 / person" and len(cells) == len(rows) + 1
+
+
+def test_workbooks_store_formula_like_names_as_text(tmp_path: Path) -> None:
+    """Tests that a name a spreadsheet would run as a formula is stored as text, shown with a
+    quote prefix, in every sheet of pay.xlsx and pay_explained.xlsx that names people."""
+    hostile = {"A": '=HYPERLINK("http://example.com","x")', "B": "+1+cmd|' /C calc'!A0"}
+    inst, roster = build([person("A", "T-J", 40), person("B", "H-J", 60)])
+    staff = [p.model_copy(update={"name": hostile[p.id]}) for p in inst.staff]
+    inst = inst.model_copy(update={"staff": staff})
+    plan = solve(inst, roster, pay_policy())
+    write_pay(tmp_path / "out", plan, inst, roster, pay_policy())
+    for name, sheet in (("pay.xlsx", "工资明细／pay"), ("pay_explained.xlsx", None)):
+        book = load_workbook(tmp_path / "out" / name)
+        cells = [c for row in (book[sheet] if sheet else book.active).iter_rows() for c in row
+                 if c.value in hostile.values()]
+        assert {c.value for c in cells} == set(hostile.values()), name
+        assert all(c.data_type == "s" and c.quotePrefix for c in cells), name

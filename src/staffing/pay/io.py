@@ -45,7 +45,7 @@ from staffing.io.messages import describe
 from staffing.io.roster_io import reference_problems
 from staffing.io.spec import TableSpec
 from staffing.io.tables import parse_table, row_cells
-from staffing.io.workbook import save_book, write_header
+from staffing.io.workbook import save_book, write_only_header
 from staffing.pay.check import plan_data
 from staffing.pay.explained import ExplainedLine, PayExplained
 from staffing.pay.figures import totals
@@ -116,16 +116,18 @@ def _totals_csv(by_institution: list[dict[str, Any]], by_tier: list[dict[str, An
 
 
 def _sheet(book: Workbook, title: str, headers: list[str], rows: list[Any]) -> None:
+    """A write-only sheet: bilingual header row, then ``rows`` (formula-like texts as text)."""
     sheet = book.create_sheet(title)
-    write_header(sheet, headers)
+    write_only_header(sheet, headers)
     for row in rows:
-        sheet.append(row)
+        sheet.append(guarded_cells(sheet, row))
 
 
 def _workbook(plan: PayPlan, by_institution: list[dict[str, Any]],
               by_tier: list[dict[str, Any]]) -> Workbook:
-    book = Workbook()
-    book.remove(book.active)
+    """pay.xlsx: the pay lines, funds, schedule, totals and figures, a sheet each (written in
+    openpyxl's write-only mode: a county has 20,000 pay lines of 40 columns)."""
+    book = Workbook(write_only=True)
     for spec, rows in ((PAY_TABLE, plan.lines), (FUNDS_OUT, plan.funds),
                        (SCHEDULE_OUT, plan.schedule)):
         _sheet(book, spec.sheet_name, [spec.bilingual_header(c) for c in spec.columns],

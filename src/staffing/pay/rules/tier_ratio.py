@@ -44,6 +44,13 @@ if TYPE_CHECKING:
     from staffing.pay.view import PayView
 
 
+# Relative room kept above a protected point value besides its last place, which rounding
+# down may take: CBC meets a bound only to its tolerance (a generated case, the formula's point
+# value 84.20611909 and the bound one place above it: the LP's values came back up to 1.3e-6
+# under the bound, and rounded down to 84.206119, below the formula).
+POINT_SLACK = 1e-7
+
+
 class TierRatioParams(PayParams):
     target: float = Field(0.9, gt=0, le=5)
     scope: Literal["overall", "each_class"] = "overall"
@@ -105,9 +112,10 @@ class TierRatio(PayRule[TierRatioParams]):
                       ref.basic_per_coefficient * c.post_coefficient, relaxable=False,
                       detail=f"class {c.label} (lead hospital): basic performance kept at the "
                       "formula's")
-            if c.weight > 0:  # one place more: the plan's point value is rounded down
+            if c.weight > 0:  # the plan's point value is rounded down (see POINT_SLACK)
                 model.add(self, f"protect:point:{c.label}", (0.0, {model.v[k]: 1.0}), ">=",
-                          ref.point_value + 10.0 ** -model.data.point_digits,
+                          ref.point_value + 10.0 ** -model.data.point_digits
+                          + POINT_SLACK * max(1.0, abs(ref.point_value)),
                           unit="yuan per point", relaxable=False,
                           detail=f"class {c.label} (lead hospital): point value kept at the "
                           "formula's")

@@ -49,6 +49,7 @@ from staffing.allocation.reasons import Reason, explain_roster
 from staffing.allocation.result import AllocationResult
 from staffing.domain.clock import RunClock, StopToken
 from staffing.domain.instance import Instance
+from staffing.domain.memory import with_fewer_collections
 from staffing.domain.params import SolveParams
 from staffing.domain.roster import Roster
 from staffing.errors import (
@@ -230,6 +231,7 @@ def _step(clock: RunClock, progress: Progress | None, name: str) -> Iterator[Non
         yield
 
 
+@with_fewer_collections
 def solve_run(instance: InstanceSource, policy: PolicySource, out: str | Path,
               params: SolveParams | None = None, *, hint: RosterSource | None = None,
               progress: Progress | None = None,
@@ -501,6 +503,7 @@ def keep_for_pay(clock: RunClock, people: int, load_seconds: float | None, *,
     return after
 
 
+@with_fewer_collections
 def pay_run(instance: InstanceSource, roster: RosterSource, policy: PolicySource,
             out: str | Path, *, budget: Any = None, ratio_target: float | None = None,
             time_limit: float | None = None,
@@ -595,6 +598,7 @@ def _pay_workbooks_fit(clock: RunClock, after: dict[str, float]) -> bool:
     return False
 
 
+@with_fewer_collections
 def plan_run(instance: InstanceSource, policy: PolicySource, out: str | Path,
              years: int | None = None, params: SolveParams | None = None, *,
              progress: Progress | None = None, clock: RunClock | None = None) -> PlanRun:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -181,6 +182,25 @@ def test_moves_in_batch_equal_a_full_recheck(staff: int, seed: int, model: str,
     moves += [(person, post, pool, None) for person, post, pool, _ in moves[:4]]
     for move, delta in zip(moves, MoveDeltas(base).evaluate_many(moves)):
         _assert_as_checked(base, delta, _fresh(roster, move_changes(instance, roster, move)))
+
+
+def test_a_released_move_drops_its_roster_and_keeps_its_figures() -> None:
+    """Tests that releasing a move once read drops the roster after it (built when asked)
+    and the violations found on it, keeps its shortfalls and stage values, and refuses to
+    be read again as a roster instead of answering from nothing."""
+    instance = generate(staff=30, seed=3)
+    policy = MODELS["chongqing-2024"]
+    roster = random_roster(instance, np.random.default_rng(3))
+    base = Baseline(instance, policy, roster)
+    moves = _move_keys(instance, roster, np.random.default_rng(3), count=4)
+    for delta in MoveDeltas(base).evaluate_many(moves):
+        assert delta.placement.roster is not roster  # the roster after the move, built
+        amounts, stages = dict(delta.amounts), dict(delta.stages)
+        delta.release()
+        assert "_where" not in delta.__dict__ and not delta.found
+        assert (delta.amounts, delta.stages) == (amounts, stages)
+        with pytest.raises(RuntimeError, match="released"):
+            delta.placement  # noqa: B018
 
 
 @settings(max_examples=15, deadline=None,

@@ -95,6 +95,13 @@ class MoveDelta:
         """Where the roster after the move differs from the roster before."""
         return self._where[1]
 
+    def release(self) -> None:
+        """Drop the roster after the move once its effect is read (about 1 MB at 20,000
+        people: a batch of 4,000 moves kept them all, 2.3 GiB, until the batch was done)."""
+        self.__dict__.pop("_where", None)
+        self.where = _released
+        self.found.clear()
+
     def new_soft(self, rules: list[Rule], known: set[tuple[str, str]]) -> list[Violation]:
         """Soft violations of ``rules`` after the move whose key is not in ``known``."""
         out: list[Violation] = []
@@ -104,6 +111,10 @@ class MoveDelta:
             out.extend(v for v in self.found[rule.name]
                        if not v.hard and violation_key(v) not in known)
         return out
+
+
+def _released() -> tuple[Placement, Around]:
+    raise RuntimeError("the roster after this move was released (MoveDelta.release)")
 
 
 def _found(rule: Rule, placement: Placement, around: Around) -> list[Violation]:

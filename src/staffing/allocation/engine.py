@@ -40,7 +40,6 @@ from staffing.allocation.stages import (
     Solve,
     SolveSettings,
     fix_objective,
-    return_freed_memory,
     settle_open_stages,
     solve_floor_first,
     solve_objective,
@@ -51,6 +50,7 @@ from staffing.check import CheckReport, check
 from staffing.domain.arrays import POOLS
 from staffing.domain.clock import RunClock
 from staffing.domain.instance import Instance
+from staffing.domain.memory import return_freed_memory, with_fewer_collections
 from staffing.domain.objective import Stage
 from staffing.domain.pairs import Pairs
 from staffing.domain.params import SolveParams
@@ -251,6 +251,7 @@ class AllocationRun:
 Progress = Callable[[dict[str, Any]], None]
 
 
+@with_fewer_collections
 def allocate(
     instance: Instance,
     policy: Policy,

@@ -42,6 +42,7 @@ from staffing.allocation.claims import (
 from staffing.allocation.deltas import Move, MoveDelta, MoveDeltas
 from staffing.allocation.wording import Words, change, stage_label
 from staffing.domain.instance import Instance
+from staffing.domain.memory import with_fewer_collections
 from staffing.domain.objective import Stage
 from staffing.domain.ranking import TENURE, UNRANKED
 from staffing.domain.roster import Roster
@@ -451,6 +452,7 @@ class Explainer(Baseline):
         """Evaluate moves (in one batch) and keep their effects."""
         for key, delta in zip(moves, self.deltas.evaluate_many(moves)):
             self._effects[key] = self._evaluate(key, delta)
+            delta.release()
 
     def _evaluate(self, key: Move, delta: MoveDelta) -> Effect:
         """The move's effect, from what the move changes where it touches the roster."""
@@ -580,6 +582,7 @@ class Cause:
     numbers: dict[str, Any] = field(default_factory=dict)
 
 
+@with_fewer_collections
 def explain_roster(instance: Instance, policy: Policy, roster: Roster,
                    deadline: float | None = None) -> list[Reason]:
     """Every reason for every person of a roster (outcome lines alone past ``deadline``, a

@@ -10,7 +10,6 @@ its floor (continuity) is first asked for a roster there (`solve_floor_first`).
 
 from __future__ import annotations
 
-import ctypes
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -204,26 +203,6 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 # each at 20,000 x 2,334) are dropped before each solve and rebuilt when asked for again
 # (0.3-0.8 s at 20,000 people); smaller ones cost more to rebuild than they hold.
 RELEASED_DURING_SOLVE = 8 * 2**20
-
-
-def _malloc_trim() -> Callable[[int], int] | None:
-    """glibc's ``malloc_trim`` (None elsewhere)."""
-    try:
-        return ctypes.CDLL("libc.so.6").malloc_trim  # type: ignore[no-any-return]
-    except (OSError, AttributeError):
-        return None
-
-
-_MALLOC_TRIM = _malloc_trim()
-
-
-def return_freed_memory() -> None:
-    """Give the memory freed since the last solve back to the system. Each CP-SAT solve runs
-    its workers on new threads whose malloc arenas keep what the solve freed: at 20,000
-    people the process grew from 340 to 860 MiB over five stages without this, and stayed
-    near 510 MiB with it."""
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
 
 
 def configure(solver: cp_model.CpSolver, settings: SolveSettings, limit: float) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from staffing.domain.instance import Instance, Meta
+from staffing.domain.memory import with_fewer_collections
 from staffing.errors import InputError, Problem, raise_if_errors
 from staffing.io.atomic import CSV_ENCODING, atomic_dir, write_text
 from staffing.io.encoding import read_text
@@ -176,6 +177,7 @@ def _read_json(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
     return raw, problems
 
 
+@with_fewer_collections
 def load(path: str | Path) -> Instance:
     """Load and validate an instance bundle (folder, .xlsx or .json).
 

@@ -28,6 +28,7 @@ import numpy as np
 
 from staffing.domain.clock import RunClock
 from staffing.domain.instance import Instance
+from staffing.domain.memory import with_fewer_collections
 from staffing.domain.roster import Roster
 from staffing.errors import (
     ArgumentError,
@@ -63,6 +64,7 @@ def round_seconds(people: int, pace: float = 1.0) -> float:
     return (fixed + per_person * people) * pace
 
 
+@with_fewer_collections
 def distribute_pay(instance: Instance, roster: Roster, policy: Policy, *, budget: Any = None,
                    ratio_target: float | None = None,
                    time_limit: float | None = None,

@@ -20,6 +20,7 @@ from ortools.sat.python import cp_model
 
 from staffing.domain.clock import RunClock
 from staffing.domain.instance import Instance
+from staffing.domain.memory import with_fewer_collections
 from staffing.domain.params import SolveParams
 from staffing.errors import InfeasibleError, StaffingError, TimeLimitError
 from staffing.manifest import base_manifest
@@ -171,6 +172,7 @@ class PlanResult:
         return "\n".join(lines)
 
 
+@with_fewer_collections
 def plan_rotations(instance: Instance, policy: Policy, years: int | None = None,
                    params: SolveParams | None = None, *, progress: Progress | None = None,
                    grouped: bool = True, clock: RunClock | None = None) -> PlanResult:

@@ -203,6 +203,25 @@ def test_a_released_move_drops_its_roster_and_keeps_its_figures() -> None:
             delta.placement  # noqa: B018
 
 
+def test_a_batch_holds_no_moved_roster_once_evaluated() -> None:
+    """Tests that a batch of moves checked one by one (every rule unsure) keeps none of the
+    rosters after its moves once evaluated, and that a roster asked for again is built anew
+    with the same figures as a move evaluated alone."""
+    instance = generate(staff=30, seed=4)
+    policy = MODELS["guangdong-2019"]
+    roster = random_roster(instance, np.random.default_rng(4))
+    base = Baseline(instance, policy, roster)
+    moves = _move_keys(instance, roster, np.random.default_rng(4), count=12)
+    deltas = MoveDeltas(base)
+    batch = deltas.evaluate_many(moves)
+    assert any(delta.found for delta in batch)  # some moves were checked one by one
+    assert all("_where" not in delta.__dict__ for delta in batch)
+    for move, delta in zip(moves, batch):
+        alone = deltas.evaluate(move_changes(instance, roster, move))
+        assert delta.placement.roster.model_dump() == alone.placement.roster.model_dump()
+        assert (delta.amounts, delta.stages) == (alone.amounts, alone.stages)
+
+
 @settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(staff=st.integers(12, 40), seed=st.integers(0, 10_000),

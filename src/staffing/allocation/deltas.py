@@ -95,10 +95,14 @@ class MoveDelta:
         """Where the roster after the move differs from the roster before."""
         return self._where[1]
 
-    def release(self) -> None:
-        """Drop the roster after the move once its effect is read (about 1 MB at 20,000
-        people: a batch of 4,000 moves kept them all, 2.3 GiB, until the batch was done)."""
+    def forget_roster(self) -> None:
+        """Drop the roster after the move, built again if asked (about 1 MB at 20,000 people:
+        a batch of 4,000 moves that kept each one held gigabytes until it was done)."""
         self.__dict__.pop("_where", None)
+
+    def release(self) -> None:
+        """Drop the roster after the move and what was found on it, once its effect is read."""
+        self.forget_roster()
         self.where = _released
         self.found.clear()
 
@@ -178,9 +182,15 @@ class MoveDeltas:
         unsure[batch.odd] = True
         deltas = [MoveDelta([], dict(zip(names, row)), {}, self._where_of(move))
                   for move, row in zip(moves, amounts.tolist())]
+        previous = None
         for k, r in zip(*(x.tolist() for x in np.nonzero(unsure))):  # by move, then rule
+            if previous is not None and previous != k:
+                deltas[previous].forget_roster()  # one moved roster held at a time
+            previous = k
             self._rule(self.rules[r], deltas[k])
             amounts[k, r] = deltas[k].amounts[self.rules[r].name]
+        if previous is not None:
+            deltas[previous].forget_roster()
         for delta, stages in zip(deltas, self._stages_many(batch, amounts)):
             delta.stages = stages
         return deltas

@@ -187,14 +187,14 @@ def _roster(roster: RosterSource, instance: Instance) -> Roster:
 
 # Seconds of each step after the solver (fixed, per person) when loading takes LOAD_FIXED
 # and LOAD_PER_PERSON a person; the estimate scales them by how much slower loading went (a loaded
-# machine is slower at every step). Measured on the demo and the generated 3,000-person
-# county (see benchmarks/README.md, "Time limits"). Reasons: in full.
-LOAD_PER_PERSON = 0.00012
+# machine is slower at every step). Measured on the quiet reference machine at 3,000 and
+# 20,000 people with a margin (see benchmarks/README.md, "Time limits"). Reasons: in full.
+LOAD_PER_PERSON = 0.00006
 LOAD_FIXED = 0.05  # reading any bundle (files, tables), whatever its size
 FIT_PER_PERSON = 0.00007  # checking that the instance fits the policy (1.4 s at 20,000)
 # Write: the CSV files and the manifest; workbooks: roster.xlsx and reasons.xlsx.
-AFTER_SOLVER = {"check": (0.05, 0.00005), "reasons": (0.05, 0.0003), "report": (1.2, 0.0004),
-                "write": (0.1, 0.0001), "workbooks": (0.1, 0.0004)}
+AFTER_SOLVER = {"check": (0.05, 0.00005), "reasons": (0.05, 0.00015), "report": (1.0, 0.00007),
+                "write": (0.1, 0.00006), "workbooks": (0.15, 0.00017)}
 
 
 # The steps after the solver that a run short of time cannot leave out: the check and the

@@ -97,7 +97,7 @@ class MoveDelta:
 
     def forget_roster(self) -> None:
         """Drop the roster after the move, built again if asked (about 1 MB at 20,000 people:
-        a batch of 4,000 moves that kept each one held gigabytes until it was done)."""
+        a batch of 4,000 moves that kept them all held gigabytes)."""
         self.__dict__.pop("_where", None)
 
     def release(self) -> None:
@@ -182,15 +182,11 @@ class MoveDeltas:
         unsure[batch.odd] = True
         deltas = [MoveDelta([], dict(zip(names, row)), {}, self._where_of(move))
                   for move, row in zip(moves, amounts.tolist())]
-        previous = None
-        for k, r in zip(*(x.tolist() for x in np.nonzero(unsure))):  # by move, then rule
-            if previous is not None and previous != k:
-                deltas[previous].forget_roster()  # one moved roster held at a time
-            previous = k
-            self._rule(self.rules[r], deltas[k])
-            amounts[k, r] = deltas[k].amounts[self.rules[r].name]
-        if previous is not None:
-            deltas[previous].forget_roster()
+        for k in np.flatnonzero(unsure.any(axis=1)).tolist():  # by move, then rule
+            for r in np.flatnonzero(unsure[k]).tolist():
+                self._rule(self.rules[r], deltas[k])
+                amounts[k, r] = deltas[k].amounts[self.rules[r].name]
+            deltas[k].forget_roster()  # one moved roster held at a time
         for delta, stages in zip(deltas, self._stages_many(batch, amounts)):
             delta.stages = stages
         return deltas

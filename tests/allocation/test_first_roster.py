@@ -11,8 +11,9 @@ import pytest
 
 import staffing
 from staffing.allocation import engine
+from staffing.allocation import first_roster as first_roster_module
 from staffing.allocation.engine import StagedSolve, allocate
-from staffing.allocation.first_roster import DESIGNER, REPAIRED, first_roster
+from staffing.allocation.first_roster import DESIGNER, REPAIRED, first_roster, presolve_fits
 from staffing.allocation.pairs import build_pairs
 from staffing.allocation.stages import SolveSettings
 from staffing.check import check
@@ -71,6 +72,31 @@ def test_a_roster_breaking_hard_rules_is_repaired_to_meet_them(
         again = first_roster(county, chongqing, pairs, _settings(True),
                              engine.extract_assignments)
         assert again is not None and again.roster == first.roster
+
+
+def test_the_presolve_is_left_out_only_when_the_time_left_would_hardly_hold_it() -> None:
+    pairs = 154_536  # the 20,000-person county under chongqing-2024: about 5.9 s twice over
+    assert presolve_fits(pairs, _settings(limit=60.0))
+    assert not presolve_fits(pairs, _settings(limit=4.0))
+    assert presolve_fits(pairs, _settings(deterministic=True, limit=4.0))  # reproducible
+    slow = _settings(limit=8.0)
+    assert presolve_fits(pairs, slow)
+    assert slow.clock is not None
+    slow.clock.pace = 2.0  # a machine running at half the reference speed
+    assert not presolve_fits(pairs, slow)
+
+
+def test_a_repair_without_presolve_meets_every_hard_rule(
+        county: staffing.Instance, chongqing: staffing.Policy,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(first_roster_module, "LIGHT_PRESOLVE_PER_PAIR", 1e6)
+    settings = _settings()
+    assert not presolve_fits(len(build_pairs(county, chongqing)), settings)
+    first = first_roster(county, chongqing, build_pairs(county, chongqing), settings,
+                         engine.extract_assignments, improve_for=1.0)
+    assert first is not None and first.solved_with == REPAIRED
+    report = check(county, chongqing, first.roster)
+    assert report.ok and first.report.stages == report.stages
 
 
 def test_a_short_limit_returns_the_first_roster_labelled_as_such(

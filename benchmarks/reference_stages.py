@@ -7,8 +7,8 @@ policy model with one worker and a deterministic time limit, and writes every st
 value, status and bound, with the source commit. Run on an older commit (for
 example with ``PYTHONPATH=<checkout>/src``), it records the answers a change must keep.
 Written to ``results/reference_stages.json``, it gives the early section the optimum of a
-blocking-pairs stage that no policies run proved (none is committed now: the early rows
-then compare with the best bound); the targets compare stage values with
+blocking-pairs stage that no policies run proved (a stage it does not hold is compared
+with the best bound); the targets compare stage values with
 ``results/stages_before.csv``.
 """
 

@@ -155,7 +155,7 @@ def presolve_fits(pairs: int, settings: SolveSettings) -> bool:
     return settings.deterministic or settings.wall_remaining() >= needed
 
 
-def _light(solver: cp_model.CpSolver, settings: SolveSettings, presolve: bool = True) -> None:
+def _light(solver: cp_model.CpSolver, settings: SolveSettings, presolve: bool) -> None:
     """One presolve pass (none when ``presolve`` is False), no symmetry or probing: the hint
     repaired in a fraction of a second (a full presolve takes seconds at county scale before
     the first roster)."""
